@@ -1,0 +1,131 @@
+"""A small model runner: every ``.sql`` file under ``warehouse/models/<schema>/`` is one model.
+
+A model file holds one SELECT. The runner materialises it as ``<schema>.<file stem>`` —
+a view in ``staging`` (always current with ``raw``), a table elsewhere — in dependency order,
+found by looking for other models' names in the SQL. Parameters come from the settings'
+``[metrics]`` section as DuckDB variables: ``getvariable('short_abandon_s')``.
+Python steps (models that need Python, such as message intents) are registered in
+``PYTHON_STEPS`` with the models they read and write.
+
+Why not dbt: one dependency less, builds in-process on the same connection (so a load and
+its rebuild commit together), and the models stay plain SQL files that dbt could adopt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+MODELS_DIR = Path(__file__).with_name("models")
+SCHEMAS = ("staging", "intermediate", "core", "marts")
+VIEW_SCHEMAS = {"staging"}
+
+
+@dataclass(frozen=True)
+class Model:
+    schema: str
+    name: str
+    sql: str
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class PythonStep:
+    """A model computed in Python: ``run(con, params)`` writes the tables named in ``writes``."""
+
+    name: str
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    run: Callable[[duckdb.DuckDBPyConnection, dict[str, Any]], Any]
+
+
+def discover(models_dir: Path = MODELS_DIR) -> list[Model]:
+    """Every model file, in schema order then by name."""
+    found = []
+    for schema in SCHEMAS:
+        for path in sorted((models_dir / schema).glob("*.sql")):
+            found.append(Model(schema, path.stem, path.read_text(encoding="utf-8")))
+    return found
+
+
+def order(models: list[Model], steps: Iterable[PythonStep] = ()) -> list[Model | PythonStep]:
+    """Models and steps sorted so each comes after everything it reads (a topological sort)."""
+    nodes: dict[str, Model | PythonStep] = {m.name: m for m in models}
+    writers = {}
+    for step in steps:
+        nodes[step.name] = step
+        writers.update({w.split(".")[-1]: step.name for w in step.writes})
+    deps = {name: _dependencies(node, nodes, writers) for name, node in nodes.items()}
+    done: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in done:
+            return
+        if name in visiting:
+            raise ValueError(f"model dependency cycle through {name}")
+        visiting.add(name)
+        for dep in sorted(deps[name]):
+            visit(dep)
+        visiting.discard(name)
+        done.append(name)
+
+    for name in nodes:
+        visit(name)
+    return [nodes[n] for n in done]
+
+
+def _dependencies(
+    node: Model | PythonStep, nodes: dict[str, Model | PythonStep], writers: dict[str, str]
+) -> set[str]:
+    if isinstance(node, PythonStep):
+        names = {r.split(".")[-1] for r in node.reads}
+    else:
+        names = set(re.findall(r"\b(?:stg|int|fct|dim|rpt)_\w+", node.sql))
+    deps = set()
+    for name in names:
+        if name in writers and writers[name] != node.name:
+            deps.add(writers[name])
+        elif name in nodes and name != node.name and isinstance(nodes[name], Model):
+            deps.add(name)
+    return deps
+
+
+def set_params(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+    """Expose each parameter to SQL as ``getvariable('<name>')``."""
+    for key, value in params.items():
+        con.execute(f"set variable {key} = ?", [value])
+
+
+def build(
+    con: duckdb.DuckDBPyConnection,
+    params: dict[str, Any],
+    steps: Iterable[PythonStep] = (),
+    models_dir: Path = MODELS_DIR,
+    only_views: bool = False,
+) -> list[str]:
+    """Materialise every model; returns the names built, in order."""
+    for schema in SCHEMAS:
+        con.execute(f"create schema if not exists {schema}")
+    set_params(con, params)
+    built = []
+    for node in order(discover(models_dir), steps):
+        if isinstance(node, PythonStep):
+            if not only_views:
+                node.run(con, params)
+                built.append(node.name)
+            continue
+        if only_views and node.schema not in VIEW_SCHEMAS:
+            continue
+        kind = "view" if node.schema in VIEW_SCHEMAS else "table"
+        con.execute(f"create or replace {kind} {node.qualified} as\n{node.sql}")
+        built.append(node.qualified)
+    return built
