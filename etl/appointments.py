@@ -25,5 +25,5 @@ ENTITY = Entity(
         _f("customer_notified_at", "ts"),
         _f("fixed", "bool"),
     ),
-    rules=(Rule("window_end", "window_end > window_start", "window_end is not after window_start"),),
+    rules=(Rule("window_end", "window_end > window_start", "is not after window_start"),),
 )

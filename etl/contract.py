@@ -49,9 +49,9 @@ def _within(name: str, lo: str, hi: str) -> Rule:
     return Rule(
         name,
         f"{name} is null or ({name} >= {lo} and {name} <= {hi})",
-        f"{name} is outside [{lo}, {hi}]",
+        f"is outside [{lo}, {hi}]",
     )
 
 
 def _not_before(name: str, ref: str) -> Rule:
-    return Rule(name, f"{name} is null or {name} >= {ref}", f"{name} is before {ref}")
+    return Rule(name, f"{name} is null or {name} >= {ref}", f"is before {ref}")

@@ -25,7 +25,7 @@ ENTITY = Entity(
         _not_before("restored_at", "opened_at"),
         _not_before("resolved_at", "opened_at"),
         _not_before("closed_at", "opened_at"),
-        Rule("reopened_count", "reopened_count >= 0", "reopened_count is negative"),
+        Rule("reopened_count", "reopened_count >= 0", "is negative"),
     ),
     defaults_sql={"reopened_count": "0"},
 )

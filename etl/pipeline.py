@@ -1,0 +1,279 @@
+"""One load: every entity's files in a folder, extract → clean → load, in one transaction.
+
+Either the whole load commits (rows, quarantine, accounting, rebuilt models) or nothing does:
+a failure, a blocking data-quality check or a ``kill -9`` leaves the warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ecoute.db import connect
+from ecoute.settings import Settings
+from etl import SOURCES
+from etl.clean import CleanError, clean_sql, lit
+from etl.contract import Entity
+from etl.extract import ExtractError, find_files, read_file, sha256_of
+from etl.load import merge, quarantine
+from etl.mapping import Mapping, load_mapping
+from etl.schema import create_raw_tables
+
+Progress = Callable[[str, dict[str, Any]], None]
+
+
+class LoadError(RuntimeError):
+    """The load could not complete; nothing was changed."""
+
+
+@dataclass
+class FileResult:
+    entity: str
+    path: str
+    sha256: str
+    bytes: int
+    status: str = "loaded"  # loaded | skipped
+    read: int = 0
+    loaded: int = 0
+    updated: int = 0
+    quarantined: int = 0
+    duplicate: int = 0
+    seconds: float = 0.0
+    note: str = ""
+
+    @property
+    def balanced(self) -> bool:
+        return self.read == self.loaded + self.quarantined + self.duplicate
+
+
+@dataclass
+class LoadResult:
+    load_id: int
+    status: str
+    files: list[FileResult] = field(default_factory=list)
+    message: str = ""
+    checks: Any = None
+
+    def total(self, name: str) -> int:
+        return sum(getattr(f, name) for f in self.files)
+
+
+def _quiet(event: str, info: dict[str, Any]) -> None:
+    pass
+
+
+def run_load(
+    settings: Settings,
+    directory: Path,
+    mapping_path: Path | None = None,
+    *,
+    force: bool = False,
+    build: bool = True,
+    checks: bool = True,
+    progress: Progress = _quiet,
+) -> LoadResult:
+    """Load every entity file found in ``directory``; raises ``LoadError`` with a one-line reason."""
+    if not directory.is_dir():
+        raise LoadError(f"{directory}: not a folder")
+    mapping = load_mapping(mapping_path) if mapping_path else Mapping()
+    plan = [(e, p) for name, e in SOURCES.items() for p in find_files(directory, name, mapping.for_entity(name))]
+    if not plan:
+        raise LoadError(f"{directory}: no entity files found (expected e.g. calls.csv, tickets/, customers.parquet)")
+    con = connect(settings)
+    try:
+        return _load(con, settings, directory, mapping, plan, force, build, checks, progress)
+    finally:
+        con.close()
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    directory: Path,
+    mapping: Mapping,
+    plan: list[tuple[Entity, Path]],
+    force: bool,
+    build: bool,
+    checks: bool,
+    progress: Progress,
+) -> LoadResult:
+    create_raw_tables(con)
+    _set_pii_key(con, settings)
+    load_id = con.execute("select coalesce(max(load_id), 0) + 1 from meta.loads").fetchone()[0]
+    mapping_tag = _mapping_tag(mapping)
+    result = LoadResult(load_id, "running")
+    started = time.time()
+    con.begin()
+    try:
+        con.execute(
+            "insert into meta.loads (load_id, started_at, status, source, mapping) "
+            "values (?, now(), 'running', ?, ?)",
+            [load_id, str(directory), mapping_tag],
+        )
+        tz = mapping.timezone or settings.etl.get("timezone", "Europe/Brussels")
+        for entity, path in plan:
+            fr = _load_file(con, entity, path, mapping, tz, load_id, mapping_tag, force, progress)
+            result.files.append(fr)
+            _record_file(con, load_id, fr)
+        if checks:
+            result.checks = _validate(con, settings, load_id, sorted({e.name for e, _ in plan}))
+        if build:
+            progress("stage", {"stage": "building models"})
+            from warehouse.build import build_all
+
+            build_all(con, settings)
+        _finish(con, result, "completed", "", started)
+        con.commit()
+    except BaseException as exc:
+        con.rollback()
+        message = _reason(exc)
+        if isinstance(exc, _BlockingChecks):
+            result.checks = exc.report
+        result.status, result.message = "failed", message
+        _record_failure(con, result, directory, mapping_tag)
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise LoadError(message) from exc
+    return result
+
+
+def _load_file(
+    con: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    path: Path,
+    mapping: Mapping,
+    tz: str,
+    load_id: int,
+    mapping_tag: str,
+    force: bool,
+    progress: Progress,
+) -> FileResult:
+    t0 = time.time()
+    fr = FileResult(entity.name, str(path), sha256_of(path), path.stat().st_size)
+    progress("file_start", {"entity": entity.name, "path": str(path), "bytes": fr.bytes, "con": con})
+    previous = _already_loaded(con, entity.name, fr.sha256, mapping_tag)
+    if previous and not force:
+        fr.status, fr.note = "skipped", f"identical file already loaded in load {previous}"
+        progress("file_done", {"result": fr})
+        return fr
+    em = mapping.for_entity(entity.name)
+    try:
+        read = read_file(con, path, em, "_src")
+        sql = clean_sql(entity, em, read.columns, tz, "_src")
+    except (ExtractError, CleanError) as exc:
+        raise LoadError(f"{path}: {exc}") from exc
+    except duckdb.Error as exc:
+        raise LoadError(f"{path}: {_reason(exc)}") from exc
+    progress("stage", {"stage": "checking rows"})
+    try:
+        con.execute(f"create or replace temp table _typed as {sql.typed}")
+    except duckdb.Error as exc:
+        raise LoadError(f"{path}: mapping expression or format failed: {_reason(exc)}") from exc
+    fr.read = read.rows + len(read.rejects)
+    fr.quarantined = quarantine(
+        con, entity, load_id, str(path), "_src", read.columns,
+        sql.errors.format(typed="_typed"), read.rejects,
+    )  # fmt: skip
+    progress("stage", {"stage": "merging"})
+    counts = merge(con, entity, "_typed", load_id, str(path))
+    fr.loaded, fr.updated, fr.duplicate = counts.loaded, counts.updated, counts.duplicate
+    fr.seconds = time.time() - t0
+    if read.transcoded:
+        fr.note = "not valid UTF-8: lines read as cp1252"
+    con.execute("drop table _typed")
+    con.execute("drop table _src")
+    if not fr.balanced:  # an accounting bug must never pass silently
+        raise LoadError(f"{path}: accounting does not balance: {fr}")
+    progress("file_done", {"result": fr})
+    return fr
+
+
+def _set_pii_key(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    con.execute("set variable pii_key = ?", [str(settings.etl.get("pii_key", ""))])
+    con.execute(
+        "create or replace temp macro pii_hash(v) as case when v is null then null "
+        "else sha256(getvariable('pii_key') || '|' || case when v like '%@%' then lower(trim(v)) "
+        "else regexp_replace(v, '[^0-9+]', '', 'g') end) end"
+    )
+
+
+def _mapping_tag(mapping: Mapping) -> str:
+    text = repr(mapping.entities) + repr(mapping.timezone)
+    return f"{mapping.name}@{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+
+
+def _already_loaded(con: duckdb.DuckDBPyConnection, entity: str, sha: str, tag: str) -> int | None:
+    row = con.execute(
+        "select max(f.load_id) from meta.load_files f join meta.loads l using (load_id) "
+        "where f.entity = ? and f.sha256 = ? and f.status = 'loaded' and l.status = 'completed' "
+        "and l.mapping = ?",
+        [entity, sha, tag],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _record_file(con: duckdb.DuckDBPyConnection, load_id: int, fr: FileResult) -> None:
+    con.execute(
+        "insert into meta.load_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [load_id, fr.entity, fr.path, fr.sha256, fr.bytes, fr.status, fr.read, fr.loaded,
+         fr.updated, fr.quarantined, fr.duplicate, round(fr.seconds, 3)],
+    )  # fmt: skip
+
+
+def _validate(con: duckdb.DuckDBPyConnection, settings: Settings, load_id: int, entities: list[str]) -> Any:
+    """Run the data-quality suites inside the load's transaction; a blocking failure aborts it."""
+    if not settings.section("expectations").get("enabled", True):
+        return None
+    try:
+        from expectations import validate
+    except ImportError:
+        return None
+    report = validate(con, settings, load_id=load_id, entities=entities)
+    if report.blocking_failures:
+        failed = "; ".join(str(f) for f in report.blocking_failures)
+        raise _BlockingChecks(report, f"blocking data-quality check failed: {failed}")
+    report.record(con)
+    return report
+
+
+class _BlockingChecks(RuntimeError):
+    def __init__(self, report: Any, message: str) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+def _finish(con: duckdb.DuckDBPyConnection, result: LoadResult, status: str, message: str, started: float) -> None:
+    result.status, result.message = status, message
+    con.execute(
+        "update meta.loads set finished_at = now(), status = ?, message = ?, rows_read = ?, "
+        "rows_loaded = ?, rows_updated = ?, rows_quarantined = ?, rows_duplicate = ? where load_id = ?",
+        [status, message, result.total("read"), result.total("loaded"), result.total("updated"),
+         result.total("quarantined"), result.total("duplicate"), result.load_id],
+    )  # fmt: skip
+
+
+def _record_failure(con: duckdb.DuckDBPyConnection, result: LoadResult, directory: Path, tag: str) -> None:
+    """After the rollback, keep a trace of the failed attempt (and its check results)."""
+    con.begin()
+    con.execute(
+        "insert into meta.loads (load_id, started_at, finished_at, status, source, mapping, message) "
+        "values (?, now(), now(), 'failed', ?, ?, ?)",
+        [result.load_id, str(directory), tag, result.message],
+    )
+    if result.checks is not None:
+        result.checks.record(con)
+    con.commit()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+__all__ = ["FileResult", "LoadError", "LoadResult", "run_load", "lit"]
