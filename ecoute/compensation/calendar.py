@@ -7,7 +7,7 @@ Rules speak of "calendar days" and "working days" in the customer's country, so 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -22,10 +22,21 @@ def local_date(instant: datetime, tz: ZoneInfo) -> date:
 
 
 def day_bounds(day: date, tz: ZoneInfo) -> Interval:
-    """Local midnight to next local midnight; 23 or 25 hours long on DST change days."""
-    start = datetime.combine(day, time(0), tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    """Local midnight to next local midnight, as UTC instants: 23 or 25 h on DST days.
+
+    UTC because Python subtracts two datetimes sharing a tzinfo by wall clock, which would
+    make every day 24 hours long.
+    """
+    start = datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
     return start, end
+
+
+def in_utc(instant: datetime) -> datetime:
+    """The same instant on the UTC clock, so that differences are elapsed time."""
+    if instant.tzinfo is None:
+        raise ValueError(f"naive datetime {instant}: instants must be timezone-aware")
+    return instant.astimezone(UTC)
 
 
 @lru_cache(maxsize=64)

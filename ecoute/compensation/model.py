@@ -95,6 +95,16 @@ class ActivationIncident:
 Incident = TicketIncident | AppointmentIncident | ActivationIncident
 
 
+def code(value: str | None) -> str | None:
+    """One spelling for an enum-like value: "In-home wiring" -> "in_home_wiring"; blank -> None.
+
+    Exports spell root causes many ways; packs and tickets are compared in this form.
+    """
+    if value is None or not str(value).strip():
+        return None
+    return "_".join(str(value).strip().lower().replace("-", " ").split())
+
+
 @dataclass(frozen=True)
 class Owed:
     """What one rule of a pack says is owed for one incident, with its reasons.

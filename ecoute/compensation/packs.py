@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from ecoute.compensation.model import code
 from ecoute.compensation.rules import KINDS
 
 BUILTIN_DIR = Path(__file__).parent / "packs"
@@ -52,7 +53,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class Exclusions:
-    """Ticket attributes that take an incident out of a pack (compared lower-case)."""
+    """Ticket attributes that take an incident out of a pack (compared as `model.code`)."""
 
     root_causes: frozenset[str] = frozenset()
     service_loss: frozenset[str] = frozenset()
@@ -120,7 +121,7 @@ def parse_pack(doc: Mapping[str, Any], source: Path | str = "<memory>") -> Pack:
 
 def _parse_exclusions(doc: Mapping[str, Any]) -> Exclusions:
     def lowered(key: str) -> frozenset[str]:
-        return frozenset(str(v).strip().lower() for v in doc.get(key) or ())
+        return frozenset(c for v in doc.get(key) or () if (c := code(v)))
 
     return Exclusions(lowered("root_causes"), lowered("service_loss"), lowered("categories"))
 
