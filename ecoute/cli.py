@@ -76,3 +76,6 @@ def _register_all() -> None:
 
 
 _register_all()
+
+if __name__ == "__main__":
+    app()

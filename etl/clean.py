@@ -89,7 +89,8 @@ def clean_sql(
     typed = {f.name: _typed_expr(f, text[f.name], mapping, timezone) for f in entity.fields}
     for name, default in entity.defaults_sql.items():
         typed[name] = f"coalesce({typed[name]}, {typed.get(default, default)})"
-    used = set(feeds.values()) | _expression_columns(mapping, columns)
+    # Columns read only by expressions stay in ``extra`` too: the record as received survives.
+    used = set(feeds.values())
     extra = [c for c in columns if c not in used and not c.startswith("_")]
     ok = " and ".join(_ok_terms(entity, text))
     select = [f"{text[f.name]} as {q('t__' + f.name)}" for f in entity.fields]
@@ -199,12 +200,6 @@ def _error_terms(entity: Entity, text: dict[str, str]) -> list[str]:
     for r in entity.rules:
         terms.append(f"case when not coalesce({r.sql}, true) then '{r.field}: {r.message}' end")
     return terms
-
-
-def _expression_columns(mapping: EntityMapping, columns: list[str]) -> set[str]:
-    """Source columns an expression reads (so they are not also kept as extras)."""
-    body = " ".join(mapping.expressions.values())
-    return {c for c in columns if q(c) in body or re.search(rf"\b{re.escape(c)}\b", body)}
 
 
 def _extra_expr(extra: list[str], mapping: EntityMapping) -> str:

@@ -1,0 +1,60 @@
+# Écoute — two commands on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PY_VERSION := 3.11
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null)
+VENV := .venv
+BIN := $(VENV)/bin
+WAREHOUSE ?= warehouse/ecoute.duckdb
+DEMO_DIR ?= demo
+BENCH_ROWS ?= 5000000
+PYTEST_ARGS ?=
+
+.PHONY: help install system-deps demo test lint bench notebooks clean
+
+help:
+	@echo "make demo       install, generate a demo operator, load it, write the report, print where to look"
+	@echo "make test       install, then run every test (unit, warehouse, browser, notebooks)"
+	@echo "make bench      benchmarks (BENCH_ROWS=$(BENCH_ROWS)); writes bench/out/"
+	@echo "make notebooks  JupyterLab on notebooks/ with the demo warehouse"
+	@echo "make lint       ruff"
+
+# uv bootstraps itself from PyPI, then installs the locked environment.
+$(BIN)/python: pyproject.toml uv.lock
+	@if ! command -v uv >/dev/null 2>&1; then python3 -m pip install --quiet "uv==$(UV_VERSION)"; fi
+	uv sync --frozen --python $(PY_VERSION) --group dev
+	@touch $(BIN)/python
+
+install: $(BIN)/python system-deps
+
+# Debian packages the tests use: Chromium (dashboard tests, PDF printing) and poppler (pdftotext).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	  || echo "warning: could not install$$missing (need root); browser/PDF tests will be skipped"; \
+	fi
+
+demo: install
+	$(BIN)/ecoute --warehouse $(WAREHOUSE) demo --out $(DEMO_DIR)
+
+test: install
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+lint: $(BIN)/python
+	$(BIN)/ruff check .
+
+bench: $(BIN)/python
+	$(BIN)/python -m bench.run --rows $(BENCH_ROWS)
+
+notebooks: install
+	uv sync --frozen --group dev --group lab
+	@test -f $(WAREHOUSE) || $(BIN)/ecoute --warehouse $(WAREHOUSE) demo --out $(DEMO_DIR)
+	ECOUTE_WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) bench/out build out $(DEMO_DIR) warehouse/*.duckdb warehouse/*.wal
