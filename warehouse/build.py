@@ -9,9 +9,79 @@ import duckdb
 from ecoute.settings import Settings
 from warehouse.runner import PythonStep, build
 
+
 # Python steps plug in here: message intents, compensation, churn scoring.
 def python_steps(settings: Settings) -> list[PythonStep]:
-    return []
+    return [
+        PythonStep(
+            "int_calendar__working_days",
+            reads=("stg_calls", "stg_tickets", "stg_appointments", "stg_messages"),
+            writes=("intermediate.int_calendar__working_days",),
+            run=_working_day_calendar,
+        ),
+        # The metric marts read message intents; until the intents step exists, an empty
+        # table with its columns stands in (never replacing a real one).
+        PythonStep(
+            "int_messages__intents_placeholder",
+            reads=(),
+            writes=("intermediate.int_messages__intents",),
+            run=_intents_placeholder,
+        ),
+    ]
+
+
+def _working_day_calendar(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+    """One row per local date over the data's years (±1): working day or not, holiday name,
+    and the running count of working days (``working_day_seq``) that repair targets count on.
+    Public holidays come from the ``holidays`` package for ``[metrics] country``."""
+    import datetime as dt
+
+    import holidays
+
+    first, last = con.execute(_CALENDAR_YEARS_SQL).fetchone()
+    first, last = (first or 2020) - 1, (last or first or 2020) + 1
+    days = holidays.country_holidays(
+        params.get("country", "BE"), subdiv=params.get("subdivision"), years=range(first, last + 1)
+    )
+    rows, seq, day = [], 0, dt.date(first, 1, 1)
+    while day.year <= last:
+        working = day.weekday() < 5 and day not in days
+        seq += working
+        rows.append((day, working, days.get(day), seq))
+        day += dt.timedelta(days=1)
+    con.execute(
+        "create or replace table intermediate.int_calendar__working_days ("
+        "calendar_date date primary key, is_working_day boolean, holiday_name varchar, "
+        "working_day_seq integer)"
+    )
+    columns = [list(c) for c in zip(*rows, strict=True)]
+    con.execute(
+        "insert into intermediate.int_calendar__working_days "
+        "select unnest(?::date[]), unnest(?::boolean[]), "
+        "unnest(?::varchar[]), unnest(?::integer[])",
+        columns,
+    )
+
+
+_CALENDAR_YEARS_SQL = """
+    select min(y), max(y) from (
+        select year(min(started_at)) as y from staging.stg_calls union all
+        select year(max(started_at)) from staging.stg_calls union all
+        select year(min(opened_at)) from staging.stg_tickets union all
+        select year(max(opened_at)) from staging.stg_tickets union all
+        select year(min(window_start)) from staging.stg_appointments union all
+        select year(max(window_start)) from staging.stg_appointments union all
+        select year(min(received_at)) from staging.stg_messages union all
+        select year(max(received_at)) from staging.stg_messages
+    )
+"""
+
+
+def _intents_placeholder(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+    con.execute(
+        "create table if not exists intermediate.int_messages__intents "
+        "(message_id varchar, intent varchar, phrase varchar)"
+    )
 
 
 def params_of(settings: Settings) -> dict[str, Any]:

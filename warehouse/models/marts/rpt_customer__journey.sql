@@ -1,0 +1,164 @@
+-- One customer's story as events in time order: every call, ticket, appointment, message and
+-- notification of an identified customer, each with the flags of what went wrong (computed on
+-- the facts, listed here in words). Tickets that took service away carry when it was lost and
+-- when it came back, so a reader can count the days without service as of any date.
+with calls as (
+    select * from core.fct_calls
+    where customer_id is not null
+),
+
+tickets as (
+    select * from core.fct_tickets
+),
+
+appointments as (
+    select * from core.fct_appointments
+),
+
+messages as (
+    select * from core.fct_messages
+),
+
+notifications as (
+    select * from core.fct_notifications
+),
+
+call_events as (
+    select
+        customer_id,
+        started_at as event_at,
+        'call' as kind,
+        call_id as event_id,
+        list_filter([
+            case when is_abandoned then 'abandoned' end,
+            case when is_dropped then 'dropped' end,
+            case when is_drop_window_elapsed and has_callback = false then 'no_callback_within_window' end,
+            case when is_customer_recall then 'had_to_call_again' end,
+            case when is_repeat then 'repeat' end,
+            case when is_unlogged then 'unlogged' end,
+            case when is_context_loss then 'context_lost' end
+        ], flag -> flag is not null) as flags,
+        concat_ws(', ',
+            initiation || ' call',
+            'queue ' || queue,
+            'agent ' || agent_id,
+            'waited ' || round(wait_s)::bigint || ' s',
+            case when is_answered then 'talked ' || round(handle_s / 60.0, 1) || ' min' else 'not answered' end,
+            'outcome ' || outcome,
+            'ticket ' || ticket_id
+        ) as detail,
+        null::timestamptz as service_lost_from_at,
+        null::timestamptz as service_back_at
+    from calls
+),
+
+ticket_events as (
+    select
+        customer_id,
+        opened_at as event_at,
+        'ticket' as kind,
+        ticket_id as event_id,
+        list_filter([
+            case when is_service_lost then 'without_service' end,
+            case when is_restored_within_target = false then 'restore_target_missed' end,
+            case when is_reopened then 'reopened' end,
+            case when is_first_time_fix = false then 'not_fixed_first_visit' end
+        ], flag -> flag is not null) as flags,
+        concat_ws(', ',
+            coalesce(category, 'uncategorised') || ' ticket',
+            'status ' || status,
+            'service loss ' || service_loss,
+            'reopened ' || reopened_count || ' times',
+            'outage ' || outage_id
+        ) as detail,
+        case when is_service_lost then opened_at end as service_lost_from_at,
+        case when is_service_lost then service_restored_at end as service_back_at
+    from tickets
+),
+
+appointment_events as (
+    select
+        customer_id,
+        window_start as event_at,
+        'appointment' as kind,
+        appointment_id as event_id,
+        list_filter([
+            case when is_missed then 'missed_visit' end,
+            case when is_unannounced then 'unannounced' end,
+            case when is_late_operator_cancel then 'late_cancellation' end,
+            case when is_arrived_late then 'arrived_late' end,
+            case when is_due and is_wide_window then 'whole_day_window' end,
+            case when status = 'customer_absent' then 'customer_absent' end
+        ], flag -> flag is not null) as flags,
+        concat_ws(', ',
+            'visit ' || status,
+            'window ' || round(window_h, 1) || ' h',
+            'booked ' || round(lead_time_days, 1) || ' days ahead',
+            'technician ' || technician_id,
+            'ticket ' || ticket_id
+        ) as detail,
+        null::timestamptz as service_lost_from_at,
+        null::timestamptz as service_back_at
+    from appointments
+),
+
+message_events as (
+    select
+        customer_id,
+        received_at as event_at,
+        'message' as kind,
+        message_id as event_id,
+        list_concat(
+            list_filter([
+                case when is_repeat then 'repeat' end,
+                case when is_context_loss then 'context_lost' end
+            ], flag -> flag is not null),
+            list_transform(intents, intent -> 'intent:' || intent)
+        ) as flags,
+        concat_ws(', ', channel || ' message', subject) as detail,
+        null::timestamptz as service_lost_from_at,
+        null::timestamptz as service_back_at
+    from messages
+),
+
+notification_events as (
+    select
+        customer_id,
+        sent_at as event_at,
+        'notification' as kind,
+        notification_id as event_id,
+        []::varchar[] as flags,
+        concat_ws(', ', kind || ' notification', 'by ' || channel, 'about ' || ref_id) as detail,
+        null::timestamptz as service_lost_from_at,
+        null::timestamptz as service_back_at
+    from notifications
+),
+
+unioned as (
+    select * from call_events
+    union all
+    select * from ticket_events
+    union all
+    select * from appointment_events
+    union all
+    select * from message_events
+    union all
+    select * from notification_events
+),
+
+final as (
+    select
+        customer_id,
+        event_at,
+        timezone(getvariable('tz'), event_at)::date as event_date,
+        kind,
+        event_id,
+        flags,
+        detail,
+        service_lost_from_at,
+        service_back_at
+    from unioned
+    order by customer_id, event_at, kind, event_id
+)
+
+select * from final

@@ -1,0 +1,54 @@
+-- Every metric per ISO week (Monday 00:00 local time), long: one row per metric and slice.
+-- Slices: region = '*' (all regions) or one region; dimension = 'all' (dimension_value '*') or
+-- one of segment, queue, agent, technician, category. Sum numerators and denominators across
+-- the values of one dimension to re-aggregate a ratio or mean; kind = 'percentile' rows are
+-- computed per slice and cannot be combined. See docs/metrics.md.
+with calls as (
+    select * from marts.rpt_metrics__calls
+),
+
+appointments as (
+    select * from marts.rpt_metrics__appointments
+),
+
+tickets as (
+    select * from marts.rpt_metrics__tickets
+),
+
+backlog as (
+    select * from marts.rpt_metrics__backlog
+),
+
+communication as (
+    select * from marts.rpt_metrics__communication
+),
+
+unioned as (
+    select * from calls
+    union all by name
+    select * from appointments
+    union all by name
+    select * from tickets
+    union all by name
+    select * from backlog
+    union all by name
+    select * from communication
+),
+
+final as (
+    select
+        period_start as week_start,
+        metric,
+        kind,
+        region,
+        dimension,
+        dimension_value,
+        numerator,
+        denominator,
+        value
+    from unioned
+    where grain = 'week'
+    order by week_start, metric, region, dimension, dimension_value
+)
+
+select * from final
