@@ -99,15 +99,12 @@ def load_corpus(source: str, data_dir: Path | None = None) -> pl.DataFrame:
     # encoding utf8-lossy also strips nothing; polars handles the Comcast BOM in the header.
     raw = pl.read_csv(path, infer_schema_length=0, encoding="utf8")
     raw = raw.rename({c: c.lstrip("\ufeff") for c in raw.columns})
-    return (
-        raw.select(
-            pl.lit(source).alias("source"),
-            pl.col(corpus.id_column).alias("row_id"),
-            pl.col(corpus.text_column).alias("text"),
-            pl.lit(corpus.language).alias("language"),
-        )
-        .filter(pl.col("text").is_not_null() & (pl.col("text").str.strip_chars() != ""))
-    )
+    return raw.select(
+        pl.lit(source).alias("source"),
+        pl.col(corpus.id_column).alias("row_id"),
+        pl.col(corpus.text_column).alias("text"),
+        pl.lit(corpus.language).alias("language"),
+    ).filter(pl.col("text").is_not_null() & (pl.col("text").str.strip_chars() != ""))
 
 
 def _draw(df: pl.DataFrame, n: int, pattern: str | None, label: str) -> pl.DataFrame:

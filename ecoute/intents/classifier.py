@@ -1,0 +1,237 @@
+"""Classify one complaint text: language, intents (each with its trigger phrase), severity.
+
+Pure: the only I/O is reading the lexicons once (cached) and building the language detector
+lazily on first use. No clock, no network.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ecoute.intents.lexicon import LANGUAGES, IntentRules, LanguageRules, load_rules
+from ecoute.intents.normalize import Folded, fold
+
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
+
+# How much each intent alone pushes severity up (see docs/intents.md for the formula).
+INTENT_WEIGHTS: dict[str, float] = {
+    "ombudsman_threat": 0.6,
+    "churn_threat": 0.5,
+    "missed_appointment": 0.35,
+    "compensation_request": 0.3,
+    "no_callback": 0.3,
+    "repeat_contact": 0.3,
+    "outage": 0.3,
+    "apology_request": 0.25,
+    "dropped_call": 0.25,
+    "billing": 0.15,
+    "wifi": 0.1,
+    "fixed_phone": 0.1,
+}
+DEFAULT_WEIGHT = 0.2  # intents an operator adds through an extra lexicon
+TONE_SHARE = 0.5  # tone (angry words, "!!!", CAPS) can add at most half of the remaining room
+
+_TOKEN = re.compile(r"[\w']+")
+# Negation does not reach across a sentence, a comma or a "but".
+_CLAUSE_BREAK = re.compile(r"[.!?;:,\n()]|(?<!\w)(?:mais|but|maar|aber)(?!\w)")
+
+
+@dataclass(frozen=True)
+class IntentHit:
+    """One detected intent and the exact substring of the input that triggered it."""
+
+    intent: str
+    phrase: str
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Result for one message. language is None when it could not be determined."""
+
+    language: str | None
+    intents: list[IntentHit] = field(default_factory=list)
+    severity: float = 0.0
+
+    @property
+    def intent_names(self) -> list[str]:
+        """Intent names in detection order."""
+        return [hit.intent for hit in self.intents]
+
+
+@cache
+def _detector() -> LanguageDetector:
+    """Build the lingua detector on first use only: it loads models (slow, memory)."""
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(
+        Language.FRENCH, Language.DUTCH, Language.GERMAN, Language.ENGLISH
+    ).build()
+
+
+def _iso(language: object) -> str | None:
+    return None if language is None else language.iso_code_639_1.name.lower()  # type: ignore[attr-defined]
+
+
+def detect_language(text: str) -> str | None:
+    """fr|nl|de|en for one text, or None if lingua cannot decide."""
+    return _iso(_detector().detect_language_of(text)) if text.strip() else None
+
+
+def detect_languages(texts: Sequence[str]) -> list[str | None]:
+    """Batch detection on all cores (lingua's parallel API)."""
+    if not texts:
+        return []
+    detected = _detector().detect_languages_in_parallel_of(list(texts))
+    return [
+        _iso(lang) if text.strip() else None for lang, text in zip(detected, texts, strict=True)
+    ]
+
+
+def normalize_language(language: str | None) -> str | None:
+    """A given language code if it is one we support ('FR ' -> 'fr'), else None."""
+    if language is None:
+        return None
+    code = language.strip().lower()[:2]
+    return code if code in LANGUAGES else None
+
+
+def _clause_tokens_before(text: str, start: int, limit: int = 160) -> list[str]:
+    """Tokens between the last clause break and start."""
+    before = text[max(0, start - limit) : start]
+    pieces = _CLAUSE_BREAK.split(before)
+    return _TOKEN.findall(pieces[-1] if pieces else "")
+
+
+def _clause_tokens_after(text: str, end: int, limit: int = 60) -> list[str]:
+    after = text[end : end + limit]
+    return _TOKEN.findall(_CLAUSE_BREAK.split(after)[0])
+
+
+def _is_negated(text: str, match: re.Match[str], rule: IntentRules, lang: LanguageRules) -> bool:
+    """True if the trigger is voided: someone else is the agent (not_after), or a negator
+    governs it and no blocker says the customer was obstructed."""
+    before = _clause_tokens_before(text, match.start())
+    if rule.not_after is not None and rule.not_after.search(" ".join(before[-2:])):
+        return True  # someone else is the agent ("they have canceled", "votre résiliation")
+    if not rule.negatable or rule.negators is None:
+        return False
+    negated = bool(rule.negators.search(" ".join(before[-rule.window :])))
+    if not negated and lang.post_window and lang.post_negators is not None:
+        # Verb-second languages negate after the verb ("ich kündige nicht", "zeg niet op").
+        after = _clause_tokens_after(text, match.end())[: lang.post_window]
+        inside = _TOKEN.findall(match.group(0))
+        negated = bool(lang.post_negators.search(" ".join(inside[1:] + after)))
+    if negated and lang.blockers is not None:
+        negated = not lang.blockers.search(" ".join(before[-(rule.window + 3) :]))
+    return negated
+
+
+def _first_hit(
+    original: str, folded: Folded, rule: IntentRules, lang: LanguageRules
+) -> IntentHit | None:
+    for match in rule.pattern.finditer(folded.text):
+        if match.end() == match.start() or _is_negated(folded.text, match, rule, lang):
+            continue
+        start, end = folded.span_to_original(match.start(), match.end())
+        return IntentHit(rule.name, original[start:end])
+    return None
+
+
+def find_intents(text: str, rules: Iterable[LanguageRules]) -> list[IntentHit]:
+    """First non-negated hit per intent, across the given language rule sets."""
+    folded = fold(text)
+    hits: dict[str, IntentHit] = {}
+    for lang in rules:
+        for rule in lang.intents:
+            if rule.name in hits:
+                continue
+            hit = _first_hit(text, folded, rule, lang)
+            if hit is not None:
+                hits[rule.name] = hit
+    return list(hits.values())
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+
+
+def tone_score(text: str, rules: Iterable[LanguageRules]) -> float:
+    """0..1 from negative words (0.5), exclamation marks (0.25) and shouting in CAPS (0.25)."""
+    folded = fold(text).text
+    negative = 0
+    for lang in rules:
+        if lang.negative_words is not None:
+            negative += len(lang.negative_words.findall(folded))
+    letters = len(_LETTER.findall(text))
+    caps_ratio = len(_UPPER.findall(text)) / letters if letters >= 12 else 0.0
+    caps = min(1.0, max(0.0, (caps_ratio - 0.3) / 0.4))
+    return 0.5 * min(1.0, negative / 3) + 0.25 * min(1.0, text.count("!") / 3) + 0.25 * caps
+
+
+def severity_score(intents: Iterable[str], tone: float) -> float:
+    """1 - (1 - intent_part) * (1 - 0.5 * tone), intent_part = 1 - prod(1 - weight)."""
+    intent_part = 1.0 - math.prod(1.0 - INTENT_WEIGHTS.get(i, DEFAULT_WEIGHT) for i in intents)
+    return round(1.0 - (1.0 - intent_part) * (1.0 - TONE_SHARE * tone), 4)
+
+
+def rules_for(
+    language: str | None, extra_lexicons: Sequence[Path] | None = None
+) -> list[LanguageRules]:
+    """Rule sets to apply: the language's own, or all four when the language is unknown."""
+    compiled = load_rules(tuple(Path(p) for p in extra_lexicons or ()))
+    return [compiled[language]] if language in compiled else list(compiled.values())
+
+
+def classify_parts(
+    parts: Sequence[str | None],
+    language: str | None,
+    extra_lexicons: Sequence[Path] | None = None,
+) -> Classification:
+    """Classify several fields of one message (subject, body) with an already-known language.
+
+    Each field is matched separately so a phrase never straddles two fields.
+    """
+    rules = rules_for(language, extra_lexicons)
+    texts = [p for p in parts if p]
+    hits: dict[str, IntentHit] = {}
+    for text in texts:
+        for hit in find_intents(text, rules):
+            hits.setdefault(hit.intent, hit)
+    tone = tone_score("\n".join(texts), rules)
+    ordered = [hits[name] for name in _intent_order(hits)]
+    return Classification(language, ordered, severity_score(hits, tone))
+
+
+def _intent_order(hits: dict[str, IntentHit]) -> list[str]:
+    from ecoute.intents.lexicon import INTENTS
+
+    known = [name for name in INTENTS if name in hits]
+    return known + sorted(name for name in hits if name not in INTENTS)
+
+
+def classify(
+    text: str,
+    language: str | None = None,
+    *,
+    extra_lexicons: Sequence[Path] | None = None,
+) -> Classification:
+    """Classify one customer message.
+
+    Args:
+        text: the message as the customer wrote it.
+        language: fr|nl|de|en if known (it takes precedence over detection), else None.
+        extra_lexicons: operator YAML files merged on top of the built-in lexicons.
+
+    Returns:
+        Classification with the language used, one IntentHit per intent found (its phrase is
+        an exact substring of text) and a severity in [0, 1].
+    """
+    lang = normalize_language(language) or detect_language(text)
+    return classify_parts([text], lang, extra_lexicons)

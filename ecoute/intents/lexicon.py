@@ -1,0 +1,142 @@
+"""Load the per-language YAML lexicons, merge operator extensions, compile the regexes.
+
+A lexicon file holds, for one language: negation settings, negative words (for severity) and,
+per intent, a list of regex patterns plus whether and how negation cancels a hit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ecoute.intents.normalize import fold_pattern
+
+LANGUAGES: tuple[str, ...] = ("fr", "nl", "de", "en")
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+
+INTENTS: tuple[str, ...] = (
+    "churn_threat",
+    "ombudsman_threat",
+    "compensation_request",
+    "apology_request",
+    "missed_appointment",
+    "no_callback",
+    "dropped_call",
+    "repeat_contact",
+    "outage",
+    "wifi",
+    "fixed_phone",
+    "billing",
+)
+
+
+@dataclass(frozen=True)
+class IntentRules:
+    """Compiled rules for one intent in one language."""
+
+    name: str
+    pattern: re.Pattern[str]
+    negatable: bool
+    negators: re.Pattern[str] | None
+    window: int
+    not_after: re.Pattern[str] | None  # tokens right before the trigger that void it
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    """Everything the classifier needs for one language."""
+
+    language: str
+    intents: tuple[IntentRules, ...]
+    blockers: re.Pattern[str] | None
+    post_window: int
+    post_negators: re.Pattern[str] | None
+    negative_words: re.Pattern[str] | None
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Merge an extension on top of a lexicon: lists are appended, scalars replaced."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        elif isinstance(value, list) and isinstance(merged.get(key), list):
+            merged[key] = merged[key] + [v for v in value if v not in merged[key]]
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or data.get("language") not in LANGUAGES:
+        raise ValueError(f"{path}: a lexicon needs 'language' set to one of {LANGUAGES}")
+    return data
+
+
+def load_raw(extra_lexicons: tuple[Path, ...] = ()) -> dict[str, dict[str, Any]]:
+    """Built-in lexicons per language with every extra lexicon merged on top, in order."""
+    raw = {lang: _read_yaml(LEXICON_DIR / f"{lang}.yaml") for lang in LANGUAGES}
+    for path in extra_lexicons:
+        data = _read_yaml(Path(path))
+        raw[data["language"]] = _merge(raw[data["language"]], data)
+    return raw
+
+
+def _alternation(patterns: list[str], *, boundary: bool = True) -> re.Pattern[str] | None:
+    """One compiled regex for a list of patterns; "'" also accepts a space or nothing."""
+    if not patterns:
+        return None
+    parts = ["(?:" + fold_pattern(p).replace("'", "['\\s]?") + ")" for p in patterns]
+    # One shared lookbehind in front of the alternation, not one per branch: the regex
+    # engine then scans ~10x faster (measured with python -m ecoute.intents.bench).
+    prefix = r"(?<!\w)" if boundary else ""
+    return re.compile(prefix + "(?:" + "|".join(parts) + ")")
+
+
+def _whole_words(patterns: list[str]) -> re.Pattern[str] | None:
+    """Negators and blockers must match whole tokens, so bound them on both sides."""
+    return _alternation([p + r"(?!\w)" for p in patterns])
+
+
+def _compile_intent(name: str, spec: dict[str, Any], negation: dict[str, Any]) -> IntentRules:
+    pattern = _alternation(list(spec.get("patterns", [])))
+    if pattern is None:
+        raise ValueError(f"intent {name} has no patterns")
+    negators = spec.get("negators", negation.get("negators", []))
+    return IntentRules(
+        name=name,
+        pattern=pattern,
+        negatable=bool(spec.get("negatable", False)),
+        negators=_whole_words(list(negators)),
+        window=int(spec.get("window", negation.get("window", 3))),
+        not_after=_whole_words(list(spec.get("not_after", []))),
+    )
+
+
+def compile_language(data: dict[str, Any]) -> LanguageRules:
+    """Compile one merged lexicon dict."""
+    negation = data.get("negation", {}) or {}
+    intents = tuple(
+        _compile_intent(name, spec or {}, negation)
+        for name, spec in (data.get("intents", {}) or {}).items()
+    )
+    return LanguageRules(
+        language=data["language"],
+        intents=intents,
+        blockers=_whole_words(list(negation.get("blockers", []))),
+        post_window=int(negation.get("post_window", 0)),
+        post_negators=_whole_words(list(negation.get("negators", []))),
+        negative_words=_alternation(list(data.get("negative_words", []))),
+    )
+
+
+@lru_cache(maxsize=16)
+def load_rules(extra_lexicons: tuple[Path, ...] = ()) -> dict[str, LanguageRules]:
+    """Compiled rules per language; cached, so lexicon files are read once per extension set."""
+    return {lang: compile_language(data) for lang, data in load_raw(extra_lexicons).items()}

@@ -1,0 +1,143 @@
+"""Edge cases of classify(), one tiny fixture each."""
+
+import subprocess
+import sys
+
+import pytest
+
+from ecoute.intents import classify
+
+
+def names(text: str, language: str | None = None) -> list[str]:
+    return classify(text, language).intent_names
+
+
+def phrase(text: str, intent: str, language: str | None = None) -> str:
+    return next(h.phrase for h in classify(text, language).intents if h.intent == intent)
+
+
+def test_accentless_resilier():
+    assert "churn_threat" in names("je vais resilier demain", "fr")
+
+
+@pytest.mark.parametrize("text", ["j’en ai marre, je résilie", "j'en ai marre, je résilie"])
+def test_apostrophe_variants_match_alike(text):
+    result = classify(text, "fr")
+    assert result.intent_names == ["churn_threat"]
+    assert result.severity == classify("j'en ai marre, je résilie", "fr").severity
+
+
+def test_apostrophe_variant_inside_pattern():
+    assert phrase("personne ne m’a rappelé", "no_callback", "fr") == "personne ne m’a rappelé"
+
+
+@pytest.mark.parametrize("text", ["j'ai résilié hier", "je résilierai lundi", "la résiliation"])
+def test_french_inflection(text):
+    assert "churn_threat" in names(text, "fr")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("je ne veux pas résilier", "fr"),
+        ("I am not cancelling my plan", "en"),
+        ("I don't want to cancel", "en"),
+        ("ik ga niet opzeggen", "nl"),
+        ("ik zeg mijn abonnement niet op", "nl"),
+        ("Ich will nicht kündigen", "de"),
+        ("Ich kündige nicht", "de"),
+    ],
+)
+def test_negation_cancels_churn(text, language):
+    assert "churn_threat" not in names(text, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("impossible de résilier mon abonnement", "fr"),
+        ("they would not let me cancel my service", "en"),
+        ("Comcast will not cancel my account", "en"),
+        ("ik kan niet opzeggen", "nl"),
+    ],
+)
+def test_obstruction_is_not_negation(text, language):
+    assert "churn_threat" in names(text, language)
+
+
+def test_someone_else_cancelling_is_not_churn():
+    assert "churn_threat" not in names("they have cancelled my appointment twice", "en")
+
+
+def test_negated_compensation_only_when_volitional():
+    assert "compensation_request" not in names("je ne demande pas de remboursement", "fr")
+    assert "compensation_request" in names("aucun remboursement depuis 3 mois", "fr")
+
+
+def test_dutch_opgezegd():
+    assert phrase("Ik heb vorige week opgezegd.", "churn_threat", "nl") == "opgezegd"
+
+
+def test_dutch_missed_appointment_and_no_callback():
+    got = names("De monteur is niet gekomen en niemand heeft teruggebeld.", "nl")
+    assert {"missed_appointment", "no_callback"} <= set(got)
+
+
+def test_german_intents():
+    got = classify("Seit drei Tagen Störung, der Techniker ist nicht gekommen. Ich kündige!", "de")
+    assert {"outage", "missed_appointment", "churn_threat"} <= set(got.intent_names)
+    assert phrase("Der Techniker ist nicht gekommen", "missed_appointment", "de") == (
+        "Techniker ist nicht gekommen"
+    )
+
+
+def test_german_eszett_and_umlaut_phrase_is_original():
+    text = "Die Rechnung ist zu hoch, ich möchte eine Gutschrift. Grüße aus der Straße"
+    result = classify(text, "de")
+    assert {"billing", "compensation_request"} <= set(result.intent_names)
+    assert all(hit.phrase in text for hit in result.intents)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Le TECHNICIEN n’est JAMAIS venu, rdv annulé, plus d'internet !!", "fr"),
+        ("Technician was a NO-SHOW; nobody called back. Refund please.", "en"),
+        ("Storing! Monteur niet gekomen, ik wil een schadevergoeding", "nl"),
+    ],
+)
+def test_phrase_is_substring_of_input(text, language):
+    result = classify(text, language)
+    assert result.intents
+    assert all(hit.phrase and hit.phrase in text for hit in result.intents)
+
+
+def test_given_language_takes_precedence():
+    assert classify("je vais résilier", "en").language == "en"
+    assert classify("je vais résilier", "en").intents == []
+
+
+def test_language_detected_when_not_given():
+    assert classify("Bonjour, je n'ai plus internet depuis trois jours.").language == "fr"
+    assert classify("Ich habe seit Tagen kein Internet und niemand ruft zurück.").language == "de"
+
+
+def test_severity_bounds_and_ordering():
+    calm = classify("Merci, tout fonctionne.", "fr").severity
+    angry = classify("HONTEUX !!! Je résilie et je saisis le médiateur, arnaque !!!", "fr").severity
+    assert calm == 0.0
+    assert 0.0 < angry <= 1.0
+    assert angry > classify("je résilie", "fr").severity
+
+
+def test_empty_text():
+    result = classify("", "en")
+    assert result.intents == [] and result.severity == 0.0
+
+
+def test_detector_not_built_at_import():
+    code = (
+        "import ecoute.intents, ecoute.intents.classifier as c;"
+        "assert c._detector.cache_info().currsize == 0"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
