@@ -32,9 +32,14 @@ def settings_for(tmp_path: Path, **metrics: Any) -> Settings:
 
 
 def build(
-    tmp_path: Path, rows: Mapping[str, Sequence[Mapping[str, Any]]], **metrics: Any
+    tmp_path: Path,
+    rows: Mapping[str, Sequence[Mapping[str, Any]]],
+    intents: Sequence[tuple[str, str, str]] = (),
+    **metrics: Any,
 ) -> duckdb.DuckDBPyConnection:
-    """A fresh warehouse file holding `rows` (entity → list of contract-column dicts), built."""
+    """A fresh warehouse file holding `rows` (entity → list of contract-column dicts), built.
+
+    `intents` (message_id, intent, phrase) stand in for the intents step's table."""
     from etl.schema import create_raw_tables
 
     settings = settings_for(tmp_path, **metrics)
@@ -47,6 +52,13 @@ def build(
             marks = ", ".join("?" for _ in record)
             sql = f"insert into raw.{entity} ({cols}) values ({marks})"
             con.execute(sql, list(record.values()))
+    if intents:
+        con.execute("create schema if not exists intermediate")
+        con.execute(
+            "create table intermediate.int_messages__intents "
+            "(message_id varchar, intent varchar, phrase varchar)"
+        )
+        con.executemany("insert into intermediate.int_messages__intents values (?, ?, ?)", intents)
     build_all(con, settings)
     return con
 
@@ -79,3 +91,38 @@ def metric(
         [period, name, region, dimension, value],
     ).fetchone()
     return (None, None, None) if row is None else row
+
+
+def call(
+    call_id: str,
+    started: str,
+    ended: str,
+    customer_id: str | None = "C1",
+    *,
+    direction: str = "inbound",
+    answered: str | None = None,
+    queued: str | None = None,
+    party: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A call leg; times are Brussels local wall-clock strings."""
+    row = {
+        "call_id": call_id,
+        "direction": direction,
+        "started_at": bxl(started),
+        "ended_at": bxl(ended),
+        "customer_id": customer_id,
+        "answered_at": bxl(answered) if answered else None,
+        "queued_at": bxl(queued) if queued else None,
+        "disconnect_party": party,
+    }
+    return {**row, **extra}
+
+
+CUSTOMERS = [
+    {"customer_id": "C1", "region": "Liège", "segment": "residential"},
+    {"customer_id": "C2", "region": "Namur", "segment": "business"},
+    {"customer_id": "C3", "region": "Liège", "segment": "business"},
+    {"customer_id": "C4", "region": "Namur", "segment": "residential"},
+    {"customer_id": "C5", "region": "Liège", "segment": "residential"},
+]
