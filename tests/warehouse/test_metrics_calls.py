@@ -15,11 +15,24 @@ def queue_day(tmp_path):
     """Seven inbound calls and one outbound on Monday 2 March, all customer C1, queue tech."""
     calls = [
         # answered after 15 s in queue, logged on ticket T1, 300 s of talk
-        call("A1", "2026-03-02 09:00:00", "2026-03-02 09:05:15", answered="2026-03-02 09:00:15",
-             party="agent", queue="tech", ticket_id="T1"),
+        call(
+            "A1",
+            "2026-03-02 09:00:00",
+            "2026-03-02 09:05:15",
+            answered="2026-03-02 09:00:15",
+            party="agent",
+            queue="tech",
+            ticket_id="T1",
+        ),
         # answered after 40 s: outside the 20 s service level; 600 s of talk, no ticket
-        call("A2", "2026-03-02 09:00:00", "2026-03-02 09:10:40", answered="2026-03-02 09:00:40",
-             party="agent", queue="tech"),
+        call(
+            "A2",
+            "2026-03-02 09:00:00",
+            "2026-03-02 09:10:40",
+            answered="2026-03-02 09:00:40",
+            party="agent",
+            queue="tech",
+        ),
         # short abandon: customer hung up after 5 s
         call("A3", "2026-03-02 09:00:00", "2026-03-02 09:00:05", party="customer", queue="tech"),
         # abandoned at exactly 10 s: "at least short_abandon_s" → an abandon
@@ -30,10 +43,23 @@ def queue_day(tmp_path):
         call("A6", "2026-03-02 09:00:00", "2026-03-02 09:00:30", party="system", queue="tech"),
         # 10 s in the IVR, then 20 s in the queue (queued_at counts): within service level;
         # 180 s of talk, no ticket
-        call("A7", "2026-03-02 08:59:50", "2026-03-02 09:03:20", answered="2026-03-02 09:00:20",
-             queued="2026-03-02 09:00:00", party="customer", queue="tech"),
-        call("O1", "2026-03-02 11:00", "2026-03-02 11:05", direction="outbound",
-             answered="2026-03-02 11:00:10", party="agent"),
+        call(
+            "A7",
+            "2026-03-02 08:59:50",
+            "2026-03-02 09:03:20",
+            answered="2026-03-02 09:00:20",
+            queued="2026-03-02 09:00:00",
+            party="customer",
+            queue="tech",
+        ),
+        call(
+            "O1",
+            "2026-03-02 11:00",
+            "2026-03-02 11:05",
+            direction="outbound",
+            answered="2026-03-02 11:00:10",
+            party="agent",
+        ),
     ]
     return build(tmp_path, {"customers": CUSTOMERS, "calls": calls})
 
@@ -65,10 +91,12 @@ def test_unlogged_call_rate(queue_day):
 
 
 def test_flags_live_on_the_fact(queue_day):
-    flags = dict(queue_day.execute(
-        "select call_id, [is_short_abandon, is_abandoned, is_answered_within_sl] "
-        "from core.fct_calls"
-    ).fetchall())
+    flags = dict(
+        queue_day.execute(
+            "select call_id, [is_short_abandon, is_abandoned, is_answered_within_sl] "
+            "from core.fct_calls"
+        ).fetchall()
+    )
     assert flags["A3"] == [True, False, False]
     assert flags["A4"] == [False, True, False]
     assert flags["A6"] == [False, False, False]
@@ -80,28 +108,87 @@ def drops(tmp_path):
     """Four dropped calls at 10:00 and what followed within the 2 h callback window."""
     calls = [
         # C1: dropped, operator calls back at 11:59 → just inside the 2 h window
-        call("D1", "2026-03-02 09:50", "2026-03-02 10:00", "C1", answered="2026-03-02 09:51",
-             party="system"),
-        call("B1", "2026-03-02 11:59", "2026-03-02 12:05", "C1", direction="outbound",
-             answered="2026-03-02 11:59:20", party="agent"),
+        call(
+            "D1",
+            "2026-03-02 09:50",
+            "2026-03-02 10:00",
+            "C1",
+            answered="2026-03-02 09:51",
+            party="system",
+        ),
+        call(
+            "B1",
+            "2026-03-02 11:59",
+            "2026-03-02 12:05",
+            "C1",
+            direction="outbound",
+            answered="2026-03-02 11:59:20",
+            party="agent",
+        ),
         # C2: dropped, operator callback at 12:01 → just outside the window
-        call("D2", "2026-03-02 09:50", "2026-03-02 10:00", "C2", answered="2026-03-02 09:51",
-             party="system"),
-        call("B2", "2026-03-02 12:01", "2026-03-02 12:05", "C2", direction="outbound",
-             initiation="callback", answered="2026-03-02 12:01:10", party="agent"),
+        call(
+            "D2",
+            "2026-03-02 09:50",
+            "2026-03-02 10:00",
+            "C2",
+            answered="2026-03-02 09:51",
+            party="system",
+        ),
+        call(
+            "B2",
+            "2026-03-02 12:01",
+            "2026-03-02 12:05",
+            "C2",
+            direction="outbound",
+            initiation="callback",
+            answered="2026-03-02 12:01:10",
+            party="agent",
+        ),
         # C3: dropped, calls again at 10:30 (answered, ends normally), callback only at 11:00
-        call("D3", "2026-03-02 09:50", "2026-03-02 10:00", "C3", answered="2026-03-02 09:51",
-             party="system"),
-        call("R3", "2026-03-02 10:30", "2026-03-02 10:40", "C3", answered="2026-03-02 10:31",
-             party="agent"),
-        call("B3", "2026-03-02 11:00", "2026-03-02 11:05", "C3", direction="outbound",
-             initiation="callback", answered="2026-03-02 11:00:10", party="agent"),
+        call(
+            "D3",
+            "2026-03-02 09:50",
+            "2026-03-02 10:00",
+            "C3",
+            answered="2026-03-02 09:51",
+            party="system",
+        ),
+        call(
+            "R3",
+            "2026-03-02 10:30",
+            "2026-03-02 10:40",
+            "C3",
+            answered="2026-03-02 10:31",
+            party="agent",
+        ),
+        call(
+            "B3",
+            "2026-03-02 11:00",
+            "2026-03-02 11:05",
+            "C3",
+            direction="outbound",
+            initiation="callback",
+            answered="2026-03-02 11:00:10",
+            party="agent",
+        ),
         # unidentified caller dropped: counts as a drop, not in the callback rates
-        call("D4", "2026-03-02 09:50", "2026-03-02 10:00", None, answered="2026-03-02 09:51",
-             party="system"),
+        call(
+            "D4",
+            "2026-03-02 09:50",
+            "2026-03-02 10:00",
+            None,
+            answered="2026-03-02 09:51",
+            party="system",
+        ),
         # answered, the customer hung up: not a drop
-        call("D5", "2026-03-02 09:50", "2026-03-02 10:00", "C4", answered="2026-03-02 09:51",
-             party="customer"),
+        call(
+            "D5",
+            "2026-03-02 09:50",
+            "2026-03-02 10:00",
+            "C4",
+            answered="2026-03-02 09:51",
+            party="customer",
+        ),
     ]
     return build(tmp_path, {"customers": CUSTOMERS, "calls": calls})
 
@@ -115,7 +202,13 @@ def test_callback_just_inside_and_just_outside_the_window(drops):
     # identified drops D1, D2, D3: called back within 2 h: D1 (1 h 59), D3 (1 h); D2 at 2 h 01 no
     assert metric(drops, "callback_rate_after_drop", W10) == (2, 3, pytest.approx(2 / 3))
     has = dict(drops.execute("select call_id, has_callback from core.fct_calls").fetchall())
-    assert (has["D1"], has["D2"], has["D3"], has["D4"], has["D5"]) == (True, False, True, None, None)
+    assert (has["D1"], has["D2"], has["D3"], has["D4"], has["D5"]) == (
+        True,
+        False,
+        True,
+        None,
+        None,
+    )
 
 
 def test_customer_recall_before_the_callback(drops):
@@ -125,18 +218,30 @@ def test_customer_recall_before_the_callback(drops):
 
 def test_dropped_parties_is_a_parameter(tmp_path):
     calls = [
-        call("D1", "2026-03-02 09:50", "2026-03-02 10:00", answered="2026-03-02 09:51", party="agent"),
-        call("D2", "2026-03-02 09:50", "2026-03-02 10:00", answered="2026-03-02 09:51", party="system"),
+        call(
+            "D1", "2026-03-02 09:50", "2026-03-02 10:00", answered="2026-03-02 09:51", party="agent"
+        ),
+        call(
+            "D2",
+            "2026-03-02 09:50",
+            "2026-03-02 10:00",
+            answered="2026-03-02 09:51",
+            party="system",
+        ),
     ]
-    con = build(tmp_path, {"customers": CUSTOMERS, "calls": calls},
-                dropped_parties=["system", "agent"])
+    con = build(
+        tmp_path, {"customers": CUSTOMERS, "calls": calls}, dropped_parties=["system", "agent"]
+    )
     assert metric(con, "dropped_call_rate", W10) == (2, 2, 1)
 
 
 def test_call_crossing_midnight_and_week_belongs_where_it_started(tmp_path):
     # Sunday 8 March 23:50 → Monday 9 March 00:10: week of 2 March, day 8 March
-    calls = [call("X1", "2026-03-08 23:50", "2026-03-09 00:10", answered="2026-03-08 23:51",
-                  party="agent")]
+    calls = [
+        call(
+            "X1", "2026-03-08 23:50", "2026-03-09 00:10", answered="2026-03-08 23:51", party="agent"
+        )
+    ]
     con = build(tmp_path, {"customers": CUSTOMERS, "calls": calls})
     assert metric(con, "inbound_calls", W10)[2] == 1
     assert metric(con, "inbound_calls", "2026-03-09")[2] is None
@@ -148,9 +253,15 @@ def test_weeks_start_at_local_midnight_across_the_dst_change(tmp_path):
     # Clocks go forward on Sunday 29 March 2026. Monday 30 March 00:30 CEST is Sunday 22:30
     # UTC: it belongs to the week of 30 March; Sunday 23:30 CEST (21:30 UTC) to the week before.
     calls = [
-        call("X2", "2026-03-30 00:30", "2026-03-30 00:40", answered="2026-03-30 00:31", party="agent"),
-        call("X3", "2026-03-29 23:30", "2026-03-29 23:40", answered="2026-03-29 23:31", party="agent"),
-        call("X4", "2026-03-29 03:30", "2026-03-29 03:40", answered="2026-03-29 03:31", party="agent"),
+        call(
+            "X2", "2026-03-30 00:30", "2026-03-30 00:40", answered="2026-03-30 00:31", party="agent"
+        ),
+        call(
+            "X3", "2026-03-29 23:30", "2026-03-29 23:40", answered="2026-03-29 23:31", party="agent"
+        ),
+        call(
+            "X4", "2026-03-29 03:30", "2026-03-29 03:40", answered="2026-03-29 03:31", party="agent"
+        ),
     ]
     con = build(tmp_path, {"customers": CUSTOMERS, "calls": calls})
     assert metric(con, "inbound_calls", "2026-03-30")[2] == 1
@@ -164,25 +275,61 @@ def test_weeks_start_at_local_midnight_across_the_dst_change(tmp_path):
 def contacts(tmp_path):
     """Customer C1's contacts in March, C2's one call in the week of 23 March."""
     calls = [
-        call("P1", "2026-03-02 09:00", "2026-03-02 09:10", "C1", answered="2026-03-02 09:01",
-             party="agent"),
+        call(
+            "P1",
+            "2026-03-02 09:00",
+            "2026-03-02 09:10",
+            "C1",
+            answered="2026-03-02 09:01",
+            party="agent",
+        ),
         # 3 days later, logged: a repeat; the previous answered call P1 left no ticket
-        call("P2", "2026-03-05 09:00", "2026-03-05 09:10", "C1", answered="2026-03-05 09:01",
-             party="agent", ticket_id="T1"),
+        call(
+            "P2",
+            "2026-03-05 09:00",
+            "2026-03-05 09:10",
+            "C1",
+            answered="2026-03-05 09:01",
+            party="agent",
+            ticket_id="T1",
+        ),
         # a short abandon is not a contact
         call("P3", "2026-03-06 09:00", "2026-03-06 09:00:04", "C1", party="customer"),
         # a day after C1's e-mail of 20 March: a repeat; previous answered call P2 was logged
-        call("P4", "2026-03-21 10:00", "2026-03-21 10:10", "C1", answered="2026-03-21 10:01",
-             party="agent", ticket_id="T2"),
-        call("Q1", "2026-03-23 09:00", "2026-03-23 09:10", "C2", answered="2026-03-23 09:01",
-             party="agent"),
+        call(
+            "P4",
+            "2026-03-21 10:00",
+            "2026-03-21 10:10",
+            "C1",
+            answered="2026-03-21 10:01",
+            party="agent",
+            ticket_id="T2",
+        ),
+        call(
+            "Q1",
+            "2026-03-23 09:00",
+            "2026-03-23 09:10",
+            "C2",
+            answered="2026-03-23 09:01",
+            party="agent",
+        ),
     ]
     messages = [
-        {"message_id": "M1", "customer_id": "C1", "received_at": "2026-03-20T09:00:00+01:00",
-         "channel": "email", "body": "still broken"},
+        {
+            "message_id": "M1",
+            "customer_id": "C1",
+            "received_at": "2026-03-20T09:00:00+01:00",
+            "channel": "email",
+            "body": "still broken",
+        },
         # the last thing recorded: the data's horizon is 25 March 10:00
-        {"message_id": "M2", "customer_id": "C3", "received_at": "2026-03-25T10:00:00+01:00",
-         "channel": "web", "body": "hello"},
+        {
+            "message_id": "M2",
+            "customer_id": "C3",
+            "received_at": "2026-03-25T10:00:00+01:00",
+            "channel": "web",
+            "body": "hello",
+        },
     ]
     return build(tmp_path, {"customers": CUSTOMERS, "calls": calls, "messages": messages})
 
@@ -211,7 +358,13 @@ def test_fcr_counts_only_elapsed_windows(contacts):
     assert metric(contacts, "fcr_rate", "2026-03-16") == (0, 0, None)
     assert metric(contacts, "fcr_rate", "2026-03-23") == (0, 0, None)
     fcr = dict(contacts.execute("select call_id, is_fcr from core.fct_calls").fetchall())
-    assert (fcr["P1"], fcr["P2"], fcr["P3"], fcr["P4"], fcr["Q1"]) == (False, True, None, None, None)
+    assert (fcr["P1"], fcr["P2"], fcr["P3"], fcr["P4"], fcr["Q1"]) == (
+        False,
+        True,
+        None,
+        None,
+        None,
+    )
 
 
 def test_unknown_customers_are_kept_and_flagged(tmp_path):

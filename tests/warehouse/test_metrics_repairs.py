@@ -8,11 +8,17 @@ import pytest
 from tests.warehouse._warehouse_fixtures import CUSTOMERS, build, bxl, call, metric, one
 
 
-def ticket(ticket_id: str, opened: str, restored: str | None, category: str = "internet",
-           **kw) -> dict:
-    row = {"ticket_id": ticket_id, "customer_id": kw.pop("customer_id", "C1"),
-           "opened_at": bxl(opened), "restored_at": bxl(restored) if restored else None,
-           "status": "resolved" if restored else "open", "category": category}
+def ticket(
+    ticket_id: str, opened: str, restored: str | None, category: str = "internet", **kw
+) -> dict:
+    row = {
+        "ticket_id": ticket_id,
+        "customer_id": kw.pop("customer_id", "C1"),
+        "opened_at": bxl(opened),
+        "restored_at": bxl(restored) if restored else None,
+        "status": "resolved" if restored else "open",
+        "category": category,
+    }
     for key, value in kw.items():
         row[key] = bxl(value) if key.endswith("_at") and value else value
     return row
@@ -30,10 +36,23 @@ def easter(tmp_path):
         # 09:00: 96 h, within target
         ticket("R3", "2026-04-02 09:00", "2026-04-06 09:00", "mobile"),
         # billing complaints are not faults; R4 reopened once, R5 not
-        ticket("R4", "2026-04-02 09:00", None, "billing", resolved_at="2026-04-03 09:00",
-               reopened_count=1, status="resolved"),
-        ticket("R5", "2026-04-01 09:00", None, "billing", resolved_at="2026-04-02 09:00",
-               status="closed"),
+        ticket(
+            "R4",
+            "2026-04-02 09:00",
+            None,
+            "billing",
+            resolved_at="2026-04-03 09:00",
+            reopened_count=1,
+            status="resolved",
+        ),
+        ticket(
+            "R5",
+            "2026-04-01 09:00",
+            None,
+            "billing",
+            resolved_at="2026-04-02 09:00",
+            status="closed",
+        ),
         # reported Friday 20 March, never restored: target Tue 24 March, missed; in the backlog
         ticket("R6", "2026-03-20 09:00", None),
         # reported Sunday 5 April 12:00, restored 18:00 the same day (6 h)
@@ -41,15 +60,24 @@ def easter(tmp_path):
         # reported Sunday 5 April 20:00, restored Tuesday 7 April 10:00 (38 h): target Wed 8
         ticket("R8", "2026-04-05 20:00", "2026-04-07 10:00"),
     ]
-    messages = [{"message_id": "M1", "customer_id": "C2", "received_at": bxl("2026-04-15 09:00"),
-                 "channel": "email", "body": "horizon"}]
+    messages = [
+        {
+            "message_id": "M1",
+            "customer_id": "C2",
+            "received_at": bxl("2026-04-15 09:00"),
+            "channel": "email",
+            "body": "horizon",
+        }
+    ]
     return build(tmp_path, {"customers": CUSTOMERS, "tickets": tickets, "messages": messages})
 
 
 def test_repair_target_counts_working_days_after_easter(easter):
-    targets = dict(easter.execute(
-        "select ticket_id, strftime(target_date, '%Y-%m-%d') from core.fct_tickets"
-    ).fetchall())
+    targets = dict(
+        easter.execute(
+            "select ticket_id, strftime(target_date, '%Y-%m-%d') from core.fct_tickets"
+        ).fetchall()
+    )
     assert targets["R1"] == "2026-04-08"
     assert targets["R3"] == "2026-04-07"
     assert targets["R8"] == "2026-04-08"
@@ -90,7 +118,9 @@ def test_open_fault_backlog_with_age_buckets(easter):
     assert metric(easter, "open_fault_backlog.age_8_14d", week)[2] == 0
     assert metric(easter, "open_fault_backlog.age_gt_14d", week)[2] == 1
     # by category: internet R1, R6, R8; tv R2; mobile R3
-    assert metric(easter, "open_fault_backlog", week, dimension="category", value="internet")[2] == 3
+    assert (
+        metric(easter, "open_fault_backlog", week, dimension="category", value="internet")[2] == 3
+    )
 
 
 def test_backlog_on_a_day(easter):
@@ -105,17 +135,30 @@ def test_contacts_per_ticket(tmp_path):
     ]
     calls = [
         # the call that opened T9, logged on it
-        call("K1", "2026-03-02 08:50", "2026-03-02 08:58", answered="2026-03-02 08:51",
-             ticket_id="T9"),
+        call(
+            "K1",
+            "2026-03-02 08:50",
+            "2026-03-02 08:58",
+            answered="2026-03-02 08:51",
+            ticket_id="T9",
+        ),
         # C1 calls while T9 is open
         call("K2", "2026-03-03 10:00", "2026-03-03 10:05", answered="2026-03-03 10:01"),
         # after restoration: not counted
         call("K3", "2026-03-05 10:00", "2026-03-05 10:05", answered="2026-03-05 10:01"),
     ]
-    messages = [{"message_id": "M1", "customer_id": "C1", "received_at": bxl("2026-03-03 12:00"),
-                 "channel": "email", "body": "still down"}]
-    con = build(tmp_path, {"customers": CUSTOMERS, "tickets": tickets, "calls": calls,
-                           "messages": messages})
+    messages = [
+        {
+            "message_id": "M1",
+            "customer_id": "C1",
+            "received_at": bxl("2026-03-03 12:00"),
+            "channel": "email",
+            "body": "still down",
+        }
+    ]
+    con = build(
+        tmp_path, {"customers": CUSTOMERS, "tickets": tickets, "calls": calls, "messages": messages}
+    )
     # T9: K1, K2, M1 = 3; T10: none → (3 + 0) / 2
     assert metric(con, "contacts_per_ticket", "2026-03-02") == (3, 2, 1.5)
     assert one(con, "select contact_count from core.fct_tickets where ticket_id = 'T9'") == 3

@@ -35,8 +35,12 @@ def visits(tmp_path):
         visit("V2", "no_show"),
         # cancelled by the operator 23 h before the window: a late cancellation = missed;
         # the customer was told at that moment, before the window: announced
-        visit("V3", "cancelled_by_operator", cancelled_at="2026-03-03 09:00",
-              customer_notified_at="2026-03-03 09:00"),
+        visit(
+            "V3",
+            "cancelled_by_operator",
+            cancelled_at="2026-03-03 09:00",
+            customer_notified_at="2026-03-03 09:00",
+        ),
         # cancelled by the operator 25 h before: fair notice, not missed
         visit("V4", "cancelled_by_operator", cancelled_at="2026-03-03 07:00"),
         # cancelled by the customer: not due at all
@@ -45,11 +49,20 @@ def visits(tmp_path):
         visit("V6", "customer_absent", arrived_at="2026-03-04 10:00"),
         # technician arrived at 12:30, after the window: missed; told of the delay at 11:00,
         # after window_start → unannounced
-        visit("V7", "completed", arrived_at="2026-03-04 12:30",
-              customer_notified_at="2026-03-04 11:00"),
+        visit(
+            "V7",
+            "completed",
+            arrived_at="2026-03-04 12:30",
+            customer_notified_at="2026-03-04 11:00",
+        ),
         # a 10-hour "whole day" window booked 7 days ahead, arrived 17:00
-        visit("V8", "completed", window_end="2026-03-04 18:00", booked_at="2026-02-25 08:00",
-              arrived_at="2026-03-04 17:00"),
+        visit(
+            "V8",
+            "completed",
+            window_end="2026-03-04 18:00",
+            booked_at="2026-02-25 08:00",
+            arrived_at="2026-03-04 17:00",
+        ),
     ]
     return build(tmp_path, {"customers": CUSTOMERS, "appointments": appointments})
 
@@ -63,8 +76,9 @@ def test_missed_visit_rate_late_vs_early_cancellation_and_customer_absent(visits
     # missed: V2 (no-show), V3 (cancelled 23 h before), V7 (arrived late) = 3 of 7;
     # V4 (25 h notice) and V6 (customer absent) are not missed
     assert metric(visits, "missed_visit_rate", W10) == (3, 7, pytest.approx(3 / 7))
-    missed = dict(visits.execute("select appointment_id, is_missed from core.fct_appointments")
-                  .fetchall())
+    missed = dict(
+        visits.execute("select appointment_id, is_missed from core.fct_appointments").fetchall()
+    )
     assert [missed[v] for v in ("V3", "V4", "V5", "V6")] == [True, False, False, False]
 
 
@@ -91,37 +105,66 @@ def test_window_adherence(visits):
 
 
 def test_visits_slice_by_technician(visits):
-    assert metric(visits, "missed_visit_rate", W10, dimension="technician", value="TECH1")[:2] == (3, 7)
+    assert metric(visits, "missed_visit_rate", W10, dimension="technician", value="TECH1")[:2] == (
+        3,
+        7,
+    )
 
 
 @pytest.fixture
 def fixes(tmp_path):
     def completed(aid, ticket, day, fixed, status="completed"):
         return {
-            "appointment_id": aid, "customer_id": "C1", "ticket_id": ticket,
-            "booked_at": bxl("2026-02-20 08:00"), "window_start": bxl(f"{day} 08:00"),
-            "window_end": bxl(f"{day} 12:00"), "status": status, "technician_id": "TECH1",
-            "arrived_at": bxl(f"{day} 09:00"), "completed_at": bxl(f"{day} 10:00"), "fixed": fixed,
+            "appointment_id": aid,
+            "customer_id": "C1",
+            "ticket_id": ticket,
+            "booked_at": bxl("2026-02-20 08:00"),
+            "window_start": bxl(f"{day} 08:00"),
+            "window_end": bxl(f"{day} 12:00"),
+            "status": status,
+            "technician_id": "TECH1",
+            "arrived_at": bxl(f"{day} 09:00"),
+            "completed_at": bxl(f"{day} 10:00"),
+            "fixed": fixed,
         }
 
     appointments = [
-        completed("F1", "T1", "2026-03-04", True),             # fixed, nothing after → FTF
-        completed("F2", "T2", "2026-03-04", True),             # "fixed", but...
-        completed("F3", "T2", "2026-03-20", True),             # ...back 16 days later → not FTF
-        completed("F4", "T3", "2026-03-04", False),            # not fixed → not FTF
-        completed("F5", "T4", "2026-03-04", True),             # fixed; the next visit...
-        completed("F6", "T4", "2026-04-20", True),             # ...47 days later is a new problem
-        completed("F7", "T5", "2026-04-25", True),             # 30 days not elapsed by horizon
+        completed("F1", "T1", "2026-03-04", True),  # fixed, nothing after → FTF
+        completed("F2", "T2", "2026-03-04", True),  # "fixed", but...
+        completed("F3", "T2", "2026-03-20", True),  # ...back 16 days later → not FTF
+        completed("F4", "T3", "2026-03-04", False),  # not fixed → not FTF
+        completed("F5", "T4", "2026-03-04", True),  # fixed; the next visit...
+        completed("F6", "T4", "2026-04-20", True),  # ...47 days later is a new problem
+        completed("F7", "T5", "2026-04-25", True),  # 30 days not elapsed by horizon
     ]
     tickets = [
-        {"ticket_id": t, "customer_id": "C1", "opened_at": bxl("2026-02-19 08:00"),
-         "status": "resolved", "category": "internet"}
+        {
+            "ticket_id": t,
+            "customer_id": "C1",
+            "opened_at": bxl("2026-02-19 08:00"),
+            "status": "resolved",
+            "category": "internet",
+        }
         for t in ("T1", "T2", "T3", "T4", "T5")
     ]
-    messages = [{"message_id": "M1", "customer_id": "C1", "received_at": bxl("2026-05-01 09:00"),
-                 "channel": "email", "body": "horizon"}]
-    return build(tmp_path, {"customers": CUSTOMERS, "appointments": appointments,
-                            "tickets": tickets, "messages": messages})
+    messages = [
+        {
+            "message_id": "M1",
+            "customer_id": "C1",
+            "received_at": bxl("2026-05-01 09:00"),
+            "channel": "email",
+            "body": "horizon",
+        }
+    ]
+    return build(
+        tmp_path,
+        {
+            "customers": CUSTOMERS,
+            "appointments": appointments,
+            "tickets": tickets,
+            "messages": messages,
+        },
+    )
 
 
 def test_first_time_fix_rate(fixes):
