@@ -90,21 +90,6 @@ class BorrowedConnection:
         return getattr(self._con, name)
 
 
-def borrowed_engine(con: duckdb.DuckDBPyConnection) -> tuple[Any, BorrowedConnection]:
-    """A SQLAlchemy engine whose one pooled connection is ``con`` (StaticPool, no reset)."""
-    import duckdb_engine
-    import sqlalchemy as sa
-
-    borrowed = BorrowedConnection(con)
-    engine = sa.create_engine(
-        "duckdb:///:memory:",
-        creator=lambda: duckdb_engine.ConnectionWrapper(borrowed),
-        poolclass=sa.pool.StaticPool,
-        pool_reset_on_return=None,
-    )
-    return engine, borrowed
-
-
 def engine_kwargs(borrowed: BorrowedConnection) -> dict[str, Any]:
     """The ``create_engine`` keyword arguments GX's SQL data source passes on."""
     import duckdb_engine
