@@ -5,7 +5,12 @@ with contacts as (
 ),
 
 calls as (
-    select call_id, queue, agent_id from intermediate.int_calls__classified
+    select
+        'call' as contact_kind,
+        call_id as contact_id,
+        queue,
+        agent_id
+    from intermediate.int_calls__classified
 ),
 
 customers as (
@@ -32,7 +37,7 @@ final as (
         contacts.is_context_loss,
         contacts.is_fcr
     from contacts
-    left join calls on calls.call_id = contacts.contact_id and contacts.contact_kind = 'call'
+    left join calls using (contact_kind, contact_id)
     left join customers on customers.customer_id = contacts.customer_id
 )
 

@@ -48,7 +48,7 @@ final as (
         value
     from unioned
     where grain = 'day'
-    order by metric_date, metric, region, dimension, dimension_value
+    order by metric_date
 )
 
 select * from final

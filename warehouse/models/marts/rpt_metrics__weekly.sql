@@ -48,7 +48,7 @@ final as (
         value
     from unioned
     where grain = 'week'
-    order by week_start, metric, region, dimension, dimension_value
+    order by week_start
 )
 
 select * from final
