@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the fixture rows below read best one SQL clause per line
 """The suites on good and bad batches, in DuckDB through GX's SQL path, inside the loader's
 transaction. Every test here shares one process-level GX import (~8 s, paid once)."""
 
