@@ -10,7 +10,8 @@ for ``ecoute check``), ``${load_id}``, ``${as_of}``, ``${entity}`` and the expec
 ``params``. Literal braces must be doubled (``{{``) because GX formats ``{batch}`` with
 ``str.format``.
 
-Settings override any suite: ``[expectations.<suite>] severity/enabled`` for the whole suite,
+Settings override any suite: ``[expectations.<suite>] severity/enabled`` for every expectation
+of the suite,
 ``[expectations.<suite>.<expectation>]`` for one expectation (``severity``, ``enabled``, a
 ``params`` key, or a GX kwarg such as ``mostly``/``min_value``).
 """
@@ -97,7 +98,7 @@ def _build(doc: dict[str, Any], path: Path, overrides: dict[str, Any]) -> Suite:
     batch = doc.get("batch")
     if not batch or "${rows}" not in batch:
         raise SuiteError(f"{path}: `batch` must be a SELECT with `where ${{rows}}`")
-    default = overrides.get("severity", doc.get("severity", "warn"))
+    default = doc.get("severity", "warn")
     seen: set[str] = set()
     specs = []
     for raw in doc.get("expectations") or []:
@@ -105,6 +106,9 @@ def _build(doc: dict[str, Any], path: Path, overrides: dict[str, Any]) -> Suite:
         if spec.name in seen or spec.name in _RESERVED:
             raise SuiteError(f"{path}: expectation name {spec.name!r} is repeated or reserved")
         seen.add(spec.name)
+        if "severity" in overrides:  # settings beat the file: the whole suite
+            spec = replace(spec, severity=overrides["severity"])
+            _check_severity(spec.severity, f"settings for {name}")
         specs.append(_override(spec, overrides.get(spec.name) or {}, path))
     unknown = {k for k, v in overrides.items() if isinstance(v, dict)} - seen
     if unknown:
