@@ -52,11 +52,15 @@ def main(
     ctx: typer.Context,
     warehouse: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional here
-        typer.Option(help="Warehouse file (env ECOUTE_WAREHOUSE; default warehouse/ecoute.duckdb)."),
+        typer.Option(
+            help="Warehouse file (env ECOUTE_WAREHOUSE; default warehouse/ecoute.duckdb)."
+        ),
     ] = None,
     config: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option(help="Configuration TOML (env ECOUTE_CONFIG; default ./ecoute.toml if present)."),
+        typer.Option(
+            help="Configuration TOML (env ECOUTE_CONFIG; default ./ecoute.toml if present)."
+        ),
     ] = None,
 ) -> None:
     """Écoute: hear what customer service does to people."""

@@ -17,7 +17,9 @@ def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConne
     """A connection to the warehouse file, in UTC, with the configured memory and threads."""
     path = Path(settings.warehouse)
     if read_only and not path.exists():
-        raise WarehouseMissing(f"no warehouse at {path}: run `ecoute load DIR` or `ecoute demo` first")
+        raise WarehouseMissing(
+            f"no warehouse at {path}: run `ecoute load DIR` or `ecoute demo` first"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
     configure(con, settings)

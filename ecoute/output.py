@@ -12,7 +12,9 @@ def emit(frame: Any, fmt: str, title: str = "") -> None:
     if fmt == "csv":
         sys.stdout.write(frame.write_csv())
     elif fmt == "json":
-        sys.stdout.write(json.dumps(frame.to_dicts(), default=str, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(frame.to_dicts(), default=str, ensure_ascii=False, indent=2) + "\n"
+        )
     elif fmt == "table":
         from rich.console import Console
         from rich.table import Table

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from etl.contract import Entity, Field
 from etl.mapping import EntityMapping
+from etl.timezones import local_to_utc_sql
 
 TRUE_WORDS = ("true", "t", "1", "yes", "y", "oui", "o", "ja", "j", "vrai", "waar")
 FALSE_WORDS = ("false", "f", "0", "no", "n", "non", "nee", "faux", "nein", "onwaar")
@@ -30,11 +31,10 @@ class CleanError(ValueError):
 
 @dataclass(frozen=True)
 class CleanSQL:
-    """``typed`` selects typed fields, ``_ok``, ``extra`` and ``_row_hash`` from the source table;
-    ``errors`` selects (_ord, errors) for rows of the typed table that are not ``_ok``."""
+    """``typed`` selects the typed fields, ``extra``, ``_row_hash``, ``_ok`` and, for rows that
+    are not ok, ``_errors`` and ``_record``."""
 
     typed: str
-    errors: str
     used_columns: tuple[str, ...]
     extra_columns: tuple[str, ...]
 
@@ -72,49 +72,75 @@ def resolve_columns(entity: Entity, mapping: EntityMapping, columns: list[str]) 
     missing = [
         f.name
         for f in entity.fields
-        if f.required and f.name not in out and f.name not in mapping.expressions
+        if f.required
+        and f.name not in out
+        and f.name not in mapping.expressions
         and f.name not in mapping.defaults
     ]
     if missing:
-        raise CleanError(f"no column for required field(s) {missing}; the file's columns are {columns}")
+        raise CleanError(
+            f"no column for required field(s) {missing}; the file's columns are {columns}"
+        )
     return out
 
 
 def clean_sql(
-    entity: Entity, mapping: EntityMapping, columns: list[str], timezone: str, source: str
+    entity: Entity,
+    mapping: EntityMapping,
+    columns: list[str],
+    timezone: str,
+    source: str,
+    carry_line: bool = False,
 ) -> CleanSQL:
-    """The typing and checking SQL for one batch read into table ``source``."""
+    """The typing and checking SQL for one batch, read straight from ``source`` (a table or a
+    ``read_csv(…)`` call) in one pass.
+
+    Four stacked selects, so each step names the previous one's columns: text (trimmed, mapped),
+    naive parses, typed fields, then the row's hash and its ``_ok`` flag. Failing rows alone get
+    ``_errors`` (one "field: reason" per broken rule) and ``_record`` (the row as received, JSON).
+    Rows come out in file order; ``_line`` is carried only when the source has it.
+    """
     feeds = resolve_columns(entity, mapping, columns)
-    text = {f.name: _text_expr(f, mapping, feeds) for f in entity.fields}
-    typed = {f.name: _typed_expr(f, text[f.name], mapping, timezone) for f in entity.fields}
+    used = set(feeds.values())
+    # Columns read only by expressions stay in ``extra`` too: the record as received survives.
+    extra = [c for c in columns if c not in used and not c.startswith("_")]
+    text = [f"{_text_expr(f, mapping, feeds)} as {q('t__' + f.name)}" for f in entity.fields]
+    text.append(f"{_extra_expr(extra, mapping)} as extra")
+    text += [f"{q(c)} as {q('s__' + c)}" for c in columns]
+    naive = [f"{_naive_expr(f, mapping)} as {q('n__' + f.name)}" for f in entity.fields
+             if f.type == "ts"]  # fmt: skip
+    typed = {f.name: _typed_expr(f, mapping, timezone) for f in entity.fields}
     for name, default in entity.defaults_sql.items():
         typed[name] = f"coalesce({typed[name]}, {typed.get(default, default)})"
-    # Columns read only by expressions stay in ``extra`` too: the record as received survives.
-    used = set(feeds.values())
-    extra = [c for c in columns if c not in used and not c.startswith("_")]
-    ok = " and ".join(_ok_terms(entity, text))
-    select = [f"{text[f.name]} as {q('t__' + f.name)}" for f in entity.fields]
-    select += [f"{typed[f.name]} as {f.name}" for f in entity.fields]
-    select.append(f"{_extra_expr(extra, mapping)} as extra")
     hash_args = ", ".join([f.name for f in entity.fields] + ["extra::varchar"])
-    # Typed fields first, then rules over them: an outer select, because inside the inner one a
-    # field's name still means the source column of that name.
-    inner = "select _ord, _line,\n  " + ",\n  ".join(select) + f"\nfrom {source}"
-    typed_sql = f"select *, hash({hash_args}) as _row_hash, ({ok}) as _ok from (\n{inner}\n)"
-    errors = ", ".join(_error_terms(entity, text))
-    errors_sql = (
-        f"select _ord, list_filter([{errors}], x -> x is not null) as errors\n"
-        "from {typed} where not _ok"
+    ok = " and ".join(_ok_terms(entity))
+    errors = ", ".join(_error_terms(entity))
+    record = "json_object(" + ", ".join(f"{lit(c)}, {q('s__' + c)}" for c in columns) + ")::varchar"
+    carried = "_line, " if carry_line else ""
+    passed = ", ".join([_text_cols(entity)] + [q("s__" + c) for c in columns])
+    sql = f"select {carried}" + ",\n  ".join(text) + f"\nfrom {source}"
+    sql = f"select *, {', '.join(naive) or 'null as _none'} from (\n{sql}\n)"
+    fields = ",\n  ".join(f"{typed[f.name]} as {f.name}" for f in entity.fields)
+    sql = f"select {carried}extra, {fields},\n  {passed} from (\n{sql}\n)"
+    sql = f"select *, hash({hash_args}) as _row_hash, ({ok}) as _ok from (\n{sql}\n)"
+    sql = (
+        f"select * exclude ({passed}), case when not _ok then "
+        f"list_filter([{errors}], x -> x is not null) end as _errors, "
+        f"case when not _ok then {record} end as _record from (\n{sql}\n)"
     )
-    return CleanSQL(typed_sql, errors_sql, tuple(sorted(used)), tuple(extra))
+    return CleanSQL(sql, tuple(sorted(used)), tuple(extra))
+
+
+def _text_cols(entity: Entity) -> str:
+    return ", ".join(q("t__" + f.name) for f in entity.fields)
 
 
 def _text_expr(f: Field, mapping: EntityMapping, feeds: dict[str, str]) -> str:
     """The field's value as trimmed text, NULL when empty, after value mapping and defaults."""
     if f.name in mapping.expressions:
-        base = f"nullif(trim(cast(({mapping.expressions[f.name]}) as varchar)), '')"
+        base = _trimmed(f"cast(({mapping.expressions[f.name]}) as varchar)")
     elif f.name in feeds:
-        base = f"nullif(trim({q(feeds[f.name])}), '')"
+        base = _trimmed(q(feeds[f.name]))
     else:
         base = "cast(null as varchar)"
     if f.name in mapping.values:
@@ -125,7 +151,16 @@ def _text_expr(f: Field, mapping: EntityMapping, feeds: dict[str, str]) -> str:
     return base
 
 
-def _typed_expr(f: Field, t: str, mapping: EntityMapping, timezone: str) -> str:
+def _trimmed(x: str) -> str:
+    # trim() on every value costs 3× a plain copy; most values have no outer spaces to remove.
+    return (
+        f"nullif(case when starts_with({x}, ' ') or ends_with({x}, ' ') then trim({x}) "
+        f"else {x} end, '')"
+    )
+
+
+def _typed_expr(f: Field, mapping: EntityMapping, timezone: str) -> str:
+    t = q("t__" + f.name)
     fmt = mapping.format_for(f.name, f.type)
     if f.type in ("id", "text"):
         return t
@@ -145,26 +180,45 @@ def _typed_expr(f: Field, t: str, mapping: EntityMapping, timezone: str) -> str:
             return f"cast(try_strptime({t}, {lit(fmt)}) as date)"
         return f"coalesce(try_cast({t} as date), cast(try_cast({t} as timestamptz) as date))"
     if f.type == "ts":
-        return _ts_expr(t, fmt, timezone)
+        return _ts_expr(f, fmt, timezone)
     raise ValueError(f"unknown type {f.type}")
 
 
-def _ts_expr(t: str, fmt: str | None, timezone: str) -> str:
+def _naive_expr(f: Field, mapping: EntityMapping) -> str:
+    """A ts field's text read as a naive TIMESTAMP (NULL when it carries an offset or fails)."""
+    t = q("t__" + f.name)
+    fmt = mapping.format_for(f.name, f.type)
+    if fmt and "%z" in fmt.replace("%Z", "%z"):
+        return "cast(null as timestamp)"
+    if fmt:
+        return f"try_strptime({t}, {lit(fmt)})"
+    return f"case when not {_has_offset(t)} then try_cast({t} as timestamp) end"
+
+
+def _has_offset(t: str) -> str:
+    # Cheaper than a regular expression on every row: only text longer than
+    # 'YYYY-MM-DD HH:MM:SS' can end in Z, +hh, +hhmm or +hh:mm.
+    return (
+        f"(strlen({t}) > 19 and coalesce(upper({t}[-1]) = 'Z' or {t}[-3] in ('+', '-') "
+        f"or {t}[-5] in ('+', '-') or {t}[-6] in ('+', '-'), false))"
+    )
+
+
+def _ts_expr(f: Field, fmt: str | None, timezone: str) -> str:
     """Instants: with an offset as given; naive ones are local time in ``timezone``.
 
-    At the DST fall-back hour a naive time is ambiguous; DuckDB (ICU) takes the later instant
-    (standard time). A time in the spring-forward gap is read with the standard offset. Both rules
-    are tested and documented in docs/data-contract.md.
+    At the DST fall-back hour a naive time is ambiguous: it is read with the standard offset
+    (the later instant); a time in the spring-forward gap is read with the standard offset too.
+    See etl/timezones.py and docs/data-contract.md.
     """
-    tz = lit(timezone)
+    t, n = q("t__" + f.name), q("n__" + f.name)
     if fmt and "%z" in fmt.replace("%Z", "%z"):
         return f"try_strptime({t}, {lit(fmt)})"
+    local = local_to_utc_sql(n, timezone)
     if fmt:
-        return f"timezone({tz}, try_strptime({t}, {lit(fmt)}))"
-    return (
-        f"(case when regexp_matches({t}, {lit(_OFFSET)}) then try_cast({t} as timestamptz) "
-        f"else timezone({tz}, try_cast({t} as timestamp)) end)"
-    )
+        return local
+    # n__ is NULL for text carrying an offset (see _naive_expr): read that text as an instant.
+    return f"coalesce({local}, case when {_has_offset(t)} then try_cast({t} as timestamptz) end)"
 
 
 def _decimal_text(t: str, decimal: str) -> str:
@@ -173,7 +227,7 @@ def _decimal_text(t: str, decimal: str) -> str:
     return f"replace(replace({t}, ' ', ''), ',', '')"
 
 
-def _ok_terms(entity: Entity, text: dict[str, str]) -> list[str]:
+def _ok_terms(entity: Entity) -> list[str]:
     terms = []
     for f in entity.fields:
         if f.required:
@@ -184,7 +238,7 @@ def _ok_terms(entity: Entity, text: dict[str, str]) -> list[str]:
     return terms or ["true"]
 
 
-def _error_terms(entity: Entity, text: dict[str, str]) -> list[str]:
+def _error_terms(entity: Entity) -> list[str]:
     terms = []
     for f in entity.fields:
         t = q("t__" + f.name)
@@ -208,7 +262,7 @@ def _extra_expr(extra: list[str], mapping: EntityMapping) -> str:
         return "cast(null as json)"
     parts = []
     for c in extra:
-        value = f"nullif(trim({q(c)}), '')"
+        value = _trimmed(q(c))
         if c in mapping.pii or _PII_NAME.search(c):
             value = f"pii_hash({value})"
         parts.append(f"{lit(c)}, {value}")

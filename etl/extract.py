@@ -41,14 +41,24 @@ class Reject:
 
 
 @dataclass
-class ReadResult:
-    """What one file gave: ``rows`` rows in ``table`` (with ``_ord`` and ``_line``), plus rejects."""
+class Source:
+    """One file ready to be scanned: ``sql`` is what a SELECT reads from (a ``read_csv(…)`` call or a
+    temp table), ``columns`` its column names. CSV rejects are collected after the scan."""
 
-    table: str
+    path: Path
+    sql: str
     columns: list[str]
-    rows: int
-    rejects: list[Reject] = field(default_factory=list)
+    kind: str
+    header_lines: int = 0
+    has_line: bool = False
     transcoded: bool = False
+    rejects_table: str | None = None
+    temp_file: Path | None = None
+    rejects: list[Reject] = field(default_factory=list)
+
+    def close(self) -> None:
+        if self.temp_file is not None:
+            self.temp_file.unlink(missing_ok=True)
 
 
 def file_format(path: Path, mapping: EntityMapping) -> str:
@@ -59,7 +69,9 @@ def file_format(path: Path, mapping: EntityMapping) -> str:
         suffixes = suffixes[:-1]
     fmt = _EXTENSIONS.get(suffixes[-1] if suffixes else "")
     if fmt is None:
-        raise ExtractError(f"{path}: cannot tell the format from the name; set `format` in the mapping")
+        raise ExtractError(
+            f"{path}: cannot tell the format from the name; set `format` in the mapping"
+        )
     return fmt
 
 
@@ -89,153 +101,114 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_file(
-    con: duckdb.DuckDBPyConnection, path: Path, mapping: EntityMapping, table: str
-) -> ReadResult:
-    """Read one file into temp table ``table``."""
+def open_source(
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: EntityMapping, transcode: bool = False
+) -> Source:
+    """Prepare one file for a single scan. ``transcode`` forces the per-line UTF-8/cp1252 copy."""
     fmt = file_format(path, mapping)
     if fmt == "parquet":
-        return _read_parquet(con, path, table)
+        sql = f"(select columns(*)::varchar from read_parquet({lit(str(path))}))"
+        return Source(path, sql, _columns(con, sql, path), "parquet")
     if fmt == "jsonl":
-        return _read_jsonl(con, path, table)
-    return _read_csv(con, path, mapping, table)
+        return _jsonl_source(con, path)
+    return _csv_source(con, path, mapping, transcode or mapping.encoding == "cp1252")
 
 
-def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
-    con.execute(
-        f"create or replace temp table {table} as select row_number() over () as _ord, "
-        f"row_number() over () as _line, columns(*)::varchar from read_parquet({lit(str(path))})"
-    )
-    return _result(con, table, [])
-
-
-def _read_jsonl(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
-    lines = f"_{table}_lines"
-    con.execute(
-        f"create or replace temp table {lines} as select row_number() over () as _line, line "
-        f"from read_csv({lit(str(path))}, columns={{'line': 'varchar'}}, header=false, "
-        "delim='\\x1f', quote='', escape='', new_line='\\n', strict_mode=false)"
-    )
-    bad = con.execute(
-        f"select _line, line from {lines} where line is not null and trim(line) <> '' "
-        "and (not json_valid(line) or json_type(line) <> 'OBJECT') order by _line"
+def collect_rejects(con: duckdb.DuckDBPyConnection, source: Source) -> list[Reject]:
+    """The lines the CSV reader could not split into fields, once the scan has run."""
+    if source.rejects_table is None:
+        return source.rejects
+    table = source.rejects_table
+    rows = con.execute(
+        f"select line, string_agg(distinct lower(error_type::varchar), '; ') || ': ' || "
+        f"any_value(error_message), any_value(csv_line) from {table} group by line order by line"
     ).fetchall()
-    keys = [r[0] for r in con.execute(
-        f"select distinct unnest(json_keys(line)) k from {lines} "
-        "where json_valid(line) and json_type(line) = 'OBJECT' order by k"
-    ).fetchall()]  # fmt: skip
-    cols = ", ".join(f"nullif(line ->> {lit(k)}, '') as {q(k)}" for k in keys) or "null as _empty"
-    con.execute(
-        f"create or replace temp table {table} as select row_number() over (order by _line) as _ord, "
-        f"_line, {cols} from {lines} where json_valid(line) and json_type(line) = 'OBJECT'"
-    )
-    con.execute(f"drop table {lines}")
-    rejects = [Reject(n, "not a JSON object", (text or "")[:2000]) for n, text in bad]
-    return _result(con, table, rejects)
+    con.execute(f"drop table if exists {table}")
+    con.execute(f"drop table if exists {table}_scan")
+    source.rejects = [Reject(int(n), _short(r), (text or "")[:2000]) for n, r, text in rows]
+    return source.rejects
 
 
-def _read_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, mapping: EntityMapping, table: str
-) -> ReadResult:
-    if mapping.encoding == "cp1252":
-        with _transcoded(path) as utf8:
-            result = _read_csv_utf8(con, utf8, mapping, table, "utf-8")
-        result.transcoded = True
-        return result
-    encoding = mapping.encoding or "utf-8"
-    result = _read_csv_utf8(con, path, mapping, table, encoding)
-    if encoding == "utf-8" and any(r.reason.startswith("invalid encoding") for r in result.rejects):
-        with _transcoded(path) as utf8:
-            result = _read_csv_utf8(con, utf8, mapping, table, "utf-8")
-        result.transcoded = True
-    return result
+def needs_transcoding(source: Source, mapping: EntityMapping) -> bool:
+    """A UTF-8 read that hit bytes which are not UTF-8: re-read line by line as UTF-8 or cp1252."""
+    return (
+        source.kind == "csv" and not source.transcoded and mapping.encoding in (None, "utf-8")
+        and any(r.reason.startswith("invalid encoding") for r in source.rejects)
+    )  # fmt: skip
 
 
-def _read_csv_utf8(
-    con: duckdb.DuckDBPyConnection, path: Path, mapping: EntityMapping, table: str, encoding: str
-) -> ReadResult:
+def _csv_source(
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: EntityMapping, transcode: bool
+) -> Source:
+    temp = _transcode(path) if transcode else None
+    target = temp or path
+    encoding = "utf-8" if transcode else (mapping.encoding or "utf-8")
     options = [
         "all_varchar=true",
         f"header={'true' if mapping.header else 'false'}",
-        "store_rejects=true",
-        f"rejects_table='_{table}_rej'",
-        f"rejects_scan='_{table}_scan'",
         f"encoding={lit(encoding)}",
         "max_line_size=10000000",
     ]
     if mapping.delimiter:
         options.append(f"delim={lit(mapping.delimiter)}")
-    src = f"read_csv({lit(str(path))}, {', '.join(options)})"
-    try:
-        con.execute(
-            f"create or replace temp table {table} as "
-            f"select row_number() over () as _ord, _ord + {1 if mapping.header else 0} as _line, "
-            f"* from {src}"
-        )
-    except duckdb.Error as exc:
-        raise ExtractError(f"{path}: cannot read as CSV: {_first_line(exc)}") from exc
-    rejects = _csv_rejects(con, table)
-    if rejects:
-        _number_lines(con, table, rejects, header_lines=1 if mapping.header else 0)
-    return _result(con, table, rejects)
-
-
-def _csv_rejects(con: duckdb.DuckDBPyConnection, table: str) -> list[Reject]:
-    rows = con.execute(
-        f"select line, string_agg(distinct lower(error_type::varchar), '; ') || ': ' || "
-        f"any_value(error_message), any_value(csv_line) from _{table}_rej group by line order by line"
-    ).fetchall()
-    con.execute(f"drop table if exists _{table}_rej")
-    con.execute(f"drop table if exists _{table}_scan")
-    return [Reject(int(line), _short(reason), (text or "")[:2000]) for line, reason, text in rows]
-
-
-def _number_lines(
-    con: duckdb.DuckDBPyConnection, table: str, rejects: list[Reject], header_lines: int
-) -> None:
-    """Give each accepted record its line: its ordinal plus the header and earlier rejected lines.
-
-    A quoted field holding a newline makes the file's physical lines drift from this count;
-    docs/data-contract.md says so.
-    """
-    shifts = {1: header_lines}
-    for i, r in enumerate(rejects):
-        # The next accepted record has ordinal (line - header - rejects before this one).
-        shifts[r.line - header_lines - i] = header_lines + i + 1
-    con.execute("create or replace temp table _line_shift (from_ord bigint, shift bigint)")
-    con.executemany("insert into _line_shift values (?, ?)", list(shifts.items()))
-    con.execute(
-        f"create or replace temp table {table} as select t.* exclude (_line), t._ord + s.shift as _line "
-        f"from {table} t asof join _line_shift s on t._ord >= s.from_ord order by t._ord"
+    table = "_rejects"
+    # Sniffing with store_rejects, like the scan, so a few broken lines do not mislead it.
+    scan = (
+        f"read_csv({lit(str(target))}, {', '.join(options)}, store_rejects=true, "
+        f"rejects_table='{table}', rejects_scan='{table}_scan')"
     )
-    con.execute("drop table _line_shift")
+    try:
+        columns = _columns(con, scan, path)
+    except ExtractError:
+        if temp:
+            temp.unlink(missing_ok=True)
+        raise
+    return Source(path, scan, columns, "csv", header_lines=1 if mapping.header else 0,
+                  transcoded=transcode, rejects_table=table, temp_file=temp)  # fmt: skip
 
 
-def _result(con: duckdb.DuckDBPyConnection, table: str, rejects: list[Reject]) -> ReadResult:
-    names = [r[0] for r in con.execute(f"describe {table}").fetchall()]
-    rows = con.execute(f"select count(*) from {table}").fetchone()[0]
-    columns = [c for c in names if c not in ("_ord", "_line")]
-    return ReadResult(table, columns, int(rows), rejects)
+def _columns(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> list[str]:
+    try:
+        return [r[0] for r in con.execute(f"describe select * from {sql}").fetchall()]
+    except duckdb.Error as exc:
+        raise ExtractError(f"{path}: cannot read: {_first_line(exc)}") from exc
 
 
-class _transcoded:
+def _jsonl_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
+    """JSON Lines, a line at a time: a malformed line is a reject with its number, not a lost row."""
+    lines = "_jsonl_lines"
+    con.execute(
+        f"create or replace temp table {lines} as select row_number() over () as _line, line "
+        f"from read_csv({lit(str(path))}, columns={{'line': 'varchar'}}, header=false, "
+        "delim='\\x1f', quote='', escape='', new_line='\\n', strict_mode=false)"
+    )
+    valid = "case when json_valid(line) then json_type(line) = 'OBJECT' else false end"
+    bad = con.execute(
+        f"select _line, line from {lines} where line is not null and trim(line) <> '' "
+        f"and not ({valid}) order by _line"
+    ).fetchall()
+    # Valid lines first, materialised, so no JSON function ever sees a malformed one.
+    con.execute(f"delete from {lines} where not coalesce({valid}, false)")
+    keys = [r[0] for r in con.execute(
+        f"select distinct unnest(json_keys(line)) k from {lines} order by k"
+    ).fetchall()]  # fmt: skip
+    cols = ", ".join(f"nullif(line ->> {lit(k)}, '') as {q(k)}" for k in keys) or "null as _empty"
+    con.execute(
+        f"create or replace temp table _jsonl as select _line, {cols} from {lines} order by _line"
+    )
+    con.execute(f"drop table {lines}")
+    rejects = [Reject(n, "not a JSON object", (text or "")[:2000]) for n, text in bad]
+    columns = [c for c in _columns(con, "_jsonl", path) if c != "_line"]
+    return Source(path, "_jsonl", columns, "jsonl", has_line=True, rejects=rejects)
+
+
+def _transcode(path: Path) -> Path:
     """A temporary UTF-8 copy of a file, each line decoded as UTF-8 or else as cp1252."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.tmp: Path | None = None
-
-    def __enter__(self) -> Path:
-        fd, name = tempfile.mkstemp(suffix=".csv", prefix="ecoute-utf8-")
-        self.tmp = Path(name)
-        with os.fdopen(fd, "wb") as out:
-            for line in _lines(self.path):
-                out.write(_to_utf8(line))
-        return self.tmp
-
-    def __exit__(self, *exc: object) -> None:
-        if self.tmp is not None:
-            self.tmp.unlink(missing_ok=True)
+    fd, name = tempfile.mkstemp(suffix=".csv", prefix="ecoute-utf8-")
+    with os.fdopen(fd, "wb") as out:
+        for line in _lines(path):
+            out.write(_to_utf8(line))
+    return Path(name)
 
 
 def _lines(path: Path) -> Iterator[bytes]:

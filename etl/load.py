@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from etl.clean import lit, q
+from etl.clean import lit
 from etl.contract import Entity
 from etl.extract import Reject
 
@@ -25,43 +25,70 @@ class MergeCounts:
     duplicate: int = 0
 
 
+def numbered(typed: str, ord_sql: str, line_sql: str, where: str) -> str:
+    """The typed rows with their position (``_ord``) and line in the file (``_ln``)."""
+    return f"(select {ord_sql} as _ord, {line_sql} as _ln, * from {typed} where {where})"
+
+
 def merge(
-    con: duckdb.DuckDBPyConnection, entity: Entity, typed: str, load_id: int, source_file: str
+    con: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    typed: str,
+    load_id: int,
+    source_file: str,
+    ord_sql: str,
+    line_sql: str,
 ) -> MergeCounts:
-    """Merge the ``_ok`` rows of ``typed`` into ``raw.<entity>``; returns the accounting."""
+    """Merge the ``_ok`` rows of ``typed`` into ``raw.<entity>``; returns the accounting.
+
+    Most ids appear once per file and are new or compared with their current version by hash;
+    only ids repeated within the file need the ordered (window) comparison, so only they pay for it.
+    """
     key, raw = entity.key, f"raw.{entity.name}"
-    fields = entity.field_names()
-    cols = ", ".join(f"g.{f}" for f in fields)
+    ok = numbered(typed, ord_sql, line_sql, "_ok")
+    has_rows = con.execute(f"select exists (select 1 from {raw})").fetchone()[0]
     con.execute(
-        f"create or replace temp table _cand as select {cols}, g.extra, g._ord, g._line, g._row_hash, "
-        f"lag(g._row_hash) over (partition by g.{key} order by g._ord) as _prev_hash, "
-        f"r._row_hash as _cur_hash from {typed} g left join {raw} r on r.{key} = g.{key} where g._ok"
+        f"create or replace temp table _multi as select {key} from {ok} "
+        f"group by {key} having count(*) > 1"
     )
-    seen = "coalesce(_prev_hash, _cur_hash)"
-    dup, upd, new = con.execute(
-        f"select count(*) filter (where {seen} = _row_hash), "
-        f"count(*) filter (where {seen} <> _row_hash), count(*) filter (where {seen} is null) "
-        "from _cand"
+    cur = f"(select {key}, _row_hash from {raw} where {key} in (select {key} from {ok}))"
+    con.execute(f"create or replace temp table _cur as {cur if has_rows else f'{cur} limit 0'}")
+    # Ids repeated in the file: apply the rows in file order; the last non-duplicate wins.
+    con.execute(
+        f"create or replace temp table _seq as select g._ord, g.{key}, g._row_hash, "
+        f"coalesce(lag(g._row_hash) over (partition by g.{key} order by g._ord), c._row_hash) as _seen "
+        f"from {ok} g join _multi m using ({key}) left join _cur c using ({key})"
+    )
+    single = (
+        f"select g._ord, g._row_hash, c._row_hash as _seen from {ok} g join _cur c using ({key}) "
+        f"where g.{key} not in (select {key} from _multi)"
+    )
+    dup, upd = con.execute(
+        "select count(*) filter (where _seen = _row_hash), count(*) filter (where _seen <> _row_hash) "
+        f"from (select _ord, _row_hash, _seen from _seq union all {single})"
     ).fetchone()
+    total = con.execute(f"select count(*) from {ok}").fetchone()[0]
     con.execute(
-        f"create or replace temp table _final as select * from _cand "
-        f"where {seen} is distinct from _row_hash "
-        f"qualify row_number() over (partition by {key} order by _ord desc) = 1"
+        f"create or replace temp table _skip as "
+        f"select _ord from ({single}) where _seen = _row_hash "
+        f"union all select _ord from _seq where _ord not in ("
+        f"  select max(_ord) from _seq where _seen is distinct from _row_hash group by {key})"
     )
+    rows = f"(select * from {ok} where _ord not in (select _ord from _skip))"
     if upd:
-        replaced = f"select {key} from _final where _cur_hash is not null"
+        replaced = f"select {key} from {rows} where {key} in (select {key} from _cur)"
         con.execute(
             f"insert into {raw}__history select *, {load_id} from {raw} where {key} in ({replaced})"
         )
         con.execute(f"delete from {raw} where {key} in ({replaced})")
-    names = ", ".join(fields)
+    names = ", ".join(entity.field_names())
     con.execute(
         f"insert into {raw} ({names}, extra, {LINEAGE_INSERT}) "
-        f"select {names}, extra, {load_id}, {lit(source_file)}, _line, _row_hash from _final"
+        f"select {names}, extra, {load_id}, {lit(source_file)}, _ln, _row_hash from {rows}"
     )
-    con.execute("drop table _cand")
-    con.execute("drop table _final")
-    return MergeCounts(loaded=int(upd + new), updated=int(upd), duplicate=int(dup))
+    for t in ("_multi", "_cur", "_seq", "_skip"):
+        con.execute(f"drop table {t}")
+    return MergeCounts(loaded=int(total - dup), updated=int(upd), duplicate=int(dup))
 
 
 def quarantine(
@@ -69,22 +96,23 @@ def quarantine(
     entity: Entity,
     load_id: int,
     source_file: str,
-    source_table: str,
-    source_columns: list[str],
-    errors_sql: str,
+    typed: str,
+    line_sql: str,
     rejects: list[Reject],
 ) -> int:
-    """Write the rows that broke a rule (and the lines the reader rejected) to ``meta.quarantine``."""
-    record = "json_object(" + ", ".join(f"{lit(c)}, s.{q(c)}" for c in source_columns) + ")::varchar"
+    """Write the rows that broke a rule (and the lines the reader rejected) to ``meta.quarantine``,
+    each with the record as received."""
     head = f"{load_id}, {lit(entity.name)}, {lit(source_file)}"
     count = con.execute(
-        f"insert into meta.quarantine select {head}, s._line, split_part(e.errors[1], ':', 1), "
-        f"array_to_string(e.errors, '; '), {record} from ({errors_sql}) e "
-        f"join {source_table} s using (_ord)"
+        f"insert into meta.quarantine select {head}, {line_sql}, split_part(_errors[1], ':', 1), "
+        f"array_to_string(_errors, '; '), _record from {typed} where not _ok"
     ).fetchone()[0]
     if rejects:
         con.executemany(
             "insert into meta.quarantine values (?, ?, ?, ?, ?, ?, ?)",
-            [(load_id, entity.name, source_file, r.line, "(row)", r.reason, r.record) for r in rejects],
+            [
+                (load_id, entity.name, source_file, r.line, "(row)", r.reason, r.record)
+                for r in rejects
+            ],
         )
     return int(count) + len(rejects)

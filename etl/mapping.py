@@ -46,7 +46,13 @@ class EntityMapping:
     def format_for(self, field_name: str, type_: str) -> str | None:
         if field_name in self.formats:
             return self.formats[field_name]
-        return self.timestamp_format if type_ == "ts" else self.date_format if type_ == "date" else None
+        return (
+            self.timestamp_format
+            if type_ == "ts"
+            else self.date_format
+            if type_ == "date"
+            else None
+        )
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,9 @@ def parse_mapping(doc: dict[str, Any], source: str = "<mapping>") -> Mapping:
     entities = {}
     for name, spec in (doc.get("entities") or {}).items():
         if name not in SOURCES:
-            raise MappingError(f"{source}: unknown entity {name!r}; expected one of {sorted(SOURCES)}")
+            raise MappingError(
+                f"{source}: unknown entity {name!r}; expected one of {sorted(SOURCES)}"
+            )
         entities[name] = _entity_mapping(name, spec or {}, source)
     return Mapping(name=str(doc.get("name", Path(source).stem)), timezone=doc.get("timezone"),
                    entities=entities, source=source)  # fmt: skip

@@ -20,9 +20,17 @@ from ecoute.settings import Settings
 from etl import SOURCES
 from etl.clean import CleanError, clean_sql, lit
 from etl.contract import Entity
-from etl.extract import ExtractError, find_files, read_file, sha256_of
+from etl.extract import (
+    ExtractError,
+    Source,
+    collect_rejects,
+    find_files,
+    needs_transcoding,
+    open_source,
+    sha256_of,
+)
 from etl.load import merge, quarantine
-from etl.mapping import Mapping, load_mapping
+from etl.mapping import EntityMapping, Mapping, load_mapping
 from etl.schema import create_raw_tables
 
 Progress = Callable[[str, dict[str, Any]], None]
@@ -82,9 +90,15 @@ def run_load(
     if not directory.is_dir():
         raise LoadError(f"{directory}: not a folder")
     mapping = load_mapping(mapping_path) if mapping_path else Mapping()
-    plan = [(e, p) for name, e in SOURCES.items() for p in find_files(directory, name, mapping.for_entity(name))]
+    plan = [
+        (e, p)
+        for name, e in SOURCES.items()
+        for p in find_files(directory, name, mapping.for_entity(name))
+    ]
     if not plan:
-        raise LoadError(f"{directory}: no entity files found (expected e.g. calls.csv, tickets/, customers.parquet)")
+        raise LoadError(
+            f"{directory}: no entity files found (expected e.g. calls.csv, tickets/, customers.parquet)"
+        )
     con = connect(settings)
     try:
         return _load(con, settings, directory, mapping, plan, force, build, checks, progress)
@@ -156,7 +170,9 @@ def _load_file(
 ) -> FileResult:
     t0 = time.time()
     fr = FileResult(entity.name, str(path), sha256_of(path), path.stat().st_size)
-    progress("file_start", {"entity": entity.name, "path": str(path), "bytes": fr.bytes, "con": con})
+    progress(
+        "file_start", {"entity": entity.name, "path": str(path), "bytes": fr.bytes, "con": con}
+    )
     previous = _already_loaded(con, entity.name, fr.sha256, mapping_tag)
     if previous and not force:
         fr.status, fr.note = "skipped", f"identical file already loaded in load {previous}"
@@ -164,34 +180,92 @@ def _load_file(
         return fr
     em = mapping.for_entity(entity.name)
     try:
-        read = read_file(con, path, em, "_src")
-        sql = clean_sql(entity, em, read.columns, tz, "_src")
+        source = _scan(con, entity, path, em, tz)
     except (ExtractError, CleanError) as exc:
         raise LoadError(f"{path}: {exc}") from exc
-    except duckdb.Error as exc:
-        raise LoadError(f"{path}: {_reason(exc)}") from exc
-    progress("stage", {"stage": "checking rows"})
     try:
-        con.execute(f"create or replace temp table _typed as {sql.typed}")
-    except duckdb.Error as exc:
-        raise LoadError(f"{path}: mapping expression or format failed: {_reason(exc)}") from exc
-    fr.read = read.rows + len(read.rejects)
-    fr.quarantined = quarantine(
-        con, entity, load_id, str(path), "_src", read.columns,
-        sql.errors.format(typed="_typed"), read.rejects,
-    )  # fmt: skip
-    progress("stage", {"stage": "merging"})
-    counts = merge(con, entity, "_typed", load_id, str(path))
+        progress("stage", {"stage": "numbering lines"})
+        ord_sql, line_sql = _number(con, "_typed", source)
+        fr.read = _count(con, "_typed") + len(source.rejects)
+        fr.quarantined = quarantine(
+            con, entity, load_id, str(path), "_typed", line_sql, source.rejects
+        )
+        progress("stage", {"stage": "merging"})
+        counts = merge(con, entity, "_typed", load_id, str(path), ord_sql, line_sql)
+    finally:
+        source.close()
     fr.loaded, fr.updated, fr.duplicate = counts.loaded, counts.updated, counts.duplicate
     fr.seconds = time.time() - t0
-    if read.transcoded:
-        fr.note = "not valid UTF-8: lines read as cp1252"
+    if source.transcoded:
+        fr.note = "not valid UTF-8: lines read as cp1252" if em.encoding != "cp1252" else "cp1252"
     con.execute("drop table _typed")
-    con.execute("drop table _src")
     if not fr.balanced:  # an accounting bug must never pass silently
         raise LoadError(f"{path}: accounting does not balance: {fr}")
     progress("file_done", {"result": fr})
     return fr
+
+
+def _scan(
+    con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, em: EntityMapping, tz: str
+) -> Source:
+    """Read, type and check the file in one pass into ``_typed``; re-read once if not UTF-8."""
+    source = open_source(con, path, em)
+    _typed_table(con, entity, em, tz, source)
+    collect_rejects(con, source)
+    if needs_transcoding(source, em):
+        source.close()
+        source = open_source(con, path, em, transcode=True)
+        _typed_table(con, entity, em, tz, source)
+        collect_rejects(con, source)
+    return source
+
+
+def _typed_table(
+    con: duckdb.DuckDBPyConnection, entity: Entity, em: EntityMapping, tz: str, source: Source
+) -> None:
+    sql = clean_sql(entity, em, source.columns, tz, source.sql, carry_line=source.has_line)
+    try:
+        con.execute(f"create or replace temp table _typed as {sql.typed}")
+    except duckdb.Error as exc:
+        source.close()
+        raise LoadError(f"{source.path}: cannot read or map: {_reason(exc)}") from exc
+
+
+def _number(con: duckdb.DuckDBPyConnection, table: str, source: Source) -> tuple[str, str]:
+    """SQL for each typed row's position and file line.
+
+    Rows keep the file's order, so a row's position comes from its rowid (which inside a
+    transaction starts at some base, not 0) and its line is position + header — plus, when the
+    reader rejected lines, the rejected lines before it. A quoted field holding a newline makes
+    physical lines drift from this count; docs/data-contract.md says so.
+    """
+    ord_sql = _ord_sql(con, table)
+    if source.has_line:
+        return ord_sql, "_line"
+    if not source.rejects:
+        return ord_sql, f"({ord_sql} + {source.header_lines})"
+    shifts = {1: source.header_lines}
+    for i, r in enumerate(source.rejects):
+        # The next accepted record has position (line - header - rejects before this one).
+        shifts[r.line - source.header_lines - i] = source.header_lines + i + 1
+    con.execute("create or replace temp table _line_shift (from_ord bigint, shift bigint)")
+    con.executemany("insert into _line_shift values (?, ?)", list(shifts.items()))
+    con.execute(
+        f"create or replace temp table {table} as select t.* exclude (_o), t._o + s.shift as _line "
+        f"from (select {ord_sql} as _o, * from {table}) t asof join _line_shift s "
+        "on t._o >= s.from_ord order by t._o"
+    )
+    con.execute("drop table _line_shift")
+    return _ord_sql(con, table), "_line"
+
+
+def _ord_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    base = con.execute(f"select coalesce(min(rowid), 0) from {table}").fetchone()[0]
+    return f"(rowid - {int(base)} + 1)"
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return int(con.execute(f"select count(*) from {table}").fetchone()[0])
 
 
 def _set_pii_key(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -226,7 +300,9 @@ def _record_file(con: duckdb.DuckDBPyConnection, load_id: int, fr: FileResult) -
     )  # fmt: skip
 
 
-def _validate(con: duckdb.DuckDBPyConnection, settings: Settings, load_id: int, entities: list[str]) -> Any:
+def _validate(
+    con: duckdb.DuckDBPyConnection, settings: Settings, load_id: int, entities: list[str]
+) -> Any:
     """Run the data-quality suites inside the load's transaction; a blocking failure aborts it."""
     if not settings.section("expectations").get("enabled", True):
         return None
@@ -248,7 +324,9 @@ class _BlockingChecks(RuntimeError):
         self.report = report
 
 
-def _finish(con: duckdb.DuckDBPyConnection, result: LoadResult, status: str, message: str, started: float) -> None:
+def _finish(
+    con: duckdb.DuckDBPyConnection, result: LoadResult, status: str, message: str, started: float
+) -> None:
     result.status, result.message = status, message
     con.execute(
         "update meta.loads set finished_at = now(), status = ?, message = ?, rows_read = ?, "
@@ -258,7 +336,9 @@ def _finish(con: duckdb.DuckDBPyConnection, result: LoadResult, status: str, mes
     )  # fmt: skip
 
 
-def _record_failure(con: duckdb.DuckDBPyConnection, result: LoadResult, directory: Path, tag: str) -> None:
+def _record_failure(
+    con: duckdb.DuckDBPyConnection, result: LoadResult, directory: Path, tag: str
+) -> None:
     """After the rollback, keep a trace of the failed attempt (and its check results)."""
     con.begin()
     con.execute(

@@ -22,7 +22,12 @@ SQL_TYPES = {
     "int": "bigint",
     "bool": "boolean",
 }
-LINEAGE = {"_load_id": "bigint", "_source_file": "varchar", "_line": "bigint", "_row_hash": "ubigint"}
+LINEAGE = {
+    "_load_id": "bigint",
+    "_source_file": "varchar",
+    "_line": "bigint",
+    "_row_hash": "ubigint",
+}
 
 META_TABLES = {
     "loads": """

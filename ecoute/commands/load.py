@@ -17,14 +17,18 @@ def register(app: typer.Typer) -> None:
 
 def load(
     ctx: typer.Context,
-    directory: Annotated[Path, typer.Argument(help="Folder holding the exports (calls.csv, tickets/, …).")],
+    directory: Annotated[
+        Path, typer.Argument(help="Folder holding the exports (calls.csv, tickets/, …).")
+    ],
     mapping: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--mapping", "-m", help="Source mapping YAML (see etl/mappings/)."),
     ] = None,
     force: Annotated[bool, typer.Option(help="Re-read files already loaded unchanged.")] = False,
     build: Annotated[bool, typer.Option(help="Rebuild the warehouse models after loading.")] = True,
-    checks: Annotated[bool, typer.Option(help="Run the data-quality suites (expectations/).")] = True,
+    checks: Annotated[
+        bool, typer.Option(help="Run the data-quality suites (expectations/).")
+    ] = True,
 ) -> None:
     """Load every entity file found in DIR into the warehouse, atomically.
 
@@ -60,7 +64,9 @@ def accounting_table(result: Any) -> Any:
 
     table = Table(title=f"load {result.load_id}")
     for name in ("entity", "file", "read", "loaded", "updated", "quarantined", "duplicate", "note"):
-        table.add_column(name, justify="right" if name not in ("entity", "file", "note") else "left")
+        table.add_column(
+            name, justify="right" if name not in ("entity", "file", "note") else "left"
+        )
     for f in result.files:
         table.add_row(
             f.entity, Path(f.path).name, *(f"{getattr(f, n):,}" for n in
@@ -101,7 +107,9 @@ class _Progress:
             self.current = info
             self.bar.update(self.task, description=f"{info['entity']}: {Path(info['path']).name}")
         elif event == "stage":
-            self.bar.update(self.task, description=f"{self.current.get('entity', '')}: {info['stage']}")
+            self.bar.update(
+                self.task, description=f"{self.current.get('entity', '')}: {info['stage']}"
+            )
         elif event == "file_done":
             self.done_bytes += self.current.get("bytes", 0)
             self.bar.update(self.task, completed=self.done_bytes, total=max(self.done_bytes, 1))

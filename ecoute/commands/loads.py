@@ -15,7 +15,9 @@ def register(app: typer.Typer) -> None:
 
 def loads(
     ctx: typer.Context,
-    files: Annotated[bool, typer.Option("--files", help="One row per file instead of per load.")] = False,
+    files: Annotated[
+        bool, typer.Option("--files", help="One row per file instead of per load.")
+    ] = False,
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
 ) -> None:
     """Show the load history: when, from where, and every row accounted for."""

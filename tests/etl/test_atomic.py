@@ -21,7 +21,9 @@ def _count(path: Path) -> tuple[int, int]:
     con = duckdb.connect(str(path), read_only=True)
     try:
         calls = con.execute("select count(*) from raw.calls").fetchone()[0]
-        done = con.execute("select count(*) from meta.loads where status = 'completed'").fetchone()[0]
+        done = con.execute("select count(*) from meta.loads where status = 'completed'").fetchone()[
+            0
+        ]
         return calls, done
     finally:
         con.close()

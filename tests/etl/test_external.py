@@ -40,7 +40,9 @@ def test_anonymous_bank_call_log(settings, external):
     assert round(unanswered / calls, 6) == round(by_hand, 6)
     assert abs(by_hand - 0.179) < 0.001  # SOURCE.md: 17.9 % HANG among non-phantom calls
     # A call crossing midnight ends the next day, never before it starts.
-    assert con.execute("select count(*) from raw.calls where ended_at < started_at").fetchone()[0] == 0
+    assert (
+        con.execute("select count(*) from raw.calls where ended_at < started_at").fetchone()[0] == 0
+    )
 
 
 def test_noshow_appointments(settings, external):
@@ -53,11 +55,16 @@ def test_noshow_appointments(settings, external):
         "select count(*) filter (where status = 'customer_absent'), count(*) from raw.appointments"
     ).fetchone()
     assert (absent, total) == (22_319, 110_527)  # SOURCE.md: 20.19 % no-show
-    ids = {r[0] for r in con.execute(
-        "select customer_id from raw.appointments where customer_id like '%E%'").fetchall()}
+    ids = {
+        r[0]
+        for r in con.execute(
+            "select customer_id from raw.appointments where customer_id like '%E%'"
+        ).fetchall()
+    }
     assert "9377952927E-5" in ids and len(ids) == 5  # scientific notation kept as written
     window = con.execute(
-        "select distinct window_end - window_start from raw.appointments").fetchall()
+        "select distinct window_end - window_start from raw.appointments"
+    ).fetchall()
     assert window == [(__import__("datetime").timedelta(days=1),)]
 
 

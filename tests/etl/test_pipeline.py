@@ -73,7 +73,9 @@ def test_identifiers_stay_strings(settings, tmp_path):
 
 def test_same_file_twice_changes_nothing(settings, tmp_path):
     folder = tmp_path / "in"
-    _write(folder / "calls.csv", HEADER + "c1,inbound,2026-06-15 09:00,2026-06-15 09:05,1,,customer\n")
+    _write(
+        folder / "calls.csv", HEADER + "c1,inbound,2026-06-15 09:00,2026-06-15 09:05,1,,customer\n"
+    )
     _load(settings, folder)
     before = _rows(settings, "select * from raw.calls")
     second = _load(settings, folder)
@@ -93,9 +95,9 @@ def test_corrected_reexport_updates_and_keeps_history(settings, tmp_path):
     result = _load(settings, second)
     f = result.files[0]
     assert (f.read, f.loaded, f.updated, f.duplicate) == (2, 1, 1, 1)
-    assert _rows(settings, "select disconnect_party, _load_id from raw.calls where call_id='c1'") == [
-        ("system", 2)
-    ]
+    assert _rows(
+        settings, "select disconnect_party, _load_id from raw.calls where call_id='c1'"
+    ) == [("system", 2)]
     assert _rows(settings, "select disconnect_party, _replaced_by from raw.calls__history") == [
         ("customer", 2)
     ]
@@ -123,7 +125,9 @@ def test_naive_times_across_dst_are_brussels_local(settings, tmp_path):
            + "amb,inbound,2026-10-25 02:30:00,2026-10-25 02:40:00,,,\n"
            + "iso,inbound,2026-10-25T02:30:00+02:00,2026-10-25T02:40:00+02:00,,,\n")  # fmt: skip
     _load(settings, tmp_path / "in")
-    got = dict(_rows(settings, "select call_id, strftime(started_at, '%Y-%m-%d %H:%M') from raw.calls"))
+    got = dict(
+        _rows(settings, "select call_id, strftime(started_at, '%Y-%m-%d %H:%M') from raw.calls")
+    )
     assert got == {
         "s": "2026-06-15 07:00",
         "w": "2026-12-15 08:00",
@@ -139,7 +143,9 @@ def test_french_excel_export(settings, tmp_path):
            "N° client;Segment;Région;Abonnement mensuel;Client depuis;Langue;Téléphone\r\n"
            "0001;Résidentiel;Bruxelles;49,99;01/02/2020;FR;+32 475 12 34 56\r\n"
            "0002;Entreprise;Liège;1.249,50;15/03/2019;FR;\r\n", encoding="cp1252")  # fmt: skip
-    mapping = _write(tmp_path / "m.yaml", """
+    mapping = _write(
+        tmp_path / "m.yaml",
+        """
 name: fr-excel
 entities:
   customers:
@@ -152,7 +158,8 @@ entities:
               customer_since: "Client depuis", language: "Langue"}
     values:
       segment: {"Résidentiel": residential, "Entreprise": business}
-""")
+""",
+    )
     f = _load(settings, folder, mapping).files[0]
     assert (f.read, f.loaded, f.quarantined) == (2, 2, 0)
     rows = _rows(settings, "select customer_id, segment, region, monthly_fee::varchar, "
@@ -167,14 +174,16 @@ entities:
 def test_mixed_encodings_in_one_file(settings, tmp_path):
     """A UTF-8 file with one cp1252 line: every line loads, accents intact."""
     data = ("customer_id,region\n1,Liège\n".encode() + "2,Liège\n".encode("cp1252")
-            + "3,Mons\n".encode())  # fmt: skip
+            + b"3,Mons\n")  # fmt: skip
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "customers.csv").write_bytes(data)
     f = _load(settings, tmp_path / "in").files[0]
     assert (f.read, f.loaded, f.quarantined) == (3, 3, 0)
     assert "cp1252" in f.note
     assert _rows(settings, "select region from raw.customers order by customer_id") == [
-        ("Liège",), ("Liège",), ("Mons",)
+        ("Liège",),
+        ("Liège",),
+        ("Mons",),
     ]
 
 
@@ -197,7 +206,9 @@ def test_bom_tsv_gzip_folder_parquet_and_jsonl(settings, tmp_path):
              "{not json", ""]  # fmt: skip
     _write(folder / "messages.jsonl", "\n".join(lines) + "\n")
     result = _load(settings, folder)
-    counts = {(f.entity, Path(f.path).name): (f.read, f.loaded, f.quarantined) for f in result.files}
+    counts = {
+        (f.entity, Path(f.path).name): (f.read, f.loaded, f.quarantined) for f in result.files
+    }
     assert counts == {
         ("customers", "customers.csv"): (1, 1, 0),
         ("calls", "2026-05.tsv.gz"): (1, 1, 0),
@@ -217,7 +228,9 @@ def test_unknown_references_are_kept(settings, tmp_path):
 def test_missing_required_column_fails_whole_load_with_reason(settings, tmp_path):
     _write(tmp_path / "in" / "customers.csv", "customer_id\nA\n")
     _write(tmp_path / "in" / "calls.csv", "call_id,direction\nc1,inbound\n")
-    with pytest.raises(LoadError, match=r"calls\.csv: no column for required field\(s\) \['started_at'"):
+    with pytest.raises(
+        LoadError, match=r"calls\.csv: no column for required field\(s\) \['started_at'"
+    ):
         _load(settings, tmp_path / "in")
     assert _rows(settings, "select count(*) from raw.customers") == [(0,)]
     assert _rows(settings, "select status from meta.loads") == [("failed",)]
