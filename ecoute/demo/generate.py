@@ -71,7 +71,11 @@ def _label(monday: dt.date) -> str:
 
 
 def generate(
-    out_dir: Path, customers: int = 50_000, weeks: int = 16, seed: int = 7, end_week: str = "2026-W27"
+    out_dir: Path,
+    customers: int = 50_000,
+    weeks: int = 16,
+    seed: int = 7,
+    end_week: str = "2026-W27",
 ) -> GenerationSummary:
     """Write the demo operator's exports into ``out_dir`` (see docs/demo.md) and say what was written."""
     if customers < 100 or weeks < 1:
@@ -101,11 +105,15 @@ def generate(
             carry = take(legs, np.flatnonzero(~now)) if w < weeks - 1 else {}
             week_legs = take(legs, np.flatnonzero(now))
             order = np.lexsort((week_legs["call_no"], week_legs["started"]))
-            fmt = WR.TS_NAIVE if w < weeks // 2 else WR.TS_OFFSET  # the platform migrated mid-window
+            fmt = (
+                WR.TS_NAIVE if w < weeks // 2 else WR.TS_OFFSET
+            )  # the platform migrated mid-window
             df = WR.calls_frame(take(week_legs, order), world.pool, fmt)
             if w == corrupt_week:
                 df = _corrupt_calls(df, previous_calls, s)
-            WR.write_csv_gz(df, out_dir / "calls" / f"{_label(first + dt.timedelta(weeks=w))}.csv.gz")
+            WR.write_csv_gz(
+                df, out_dir / "calls" / f"{_label(first + dt.timedelta(weeks=w))}.csv.gz"
+            )
             s.rows["calls"] += df.height
             previous_calls = df
             table = WR.tickets_table(out.tickets, clock.cutoff)
@@ -121,7 +129,9 @@ def generate(
             if size(out.complaints):
                 rng = np.random.default_rng([seed, w + 1, 9])
                 lang = world.customers["lang"][out.complaints["cust"]]
-                mdf = WR.messages_frame(rng, out.complaints, lang, s.rows["messages"] + 1, clock.cutoff)
+                mdf = WR.messages_frame(
+                    rng, out.complaints, lang, s.rows["messages"] + 1, clock.cutoff
+                )
                 msg_file.write(WR.jsonl_bytes(mdf))
                 s.rows["messages"] += mdf.height
                 if w == corrupt_week:
@@ -139,7 +149,9 @@ def generate(
     return s
 
 
-def _write_rest(world: World, clock: Clock, notes: Frame, out_dir: Path, s: GenerationSummary) -> None:
+def _write_rest(
+    world: World, clock: Clock, notes: Frame, out_dir: Path, s: GenerationSummary
+) -> None:
     nf = WR.notifications_frame(notes, clock.cutoff)
     nf = _corrupt_notifications(nf, s)
     nf.write_csv(out_dir / "notifications.csv")
@@ -173,7 +185,9 @@ def _note(s: GenerationSummary, entity: str, what: str) -> None:
     s.corrupted_detail.append(f"{entity}: {what}")
 
 
-def _corrupt_calls(df: pl.DataFrame, previous: pl.DataFrame | None, s: GenerationSummary) -> pl.DataFrame:
+def _corrupt_calls(
+    df: pl.DataFrame, previous: pl.DataFrame | None, s: GenerationSummary
+) -> pl.DataFrame:
     base = df.filter(pl.col("answered_at").is_not_null()).head(3)
     ids = [f"CLX00000000{i}" for i in (1, 2, 3)]
     bad = base.with_columns(pl.Series("call_id", ids))
@@ -219,7 +233,9 @@ def _corrupt_appointments(df: pl.DataFrame, s: GenerationSummary) -> pl.DataFram
 
 
 def _corrupt_messages(df: pl.DataFrame, s: GenerationSummary) -> bytes:
-    row = df.head(1).with_columns(pl.lit("MSG-X000002").alias("message_id"), pl.lit("").alias("body"))
+    row = df.head(1).with_columns(
+        pl.lit("MSG-X000002").alias("message_id"), pl.lit("").alias("body")
+    )
     _note(s, "messages", "line cut off mid-record (not a JSON object)")
     _note(s, "messages", "MSG-X000002: body empty (required)")
     truncated = '{"message_id": "MSG-X000001", "customer_id": "00000042", "received_at": "2026-0\n'
@@ -229,7 +245,9 @@ def _corrupt_messages(df: pl.DataFrame, s: GenerationSummary) -> bytes:
 def _corrupt_notifications(df: pl.DataFrame, s: GenerationSummary) -> pl.DataFrame:
     if not df.height:
         return df
-    bad = df.head(1).with_columns(pl.lit("NX0000001").alias("notification_id"), pl.lit("push").alias("kind"))
+    bad = df.head(1).with_columns(
+        pl.lit("NX0000001").alias("notification_id"), pl.lit("push").alias("kind")
+    )
     _note(s, "notifications", "NX0000001: kind 'push' is not an allowed value")
     return pl.concat([df, bad])
 

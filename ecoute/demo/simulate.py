@@ -112,7 +112,9 @@ class World:
         lang = (rng.random(n)[:, None] > lang_cum[region]).sum(axis=1).clip(0, 3)
         business = rng.random(n) < W.BUSINESS_SHARE
         plan_p = np.array([p[2] for p in W.PLANS])
-        plan = np.where(business, len(W.PLANS), rng.choice(len(W.PLANS), n, p=plan_p / plan_p.sum()))
+        plan = np.where(
+            business, len(W.PLANS), rng.choice(len(W.PLANS), n, p=plan_p / plan_p.sum())
+        )
         fees = np.array([p[1] for p in W.PLANS] + [W.BUSINESS_PLAN[1]])
         fee = fees[plan] - np.where(rng.random(n) < 0.12, 5.0, 0.0)  # a promotion for some
         tenure_days = np.clip(rng.exponential(6 * 365, n), 20, 25 * 365).astype(np.int64)
@@ -137,9 +139,13 @@ class World:
                          W.MINOR_OUTAGE_CAUSES[int(rng.integers(len(W.MINOR_OUTAGE_CAUSES)))], False)
             for i in range(self.weeks // 2)
         ]  # fmt: skip
-        for number, p in enumerate(sorted(plans + minor, key=lambda p: (p.week_fraction, p.code)), 1):
+        for number, p in enumerate(
+            sorted(plans + minor, key=lambda p: (p.week_fraction, p.code)), 1
+        ):
             week = min(int(p.week_fraction * self.weeks), self.weeks - 1)
-            start_local = self.clock.start_local + week * WEEK + p.weekday * DAY + int(p.hour * HOUR)
+            start_local = (
+                self.clock.start_local + week * WEEK + p.weekday * DAY + int(p.hour * HOUR)
+            )
             start = int(self.clock.utc(np.array([start_local]))[0])
             end = start + int(p.duration_h * HOUR)
             in_region = np.flatnonzero(c["region"] == p.region)
@@ -148,8 +154,12 @@ class World:
             t = start + (p.duration_h * HOUR * rng.beta(0.8, 2.6, len(callers))).astype(np.int64)
             loc = self.clock.local(t)
             night = hour_of_local(loc) < 7  # people call when they wake up
-            t = np.where(night, t + (7 - hour_of_local(loc)) * HOUR + rng.integers(0, 7200, len(t)), t)
-            out.append(Outage(number, p.region, start, end, p.cause, p.overload, affected, callers, t))
+            t = np.where(
+                night, t + (7 - hour_of_local(loc)) * HOUR + rng.integers(0, 7200, len(t)), t
+            )
+            out.append(
+                Outage(number, p.region, start, end, p.cause, p.overload, affected, callers, t)
+            )
         return out
 
     # ---- one week ---------------------------------------------------------------------------
@@ -249,11 +259,17 @@ class World:
         wait = np.where(immediate, rng.integers(0, 6, n),
                         rng.exponential(W.WAIT_SCALE_S * r / (1 - r))).astype(np.int64)  # fmt: skip
         short = rng.random(n) < W.SHORT_HANGUP_SHARE
-        patience = np.where(short, rng.uniform(1, 9, n), rng.exponential(W.PATIENCE_S, n)).astype(np.int64)
+        patience = np.where(short, rng.uniform(1, 9, n), rng.exponential(W.PATIENCE_S, n)).astype(
+            np.int64
+        )
         abandoned = wait > patience
         answered = np.where(abandoned, NA, queued + wait)
-        handle = rng.lognormal(np.log(np.array(W.HANDLE_MEDIAN_S)[kind]), 0.55).astype(np.int64) + 20
-        p_drop = W.DROP_BASE + issues["down"][iss] * (W.DROP_OUTAGE - W.DROP_BASE) + 0.012 * (rho > 0.97)
+        handle = (
+            rng.lognormal(np.log(np.array(W.HANDLE_MEDIAN_S)[kind]), 0.55).astype(np.int64) + 20
+        )
+        p_drop = (
+            W.DROP_BASE + issues["down"][iss] * (W.DROP_OUTAGE - W.DROP_BASE) + 0.012 * (rho > 0.97)
+        )
         dropped = ~abandoned & (rng.random(n) < p_drop)
         transferred = ~abandoned & ~dropped & ~transfer & (rng.random(n) < W.TRANSFER_SHARE)
         talk = np.where(dropped, (handle * rng.uniform(0.1, 0.9, n)).astype(np.int64), handle)
@@ -282,7 +298,9 @@ class World:
         nxt.append(_contacts(iss[retry], ended[retry] + 60 + rng.exponential(900, retry.sum()).astype(np.int64),
                              c["reason"][retry], A_RETRY, queue[retry]))  # fmt: skip
         recall = recall_t != NA
-        nxt.append(_contacts(iss[recall], recall_t[recall], c["reason"][recall], A_RECALL, queue[recall]))
+        nxt.append(
+            _contacts(iss[recall], recall_t[recall], c["reason"][recall], A_RECALL, queue[recall])
+        )
         nxt.append(_contacts(iss[transferred], ended[transferred], c["reason"][transferred], A_TRANSFER,
                              TRANSFER_TO[queue[transferred]], numbers[transferred]))  # fmt: skip
         return concat([legs, callbacks, promised]), concat(nxt)
@@ -305,7 +323,9 @@ class World:
         n, t = len(idx), t[idx]
         picked = rng.random(n) < 0.78
         answered = np.where(picked, t + rng.integers(5, 25, n), NA)
-        talk = rng.lognormal(np.log(np.array(W.HANDLE_MEDIAN_S)[kind[idx]] * 0.7), 0.5).astype(np.int64)
+        talk = rng.lognormal(np.log(np.array(W.HANDLE_MEDIAN_S)[kind[idx]] * 0.7), 0.5).astype(
+            np.int64
+        )
         numbers = self.count.call + np.arange(n)
         self.count.call += n
         same_agent = rng.random(n) < 0.5
@@ -329,11 +349,15 @@ class World:
         p = np.where(overloaded, W.CALLBACK_AFTER_DROP_OVERLOAD, W.CALLBACK_AFTER_DROP)
         cb = dropped & (rng.random(n) < p)
         quick = rng.random(n) < W.CALLBACK_WITHIN_2H
-        delay = np.where(quick, rng.integers(3 * 60, 110 * 60, n), rng.integers(150 * 60, 26 * HOUR, n))
+        delay = np.where(
+            quick, rng.integers(3 * 60, 110 * 60, n), rng.integers(150 * 60, 26 * HOUR, n)
+        )
         cb_t = np.where(cb, legs["ended"] + delay, NA)
         recall_t = legs["ended"] + 30 + rng.exponential(1200, n).astype(np.int64)
         wants = dropped & (rng.random(n) < W.RECALL_AFTER_DROP) & (~cb | (recall_t < cb_t))
-        return self._outbound(rng, legs, cb, cb_t, kind, INIT_CALLBACK), np.where(wants, recall_t, NA)
+        return self._outbound(rng, legs, cb, cb_t, kind, INIT_CALLBACK), np.where(
+            wants, recall_t, NA
+        )
 
     def _promised(self, rng: np.random.Generator, legs: Frame, promised: np.ndarray,
                   kind: np.ndarray) -> Frame:  # fmt: skip
@@ -347,7 +371,9 @@ class World:
         idx = np.flatnonzero(issues["has_ticket"])
         n = len(idx)
         by_phone = first[idx] != NA
-        opened = np.where(by_phone, first[idx], issues["t0"][idx] + rng.exponential(6 * HOUR, n).astype(np.int64))
+        opened = np.where(
+            by_phone, first[idx], issues["t0"][idx] + rng.exponential(6 * HOUR, n).astype(np.int64)
+        )
         kind, cat, outage = issues["kind"][idx], issues["cat"][idx], issues["outage"][idx]
         overload, team = issues["overload"][idx], issues["team"][idx]
         numbers = self.count.ticket + np.arange(n)
@@ -409,7 +435,9 @@ class World:
             todo = todo[~done]
         # never fixed by a visit: fixed remotely later, or by the next (unsimulated) visit
         left = fixed_at == NA
-        fixed_at[left] = np.maximum(booked[left], fallback[left]) + rng.integers(DAY, 5 * DAY, left.sum())
+        fixed_at[left] = np.maximum(booked[left], fallback[left]) + rng.integers(
+            DAY, 5 * DAY, left.sum()
+        )
         appts = concat(out)
         n = size(appts)
         appts["appointment_no"] = self.count.appointment + np.arange(n)
@@ -440,7 +468,9 @@ class World:
         cust_cancel_t = booked + ((ws - booked) * rng.random(n)).astype(np.int64)
         cancelled = np.select([status == S_OPCANCEL, status == S_CUSTCANCEL],
                               [np.maximum(op_cancel_t, booked + 600), cust_cancel_t], NA)  # fmt: skip
-        late = (status == S_COMPLETED) & (rng.random(n) < np.where(bad, W.LATE_ARRIVAL_BAD, W.LATE_ARRIVAL))
+        late = (status == S_COMPLETED) & (
+            rng.random(n) < np.where(bad, W.LATE_ARRIVAL_BAD, W.LATE_ARRIVAL)
+        )
         arrived = np.select(
             [late, (status == S_COMPLETED) | (status == S_ABSENT)],
             [we + rng.integers(20 * 60, 150 * 60, n), ws + ((we - ws) * rng.random(n)).astype(np.int64)],
@@ -509,7 +539,9 @@ class World:
         quick = np.zeros(len(dropped_no), bool)
         if len(prev_sorted):
             pos = np.clip(np.searchsorted(prev_sorted, dropped_no), 0, len(prev_sorted) - 1)
-            quick = (prev_sorted[pos] == dropped_no) & (cb_start[pos] - legs["ended"][drop] <= 2 * HOUR)
+            quick = (prev_sorted[pos] == dropped_no) & (
+                cb_start[pos] - legs["ended"][drop] <= 2 * HOUR
+            )
         no_cb = ~quick
         abandoned = (legs["answered"] == NA) & (legs["direction"] == INBOUND) & (legs["cust"] >= 0) & \
             (legs["ended"] - legs["queued"] >= 10)  # fmt: skip
@@ -565,7 +597,9 @@ class World:
         if not size(appts):
             return {}
         n, clock = size(appts), self.clock
-        eve = clock.utc(clock.local_midnight(appts["window_start"], -1) + 17 * HOUR) + rng.integers(0, 1800, n)
+        eve = clock.utc(clock.local_midnight(appts["window_start"], -1) + 17 * HOUR) + rng.integers(
+            0, 1800, n
+        )
         not_cancelled_yet = (appts["cancelled"] == NA) | (appts["cancelled"] > eve)
         remind = (rng.random(n) < 0.7) & (eve > appts["booked"]) & not_cancelled_yet
         change = (appts["status"] == S_OPCANCEL) & (appts["notified"] != NA)
@@ -584,7 +618,9 @@ class World:
         out["cust"] = appts["cust"][pos]
         return out
 
-    def _churn(self, rng: np.random.Generator, failures: dict[str, np.ndarray], week_end: int) -> None:
+    def _churn(
+        self, rng: np.random.Generator, failures: dict[str, np.ndarray], week_end: int
+    ) -> None:
         """Weekly churn hazard grows with recent failures; a churned customer stops contacting us."""
         points = np.zeros(self.n)
         for key, weight in W.FAILURE_POINTS.items():
@@ -595,7 +631,9 @@ class World:
         hazard *= np.where(c["since_days"] < 365, 1.8, 1.0) * np.where(c["business"], 0.7, 1.0)
         hazard *= np.where(c["fee"] > 80, 1.15, 1.0)
         leaves = self.active & (rng.random(self.n) < np.minimum(hazard, 0.6))
-        day = self.clock.local_midnight(np.full(leaves.sum(), week_end), rng.integers(2, 22, leaves.sum()))
+        day = self.clock.local_midnight(
+            np.full(leaves.sum(), week_end), rng.integers(2, 22, leaves.sum())
+        )
         self.churn_day[leaves] = day
         self.active[leaves] = False
 
@@ -606,10 +644,19 @@ class World:
             k = len(o.affected)
             told = rng.random(k) < (0.5 if o.overload else 0.7)
             quick = rng.random(k) < 0.4
-            sent = o.start + np.where(quick, rng.integers(20 * 60, HOUR, k), rng.integers(3 * HOUR, 20 * HOUR, k))
+            sent = o.start + np.where(
+                quick, rng.integers(20 * 60, HOUR, k), rng.integers(3 * HOUR, 20 * HOUR, k)
+            )
             m = int(told.sum())
-            parts.append({"cust": o.affected[told], "t": sent[told], "kind": np.zeros(m, int),
-                          "channel": rng.choice(3, m, p=[0.6, 0.3, 0.1]), "ref": np.full(m, o.number)})
+            parts.append(
+                {
+                    "cust": o.affected[told],
+                    "t": sent[told],
+                    "kind": np.zeros(m, int),
+                    "channel": rng.choice(3, m, p=[0.6, 0.3, 0.1]),
+                    "ref": np.full(m, o.number),
+                }
+            )
             parts.append({"cust": o.affected[told], "t": np.full(m, o.end) + rng.integers(600, 5400, m),
                           "kind": np.full(m, 4), "channel": rng.choice(3, m, p=[0.6, 0.3, 0.1]),
                           "ref": np.full(m, o.number)})  # fmt: skip
@@ -632,7 +679,9 @@ def _reason_of(issues: Frame) -> np.ndarray:
 
 
 def _first_contacts(issues: Frame) -> Frame:
-    return _contacts(np.arange(size(issues)), issues["t0"], _reason_of(issues), A_FIRST, issues["queue"])
+    return _contacts(
+        np.arange(size(issues)), issues["t0"], _reason_of(issues), A_FIRST, issues["queue"]
+    )
 
 
 def _first_answer(legs: Frame, n_issues: int) -> np.ndarray:
@@ -647,7 +696,9 @@ def _first_outcome(legs: Frame, n_issues: int) -> np.ndarray:
     ok = np.flatnonzero((legs["answered"] != NA) & (legs["direction"] == INBOUND))
     order = ok[np.lexsort((legs["answered"][ok], legs["issue"][ok]))]
     issue_sorted = legs["issue"][order]
-    first_pos = np.flatnonzero(np.r_[True, issue_sorted[1:] != issue_sorted[:-1]]) if len(order) else order
+    first_pos = (
+        np.flatnonzero(np.r_[True, issue_sorted[1:] != issue_sorted[:-1]]) if len(order) else order
+    )
     out = np.full(n_issues, -1)
     out[issue_sorted[first_pos]] = legs["outcome"][order[first_pos]]
     return out
@@ -660,14 +711,23 @@ def _ticket_refs(legs: Frame, issues: Frame, tickets: Frame) -> np.ndarray:
     ticket_of_issue[tickets["issue"]] = tickets["ticket_no"]
     opened[tickets["issue"]] = tickets["opened"]
     t = ticket_of_issue[legs["issue"]]
-    ok = legs["logged"] & (t >= 0) & (legs["answered"] != NA) & (legs["answered"] >= opened[legs["issue"]])
+    ok = (
+        legs["logged"]
+        & (t >= 0)
+        & (legs["answered"] != NA)
+        & (legs["answered"] >= opened[legs["issue"]])
+    )
     return np.where(ok, t, -1)
 
 
-def _root_causes(rng: np.random.Generator, kind: np.ndarray, cat: np.ndarray, outage: np.ndarray) -> np.ndarray:
+def _root_causes(
+    rng: np.random.Generator, kind: np.ndarray, cat: np.ndarray, outage: np.ndarray
+) -> np.ndarray:
     fault_causes = np.array(["CPE/modem failure", "in-home wiring", "network fault", "drop cable damaged",
                              "configuration", "no fault found"], dtype=object)  # fmt: skip
-    billing = np.array(["billing error", "price change", "double charge", "promotion not applied"], dtype=object)
+    billing = np.array(
+        ["billing error", "price change", "double charge", "promotion not applied"], dtype=object
+    )
     n = len(kind)
     return np.select(
         [outage >= 0, kind == W.FAULT, kind == W.BILLING],

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - customer prose reads better unwrapped
 """What the demo's customers write: complaint templates in French, Dutch, English and German.
 
 A message is an opening sentence about what happened (its *cause*), zero to three add-ons
@@ -79,10 +80,14 @@ OPENERS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "wifi": {
-        "fr": ("Le wifi se coupe plusieurs fois par jour depuis le {date}, le modem a déjà été redémarré.",),
+        "fr": (
+            "Le wifi se coupe plusieurs fois par jour depuis le {date}, le modem a déjà été redémarré.",
+        ),
         "nl": ("De wifi valt sinds {date} meerdere keren per dag weg, de modem is al herstart.",),
         "de": ("Das WLAN fällt seit dem {date} mehrmals täglich aus.",),
-        "en": ("The wifi keeps dropping several times a day since {date}, I already restarted the modem.",),
+        "en": (
+            "The wifi keeps dropping several times a day since {date}, I already restarted the modem.",
+        ),
     },
     "billing": {
         "fr": (
@@ -145,7 +150,9 @@ ADDONS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "ombudsman_threat": {
-        "fr": ("Sans réponse de votre part, je porterai plainte auprès du service de médiation pour les télécommunications.",),
+        "fr": (
+            "Sans réponse de votre part, je porterai plainte auprès du service de médiation pour les télécommunications.",
+        ),
         "nl": ("Zonder antwoord dien ik een klacht in bij de Ombudsdienst voor Telecommunicatie.",),
         "de": ("Ohne Antwort wende ich mich an den Ombudsdienst für Telekommunikation.",),
         "en": ("Without an answer I will file a complaint with the telecom ombudsman.",),

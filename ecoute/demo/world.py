@@ -53,7 +53,7 @@ BUSINESS_SHARE = 0.08
 
 # Issues (reasons to contact) per active customer per week, before outages; calibrated so that
 # the platform records about 10 call legs per customer over 16 weeks.
-ISSUE_RATE = 0.33
+ISSUE_RATE = 0.35
 ISSUE_KINDS = ("fault", "billing", "info")
 FAULT, BILLING, INFO = 0, 1, 2
 KIND_SHARE = (0.42, 0.30, 0.28)

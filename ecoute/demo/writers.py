@@ -24,7 +24,12 @@ from ecoute.demo.clock import TZ
 from ecoute.demo.simulate import CATEGORIES, OUTCOMES, REASONS, Frame
 
 QUEUE_CODES = ("TFR", "TNL", "BFR", "BNL", "BUS", "INT")
-TS_NAIVE, TS_OFFSET, TS_UTC_Z, TS_FR = "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%:z", "utc_z", "%d/%m/%Y %H:%M"
+TS_NAIVE, TS_OFFSET, TS_UTC_Z, TS_FR = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S%:z",
+    "utc_z",
+    "%d/%m/%Y %H:%M",
+)
 
 
 def ts(col: str, fmt: str, cutoff: int | None = None) -> pl.Expr:
@@ -110,7 +115,11 @@ def tickets_table(t: Frame, cutoff: int) -> pa.Table:
               .when(pl.col("resolved").is_between(0, cutoff - 1)).then(pl.lit("resolved"))
               .when(pl.col("restored").is_between(0, cutoff - 1)).then(pl.lit("pending"))
               .otherwise(pl.lit("open")))  # fmt: skip
-    group = pl.when(pl.col("cat") >= 5).then(pl.lit("Customer Care")).otherwise(pl.lit("Fault Handling"))
+    group = (
+        pl.when(pl.col("cat") >= 5)
+        .then(pl.lit("Customer Care"))
+        .otherwise(pl.lit("Fault Handling"))
+    )
     out = df.filter(pl.col("opened") < cutoff).select(
         ident("ticket_no", "INC", 8).alias("ticket_id"),
         customer_id().alias("customer_id"),
@@ -144,7 +153,14 @@ class ParquetAppender:
 
 
 # ---- the French Excel appointments export -------------------------------------------------
-FR_STATUS = ("Planifié", "Terminé", "Non venu", "Annulé par opérateur", "Annulé par client", "Client absent")
+FR_STATUS = (
+    "Planifié",
+    "Terminé",
+    "Non venu",
+    "Annulé par opérateur",
+    "Annulé par client",
+    "Client absent",
+)
 FR_COLUMNS = ("N° RDV", "N° client", "N° ticket", "Pris le", "Date RDV", "Début", "Fin", "Statut",
               "Technicien", "Équipe", "Arrivée", "Fin intervention", "Annulé le", "Client prévenu le",
               "Problème résolu", "Durée (h)")  # fmt: skip
@@ -157,7 +173,9 @@ def appointments_frame(a: Frame, cutoff: int) -> pl.DataFrame:
              .when(pl.col("status").is_in([3, 4])).then(pl.col("cancelled"))
              .when(pl.col("status") == 5).then(pl.col("arrived"))
              .otherwise(pl.col("window_end")))  # fmt: skip
-    df = df.with_columns(pl.when(event >= cutoff).then(0).otherwise(pl.col("status")).alias("status"))
+    df = df.with_columns(
+        pl.when(event >= cutoff).then(0).otherwise(pl.col("status")).alias("status")
+    )
     clear = pl.col("status") == 0
     local = {k: pl.from_epoch(k, "s").dt.replace_time_zone("UTC").dt.convert_time_zone(TZ)
              for k in ("window_start", "window_end")}  # fmt: skip
@@ -206,8 +224,12 @@ def messages_frame(rng: np.random.Generator, m: Frame, lang: np.ndarray, first_n
         k = int(in_lang.sum())
         if not k:
             continue
-        greeting[in_lang] = np.array(T.GREETINGS[lg], dtype=object)[rng.integers(0, len(T.GREETINGS[lg]), k)]
-        closing[in_lang] = np.array(T.CLOSINGS[lg], dtype=object)[rng.integers(0, len(T.CLOSINGS[lg]), k)]
+        greeting[in_lang] = np.array(T.GREETINGS[lg], dtype=object)[
+            rng.integers(0, len(T.GREETINGS[lg]), k)
+        ]
+        closing[in_lang] = np.array(T.CLOSINGS[lg], dtype=object)[
+            rng.integers(0, len(T.CLOSINGS[lg]), k)
+        ]
         for c, by_lang in T.OPENERS.items():
             sel = in_lang & (cause == c)
             if sel.any():
@@ -244,7 +266,9 @@ def messages_frame(rng: np.random.Generator, m: Frame, lang: np.ndarray, first_n
     ref = pl.coalesce(ident("ticket_no", "INC", 8), customer_id())
     text = pl.concat_str([pl.col(f"s{i}") for i in range(len(sentences))], separator=" ")
     text = text.str.replace_all(" +", " ").str.strip_chars()
-    body = pl.concat_str([pl.col("greeting"), text, pl.col("closing")], separator="\n\n").str.strip_chars()
+    body = pl.concat_str(
+        [pl.col("greeting"), text, pl.col("closing")], separator="\n\n"
+    ).str.strip_chars()
     date = ts("event", "%d/%m/%Y")
     return df.filter(pl.col("received") < cutoff).select(
         ident("no", "MSG-", 7).alias("message_id"),
@@ -269,9 +293,11 @@ NOTE_CHANNELS = ("sms", "email", "app", "call", "letter")
 
 def notifications_frame(nf: Frame, cutoff: int) -> pl.DataFrame:
     df = pl.DataFrame(nf)
-    ref = pl.when(pl.col("kind").is_in([0, 4])).then(
-        pl.format("OUT-2026-{}", pl.col("ref").cast(pl.String).str.zfill(3))
-    ).otherwise(ident("ref", "", 7))
+    ref = (
+        pl.when(pl.col("kind").is_in([0, 4]))
+        .then(pl.format("OUT-2026-{}", pl.col("ref").cast(pl.String).str.zfill(3)))
+        .otherwise(ident("ref", "", 7))
+    )
     return df.filter(pl.col("t") < cutoff).sort(["t", "cust", "kind"]).select(
         pl.concat_str([pl.lit("N"), pl.int_range(1, pl.len() + 1).cast(pl.String).str.zfill(8)])
         .alias("notification_id"),
@@ -297,7 +323,13 @@ def outages_frame(outages: list, cutoff: int) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def customers_frame(c: Frame, churn_day_local: np.ndarray, start_local: int, cutoff_local: int) -> pl.DataFrame:
+def _day(col: str) -> pl.Expr:
+    return pl.when(pl.col(col) >= 0).then(pl.col(col).cast(pl.Date).dt.strftime("%Y-%m-%d"))
+
+
+def customers_frame(
+    c: Frame, churn_day_local: np.ndarray, start_local: int, cutoff_local: int
+) -> pl.DataFrame:
     n = len(c["region"])
     plans = tuple(p[0] for p in W.PLANS) + (W.BUSINESS_PLAN[0],)
     df = pl.DataFrame({
@@ -306,7 +338,6 @@ def customers_frame(c: Frame, churn_day_local: np.ndarray, start_local: int, cut
         "churn": np.where((churn_day_local >= 0) & (churn_day_local < cutoff_local), churn_day_local // 86400, -1),
         "lang": c["lang"],
     })  # fmt: skip
-    day = lambda col: pl.when(pl.col(col) >= 0).then(pl.col(col).cast(pl.Date).dt.strftime("%Y-%m-%d"))  # noqa: E731
     cents = (pl.col("fee") * 100).round().cast(pl.Int64)
     digits = (pl.col("cust") * 7919 % 10_000_000).cast(pl.String).str.zfill(7)
     return df.select(
@@ -315,8 +346,8 @@ def customers_frame(c: Frame, churn_day_local: np.ndarray, start_local: int, cut
         code("region", W.REGION_NAMES).alias("region"),
         code("plan", plans).alias("plan"),
         pl.format("{}.{}", cents // 100, (cents % 100).cast(pl.String).str.zfill(2)).alias("monthly_fee"),
-        day("since").alias("customer_since"),
-        day("churn").alias("churned_at"),
+        _day("since").alias("customer_since"),
+        _day("churn").alias("churned_at"),
         code("lang", T.LANGS).alias("language"),
         pl.concat_str([pl.lit("client"), customer_id(), pl.lit("@example.be")]).alias("email"),
         pl.concat_str([pl.lit("+324"), pl.col("cust").mod(9).add(70).cast(pl.String), digits]).alias("phone"),
