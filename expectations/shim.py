@@ -7,20 +7,22 @@ Two problems, one adapter at the DB-API level (GX itself is not patched):
    see them. SQLAlchemy, though, ends every borrowed connection with ``rollback()`` (reset on
    return) and may ``close()`` it; duckdb-engine's dialect also calls ``begin()``. On the
    loader's connection any of those would end (or refuse) its transaction. ``BorrowedConnection``
-   makes ``begin``/``commit``/``rollback``/``close`` do nothing and only counts them.
+   makes ``begin``/``commit``/``rollback``/``close`` do nothing and counts them.
 
 2. great_expectations#11579. GX (through 1.24.1) runs each metric query as
    ``with engine.connect() as c: result = c.execute(q)`` and calls ``result.fetchall()`` after
-   that block has returned the connection; duckdb-engine keeps rows on the connection, and the
-   return (rollback/close) drops them, so every metric resolves to an empty list
-   (``IndexError: list index out of range`` in ``exception_info``, "Observed: N/A").
-   ``BorrowedConnection.execute`` reads the whole result into a buffer at once, so each cursor
-   owns its rows whatever the pool does afterwards. GX only fetches aggregates, ``LIMIT``-ed
-   samples (result format SUMMARY) or at most 200 rows of an UnexpectedRowsExpectation, so the
-   buffer stays small.
+   that block has returned the connection; duckdb-engine keeps the rows on the connection, and
+   the return (rollback, close) drops them, so every metric resolves to an empty list
+   (``IndexError: list index out of range`` in ``exception_info``, "Observed: N/A"). Here the
+   return drops nothing (point 1), and each cursor also reads the head of its result
+   (``HEAD_ROWS``) at once, so aggregates and ``LIMIT``-ed samples (all GX fetches in SUMMARY
+   format) survive any later statement. The rest of a long result streams; reading it after
+   another statement ran raises instead of returning someone else's rows. Buffering whole
+   results is not an option: GX reads column names with an unbounded ``SELECT *`` over the
+   batch, which would copy all 5 million rows into Python.
 
-Verified against ``VERIFIED_GX``; tests/expectations/test_shim.py fails the day GX behaves
-differently (the bug fixed, or the shim no longer enough).
+Verified against ``VERIFIED_GX``; tests/expectations/test_quality_shim.py fails the day GX
+behaves differently (the bug fixed, or the shim no longer applied).
 """
 
 from __future__ import annotations
@@ -34,45 +36,23 @@ VERIFIED_GX = "1.24.1"
 VERIFIED_DUCKDB_ENGINE = "0.17.0"
 
 
+HEAD_ROWS = 2048
+
+
 class BorrowedConnection:
-    """A DB-API connection over someone else's DuckDB connection: reads results eagerly, never
-    ends the transaction or the connection it borrows."""
+    """A DB-API connection over someone else's DuckDB connection that never ends its
+    transaction or closes it; its cursors read their head eagerly (see module docstring)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self._con = con
-        self._rows: list[tuple[Any, ...]] = []
-        self.description: Any = None
+        self.statements = 0  # bumps on every execute: a cursor knows when it was superseded
         self.ignored: Counter[str] = Counter()  # begin/commit/rollback/close calls swallowed
+        self.autocommit = None
+        self.closed = False
+        self.notices: list[str] = []  # the PostgreSQL dialect duckdb-engine extends reads it
 
-    # duckdb-engine's CursorWrapper calls these on the connection it wraps.
-    def execute(self, statement: str, parameters: Any = None) -> BorrowedConnection:
-        if parameters is None:
-            self._con.execute(statement)
-        else:
-            self._con.execute(statement, parameters)
-        self.description = self._con.description
-        self._rows = self._con.fetchall() if self.description else []
-        return self
-
-    def executemany(self, statement: str, parameters: Any = None) -> BorrowedConnection:
-        self._con.executemany(statement, parameters or [])
-        self.description, self._rows = None, []
-        return self
-
-    @property
-    def rowcount(self) -> int:
-        return -1
-
-    def fetchone(self) -> tuple[Any, ...] | None:
-        return self._rows.pop(0) if self._rows else None
-
-    def fetchmany(self, size: int = 1) -> list[tuple[Any, ...]]:
-        out, self._rows = self._rows[:size], self._rows[size:]
-        return out
-
-    def fetchall(self) -> list[tuple[Any, ...]]:
-        out, self._rows = self._rows, []
-        return out
+    def cursor(self) -> BorrowedCursor:
+        return BorrowedCursor(self)
 
     def begin(self) -> None:
         self.ignored["begin"] += 1
@@ -90,13 +70,73 @@ class BorrowedConnection:
         return getattr(self._con, name)
 
 
+class BorrowedCursor:
+    """A cursor on the borrowed connection: the first ``HEAD_ROWS`` rows are its own."""
+
+    arraysize = 1
+
+    def __init__(self, owner: BorrowedConnection) -> None:
+        self._owner = owner
+        self._rows: list[tuple[Any, ...]] = []
+        self._more = False
+        self._statement = -1
+        self.description: Any = None
+        self.rowcount = -1
+
+    @property
+    def connection(self) -> BorrowedConnection:
+        return self._owner
+
+    def execute(self, statement: str, parameters: Any = None, context: Any = None) -> None:
+        con = self._owner._con
+        self._owner.statements += 1
+        self._statement = self._owner.statements
+        if statement.strip().lower() == "commit":  # duckdb-engine's ipython-sql courtesy
+            self._owner.commit()
+            self.description, self._rows, self._more = None, [], False
+            return
+        con.execute(statement, parameters) if parameters is not None else con.execute(statement)
+        self.description = con.description
+        self._rows = con.fetchmany(HEAD_ROWS) if self.description else []
+        self._more = len(self._rows) == HEAD_ROWS
+
+    def executemany(self, statement: str, parameters: Any = None, context: Any = None) -> None:
+        self._owner.statements += 1
+        self._owner._con.executemany(statement, list(parameters or []))
+        self.description, self._rows, self._more = None, [], False
+
+    def _stream(self, size: int | None) -> list[tuple[Any, ...]]:
+        if not self._more:
+            return []
+        if self._statement != self._owner.statements:
+            raise RuntimeError("result superseded: another statement ran on the connection")
+        rows = self._owner._con.fetchall() if size is None else self._owner._con.fetchmany(size)
+        self._more = size is not None and len(rows) == size
+        return rows
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        rows = self.fetchmany(1)
+        return rows[0] if rows else None
+
+    def fetchmany(self, size: int | None = None) -> list[tuple[Any, ...]]:
+        size = size or self.arraysize
+        out, self._rows = self._rows[:size], self._rows[size:]
+        return out + self._stream(size - len(out)) if len(out) < size else out
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        out, self._rows = self._rows, []
+        return out + self._stream(None)
+
+    def close(self) -> None:
+        self._rows, self._more = [], False
+
+
 def engine_kwargs(borrowed: BorrowedConnection) -> dict[str, Any]:
     """The ``create_engine`` keyword arguments GX's SQL data source passes on."""
-    import duckdb_engine
     import sqlalchemy as sa
 
     return {
-        "creator": lambda: duckdb_engine.ConnectionWrapper(borrowed),
+        "creator": lambda: borrowed,
         "poolclass": sa.pool.StaticPool,
         "pool_reset_on_return": None,
     }

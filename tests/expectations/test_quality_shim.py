@@ -11,7 +11,7 @@ import importlib.metadata
 import duckdb
 import pytest
 
-from expectations.shim import VERIFIED_DUCKDB_ENGINE, VERIFIED_GX, BorrowedConnection
+from expectations.shim import HEAD_ROWS, VERIFIED_DUCKDB_ENGINE, VERIFIED_GX, BorrowedConnection
 
 
 def test_pinned_versions_are_the_ones_the_shim_was_verified_with():
@@ -63,13 +63,26 @@ def test_with_the_shim_gx_reads_the_uncommitted_rows_and_leaves_the_transaction(
     assert con.execute("select count(*) from raw.calls").fetchone()[0] == 10
 
 
-def test_a_cursor_keeps_its_rows_when_the_connection_runs_another_query():
-    con = duckdb.connect()
-    first = BorrowedConnection(con).execute("select range from range(3)")
-    BorrowedConnection(con).execute("select 42")  # what used to clobber the pending result
+def test_a_cursor_keeps_its_head_when_the_connection_runs_another_query():
+    borrowed = BorrowedConnection(duckdb.connect())
+    first, second = borrowed.cursor(), borrowed.cursor()
+    first.execute("select range from range(3)")
+    second.execute("select 42")  # what used to clobber a pending result
     assert first.fetchone() == (0,)
     assert first.fetchmany(5) == [(1,), (2,)]
-    assert first.fetchall() == []
+    assert second.fetchall() == [(42,)]
+
+
+def test_a_long_result_streams_and_refuses_to_mix_results():
+    borrowed = BorrowedConnection(duckdb.connect())
+    long, other = borrowed.cursor(), borrowed.cursor()
+    long.execute(f"select range from range({HEAD_ROWS + 10})")
+    assert len(long.fetchall()) == HEAD_ROWS + 10  # streamed past the head
+    long.execute(f"select range from range({HEAD_ROWS + 10})")
+    other.execute("select 1")
+    assert len(long.fetchmany(HEAD_ROWS)) == HEAD_ROWS  # the head is its own
+    with pytest.raises(RuntimeError, match="superseded"):
+        long.fetchall()
 
 
 @pytest.mark.parametrize("method", ["begin", "commit", "rollback", "close"])
