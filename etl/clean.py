@@ -31,8 +31,8 @@ class CleanError(ValueError):
 
 @dataclass(frozen=True)
 class CleanSQL:
-    """``typed`` selects the typed fields, ``extra``, ``_row_hash``, ``_ok`` and, for rows that
-    are not ok, ``_errors`` and ``_record``."""
+    """``typed`` selects ``_ord``, the typed fields, ``extra``, ``_row_hash``, ``_ok`` and, for
+    rows that are not ok, ``_errors``."""
 
     typed: str
     used_columns: tuple[str, ...]
@@ -90,15 +90,15 @@ def clean_sql(
     columns: list[str],
     timezone: str,
     source: str,
+    ord_sql: str = "rowid + 1",
     carry_line: bool = False,
 ) -> CleanSQL:
-    """The typing and checking SQL for one batch, read straight from ``source`` (a table or a
-    ``read_csv(…)`` call) in one pass.
+    """The typing and checking SQL for one batch read into table ``source``.
 
     Four stacked selects, so each step names the previous one's columns: text (trimmed, mapped),
     naive parses, typed fields, then the row's hash and its ``_ok`` flag. Failing rows alone get
-    ``_errors`` (one "field: reason" per broken rule) and ``_record`` (the row as received, JSON).
-    Rows come out in file order; ``_line`` is carried only when the source has it.
+    ``_errors`` (one "field: reason" per broken rule). ``_ord`` is the row's position in the
+    source (``ord_sql``); ``_line`` is carried when the source has it.
     """
     feeds = resolve_columns(entity, mapping, columns)
     used = set(feeds.values())
@@ -106,7 +106,6 @@ def clean_sql(
     extra = [c for c in columns if c not in used and not c.startswith("_")]
     text = [f"{_text_expr(f, mapping, feeds)} as {q('t__' + f.name)}" for f in entity.fields]
     text.append(f"{_extra_expr(extra, mapping)} as extra")
-    text += [f"{q(c)} as {q('s__' + c)}" for c in columns]
     naive = [f"{_naive_expr(f, mapping)} as {q('n__' + f.name)}" for f in entity.fields
              if f.type == "ts"]  # fmt: skip
     typed = {f.name: _typed_expr(f, mapping, timezone) for f in entity.fields}
@@ -115,18 +114,17 @@ def clean_sql(
     hash_args = ", ".join([f.name for f in entity.fields] + ["extra::varchar"])
     ok = " and ".join(_ok_terms(entity))
     errors = ", ".join(_error_terms(entity))
-    record = "json_object(" + ", ".join(f"{lit(c)}, {q('s__' + c)}" for c in columns) + ")::varchar"
-    carried = "_line, " if carry_line else ""
-    passed = ", ".join([_text_cols(entity)] + [q("s__" + c) for c in columns])
-    sql = f"select {carried}" + ",\n  ".join(text) + f"\nfrom {source}"
+    carried = "_ord, _line, " if carry_line else "_ord, "
+    passed = _text_cols(entity)
+    first = f"{ord_sql} as _ord, _line, " if carry_line else f"{ord_sql} as _ord, "
+    sql = f"select {first}" + ",\n  ".join(text) + f"\nfrom {source}"
     sql = f"select *, {', '.join(naive) or 'null as _none'} from (\n{sql}\n)"
     fields = ",\n  ".join(f"{typed[f.name]} as {f.name}" for f in entity.fields)
     sql = f"select {carried}extra, {fields},\n  {passed} from (\n{sql}\n)"
     sql = f"select *, hash({hash_args}) as _row_hash, ({ok}) as _ok from (\n{sql}\n)"
     sql = (
         f"select * exclude ({passed}), case when not _ok then "
-        f"list_filter([{errors}], x -> x is not null) end as _errors, "
-        f"case when not _ok then {record} end as _record from (\n{sql}\n)"
+        f"list_filter([{errors}], x -> x is not null) end as _errors from (\n{sql}\n)"
     )
     return CleanSQL(sql, tuple(sorted(used)), tuple(extra))
 

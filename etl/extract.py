@@ -42,8 +42,8 @@ class Reject:
 
 @dataclass
 class Source:
-    """One file ready to be scanned: ``sql`` is what a SELECT reads from (a ``read_csv(…)`` call or a
-    temp table), ``columns`` its column names. CSV rejects are collected after the scan."""
+    """One file read into the temp table ``sql`` (as text, in file order), with its column names
+    and the lines the reader rejected."""
 
     path: Path
     sql: str
@@ -53,12 +53,7 @@ class Source:
     has_line: bool = False
     transcoded: bool = False
     rejects_table: str | None = None
-    temp_file: Path | None = None
     rejects: list[Reject] = field(default_factory=list)
-
-    def close(self) -> None:
-        if self.temp_file is not None:
-            self.temp_file.unlink(missing_ok=True)
 
 
 def file_format(path: Path, mapping: EntityMapping) -> str:
@@ -107,8 +102,11 @@ def open_source(
     """Prepare one file for a single scan. ``transcode`` forces the per-line UTF-8/cp1252 copy."""
     fmt = file_format(path, mapping)
     if fmt == "parquet":
-        sql = f"(select columns(*)::varchar from read_parquet({lit(str(path))}))"
-        return Source(path, sql, _columns(con, sql, path), "parquet")
+        con.execute(
+            "create or replace temp table _src as "
+            f"select columns(*)::varchar from read_parquet({lit(str(path))})"
+        )
+        return Source(path, "_src", _columns(con, "_src", path), "parquet")
     if fmt == "jsonl":
         return _jsonl_source(con, path)
     return _csv_source(con, path, mapping, transcode or mapping.encoding == "cp1252")
@@ -158,13 +156,15 @@ def _csv_source(
         f"rejects_table='{table}', rejects_scan='{table}_scan')"
     )
     try:
-        columns = _columns(con, scan, path)
-    except ExtractError:
+        con.execute(f"create or replace temp table _src as select * from {scan}")
+    except duckdb.Error as exc:
+        raise ExtractError(f"{path}: cannot read as CSV: {_first_line(exc)}") from exc
+    finally:
         if temp:
             temp.unlink(missing_ok=True)
-        raise
-    return Source(path, scan, columns, "csv", header_lines=1 if mapping.header else 0,
-                  transcoded=transcode, rejects_table=table, temp_file=temp)  # fmt: skip
+    return Source(path, "_src", _columns(con, "_src", path), "csv",
+                  header_lines=1 if mapping.header else 0, transcoded=transcode,
+                  rejects_table=table)  # fmt: skip
 
 
 def _columns(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> list[str]:
@@ -194,12 +194,12 @@ def _jsonl_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
     ).fetchall()]  # fmt: skip
     cols = ", ".join(f"nullif(line ->> {lit(k)}, '') as {q(k)}" for k in keys) or "null as _empty"
     con.execute(
-        f"create or replace temp table _jsonl as select _line, {cols} from {lines} order by _line"
+        f"create or replace temp table _src as select _line, {cols} from {lines} order by _line"
     )
     con.execute(f"drop table {lines}")
     rejects = [Reject(n, "not a JSON object", (text or "")[:2000]) for n, text in bad]
-    columns = [c for c in _columns(con, "_jsonl", path) if c != "_line"]
-    return Source(path, "_jsonl", columns, "jsonl", has_line=True, rejects=rejects)
+    columns = [c for c in _columns(con, "_src", path) if c != "_line"]
+    return Source(path, "_src", columns, "jsonl", has_line=True, rejects=rejects)
 
 
 def _transcode(path: Path) -> Path:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from etl.clean import lit
+from etl.clean import lit, q
 from etl.contract import Entity
 from etl.extract import Reject
 
@@ -25,9 +25,9 @@ class MergeCounts:
     duplicate: int = 0
 
 
-def numbered(typed: str, ord_sql: str, line_sql: str, where: str) -> str:
-    """The typed rows with their position (``_ord``) and line in the file (``_ln``)."""
-    return f"(select {ord_sql} as _ord, {line_sql} as _ln, * from {typed} where {where})"
+def numbered(typed: str, line_sql: str, where: str) -> str:
+    """The typed rows with their line in the file (``_ln``)."""
+    return f"(select {line_sql} as _ln, * from {typed} where {where})"
 
 
 def merge(
@@ -36,7 +36,6 @@ def merge(
     typed: str,
     load_id: int,
     source_file: str,
-    ord_sql: str,
     line_sql: str,
 ) -> MergeCounts:
     """Merge the ``_ok`` rows of ``typed`` into ``raw.<entity>``; returns the accounting.
@@ -45,7 +44,7 @@ def merge(
     only ids repeated within the file need the ordered (window) comparison, so only they pay for it.
     """
     key, raw = entity.key, f"raw.{entity.name}"
-    ok = numbered(typed, ord_sql, line_sql, "_ok")
+    ok = numbered(typed, line_sql, "_ok")
     has_rows = con.execute(f"select exists (select 1 from {raw})").fetchone()[0]
     con.execute(
         f"create or replace temp table _multi as select {key} from {ok} "
@@ -99,14 +98,25 @@ def quarantine(
     typed: str,
     line_sql: str,
     rejects: list[Reject],
+    source_columns: list[str],
+    source_ord_sql: str,
 ) -> int:
     """Write the rows that broke a rule (and the lines the reader rejected) to ``meta.quarantine``,
-    each with the record as received."""
-    head = f"{load_id}, {lit(entity.name)}, {lit(source_file)}"
-    count = con.execute(
-        f"insert into meta.quarantine select {head}, {line_sql}, split_part(_errors[1], ':', 1), "
-        f"array_to_string(_errors, '; '), _record from {typed} where not _ok"
-    ).fetchone()[0]
+    each with the record as received (found in ``_src`` by position)."""
+    con.execute(
+        f"create or replace temp table _bad as select _ord, {line_sql} as _ln, _errors "
+        f"from {typed} where not _ok"
+    )
+    count = con.execute("select count(*) from _bad").fetchone()[0]
+    if count:
+        record = "json_object(" + ", ".join(f"{lit(c)}, s.{q(c)}" for c in source_columns)
+        con.execute(
+            f"insert into meta.quarantine select {load_id}, {lit(entity.name)}, "
+            f"{lit(source_file)}, b._ln, split_part(b._errors[1], ':', 1), "
+            f"array_to_string(b._errors, '; '), {record})::varchar "
+            f"from (select {source_ord_sql} as _ord, * from _src) s join _bad b using (_ord)"
+        )
+    con.execute("drop table _bad")
     if rejects:
         con.executemany(
             "insert into meta.quarantine values (?, ?, ?, ?, ?, ?, ?)",

@@ -183,22 +183,21 @@ def _load_file(
         source = _scan(con, entity, path, em, tz)
     except (ExtractError, CleanError) as exc:
         raise LoadError(f"{path}: {exc}") from exc
-    try:
-        progress("stage", {"stage": "numbering lines"})
-        ord_sql, line_sql = _number(con, "_typed", source)
-        fr.read = _count(con, "_typed") + len(source.rejects)
-        fr.quarantined = quarantine(
-            con, entity, load_id, str(path), "_typed", line_sql, source.rejects
-        )
-        progress("stage", {"stage": "merging"})
-        counts = merge(con, entity, "_typed", load_id, str(path), ord_sql, line_sql)
-    finally:
-        source.close()
+    progress("stage", {"stage": "checking rows"})
+    line_sql = _line_sql(con, source)
+    fr.read = _count(con, "_typed") + len(source.rejects)
+    fr.quarantined = quarantine(
+        con, entity, load_id, str(path), "_typed", line_sql, source.rejects, source.columns,
+        _ord_sql(con, "_src"),
+    )  # fmt: skip
+    progress("stage", {"stage": "merging"})
+    counts = merge(con, entity, "_typed", load_id, str(path), line_sql)
     fr.loaded, fr.updated, fr.duplicate = counts.loaded, counts.updated, counts.duplicate
     fr.seconds = time.time() - t0
     if source.transcoded:
         fr.note = "not valid UTF-8: lines read as cp1252" if em.encoding != "cp1252" else "cp1252"
     con.execute("drop table _typed")
+    con.execute("drop table _src")
     if not fr.balanced:  # an accounting bug must never pass silently
         raise LoadError(f"{path}: accounting does not balance: {fr}")
     progress("file_done", {"result": fr})
@@ -208,42 +207,32 @@ def _load_file(
 def _scan(
     con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, em: EntityMapping, tz: str
 ) -> Source:
-    """Read, type and check the file in one pass into ``_typed``; re-read once if not UTF-8."""
+    """Read the file into ``_src`` (re-read once if it is not UTF-8), then type and check it
+    into ``_typed``."""
     source = open_source(con, path, em)
-    _typed_table(con, entity, em, tz, source)
     collect_rejects(con, source)
     if needs_transcoding(source, em):
-        source.close()
         source = open_source(con, path, em, transcode=True)
-        _typed_table(con, entity, em, tz, source)
         collect_rejects(con, source)
-    return source
-
-
-def _typed_table(
-    con: duckdb.DuckDBPyConnection, entity: Entity, em: EntityMapping, tz: str, source: Source
-) -> None:
-    sql = clean_sql(entity, em, source.columns, tz, source.sql, carry_line=source.has_line)
+    sql = clean_sql(entity, em, source.columns, tz, "_src", _ord_sql(con, "_src"), source.has_line)
     try:
         con.execute(f"create or replace temp table _typed as {sql.typed}")
     except duckdb.Error as exc:
-        source.close()
         raise LoadError(f"{source.path}: cannot read or map: {_reason(exc)}") from exc
+    return source
 
 
-def _number(con: duckdb.DuckDBPyConnection, table: str, source: Source) -> tuple[str, str]:
-    """SQL for each typed row's position and file line.
+def _line_sql(con: duckdb.DuckDBPyConnection, source: Source) -> str:
+    """SQL for each typed row's line in the file.
 
-    Rows keep the file's order, so a row's position comes from its rowid (which inside a
-    transaction starts at some base, not 0) and its line is position + header — plus, when the
-    reader rejected lines, the rejected lines before it. A quoted field holding a newline makes
-    physical lines drift from this count; docs/data-contract.md says so.
+    A row's line is its position plus the header — plus, when the reader rejected lines, the
+    rejected lines before it. A quoted field holding a newline makes physical lines drift from
+    this count; docs/data-contract.md says so.
     """
-    ord_sql = _ord_sql(con, table)
     if source.has_line:
-        return ord_sql, "_line"
+        return "_line"
     if not source.rejects:
-        return ord_sql, f"({ord_sql} + {source.header_lines})"
+        return f"(_ord + {source.header_lines})"
     shifts = {1: source.header_lines}
     for i, r in enumerate(source.rejects):
         # The next accepted record has position (line - header - rejects before this one).
@@ -251,15 +240,16 @@ def _number(con: duckdb.DuckDBPyConnection, table: str, source: Source) -> tuple
     con.execute("create or replace temp table _line_shift (from_ord bigint, shift bigint)")
     con.executemany("insert into _line_shift values (?, ?)", list(shifts.items()))
     con.execute(
-        f"create or replace temp table {table} as select t.* exclude (_o), t._o + s.shift as _line "
-        f"from (select {ord_sql} as _o, * from {table}) t asof join _line_shift s "
-        "on t._o >= s.from_ord order by t._o"
+        "create or replace temp table _typed as select t.*, t._ord + s.shift as _line "
+        "from _typed t asof join _line_shift s on t._ord >= s.from_ord order by t._ord"
     )
     con.execute("drop table _line_shift")
-    return _ord_sql(con, table), "_line"
+    return "_line"
 
 
 def _ord_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """A row's position (1, 2, …) in a temp table filled in file order; inside a transaction
+    rowids start at some base, not 0."""
     base = con.execute(f"select coalesce(min(rowid), 0) from {table}").fetchone()[0]
     return f"(rowid - {int(base)} + 1)"
 

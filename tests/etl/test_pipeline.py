@@ -28,7 +28,7 @@ def _rows(settings, sql: str) -> list[tuple]:
 
 
 def _load(settings, folder: Path, mapping: Path | None = None, **kw):
-    return run_load(settings, folder, mapping, checks=False, **kw)
+    return run_load(settings, folder, mapping, checks=False, build=kw.pop("build", False), **kw)
 
 
 HEADER = "call_id,direction,started_at,ended_at,customer_id,answered_at,disconnect_party\n"
