@@ -120,7 +120,8 @@ def week_metrics(
     previous_start = week_start - dt.timedelta(days=7)
     dimension = "all" if by in (None, "region") else by
     all_regions = by == "region" and region is None
-    args = [week_start, previous_start, dimension, region or "*", all_regions]
+    region_arg = None if all_regions else (region or "*")
+    args = [week_start, previous_start, dimension, region_arg, all_regions]
     rows = con.execute(_WEEK_ROWS, args).fetchall()
     weeks_present = {
         r[0] for r in con.execute(

@@ -123,6 +123,7 @@ def test_every_spec_metric_with_value_and_previous(two_weeks):
 def test_by_region_and_one_region(two_weeks):
     by = week_metrics(two_weeks, W10, by="region")["metrics"]["dropped_call_rate"]
     # Liège: B1 (C1), B3 (C3) → 0/2; Namur: B2 (C2, dropped), B4 (C4) → 1/2
+    assert set(by) == {"Liège", "Namur"}
     assert by["Liège"]["value"] == 0 and by["Namur"]["value"] == 0.5
     assert by["Liège"]["previous"] == 1.0  # A1, C1, dropped last week
     one = week_metrics(two_weeks, W10, region="Namur")["metrics"]["dropped_call_rate"]

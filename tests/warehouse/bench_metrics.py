@@ -56,10 +56,12 @@ _OTHERS = [
               case when i % 50 = 0 then 'open' else 'resolved' end,
               ['internet', 'tv', 'mobile', 'wifi', 'billing', 'other'][1 + i % 6], r, r,
               (i % 17 = 0)::int, 'total'
-       from (select i, timestamptz '2025-07-01 00:00:00+00' + to_seconds((i * 31536000 // ?)::bigint) as t,
+       from (select i, timestamptz '2025-07-01 00:00:00+00'
+                        + to_seconds((i * 31536000 // ?)::bigint) as t,
                     case when i % 50 = 0 then null
                          else timestamptz '2025-07-01 00:00:00+00'
-                              + to_seconds((i * 31536000 // ?)::bigint + 3600 * (1 + hash(i) % 200)) end as r
+                              + to_seconds((i * 31536000 // ?)::bigint + 3600 * (1 + hash(i) % 200))
+                    end as r
              from range(?) r(i))""",
     """insert into raw.appointments (appointment_id, customer_id, ticket_id, booked_at,
            window_start, window_end, status, technician_id, arrived_at, fixed)
@@ -67,7 +69,8 @@ _OTHERS = [
               t + to_hours(case when i % 4 = 0 then 10 else 4 end),
               ['completed', 'completed', 'completed', 'no_show', 'cancelled_by_operator',
                'customer_absent'][1 + i % 6], 'TE' || (i % 150), t + interval 1 hour, i % 3 > 0
-       from (select i, timestamptz '2025-07-01 06:00:00+00' + to_seconds((i * 31536000 // ?)::bigint) as t
+       from (select i, timestamptz '2025-07-01 06:00:00+00'
+                        + to_seconds((i * 31536000 // ?)::bigint) as t
              from range(?) r(i))""",
     """insert into raw.messages (message_id, customer_id, received_at, channel, body)
        select 'M' || i, 'C' || (hash(i) % ?),
@@ -89,10 +92,10 @@ def main(n_calls: int = 10_000_000, path: Path | None = None) -> None:
     con.execute(_OTHERS[1], [customers, tickets, tickets, tickets])
     con.execute(_OTHERS[2], [customers, tickets // 2, tickets // 2])
     con.execute(_OTHERS[3], [customers, tickets, tickets])
-    print(f"generated {n_calls:,} calls in {time.perf_counter() - started:.1f} s")
+    _say(f"generated {n_calls:,} calls in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     build_all(con, settings)
-    print(f"built the warehouse in {time.perf_counter() - started:.1f} s")
+    _say(f"built the warehouse in {time.perf_counter() - started:.1f} s")
     con.close()
 
     con = duckdb.connect(str(path), read_only=True)
@@ -107,12 +110,17 @@ def main(n_calls: int = 10_000_000, path: Path | None = None) -> None:
         started = time.perf_counter()
         result = week_metrics(con, week, **kwargs)
         elapsed = time.perf_counter() - started
-        print(f"{label}: {elapsed:.3f} s ({len(result['metrics'])} metrics)")
+        _say(f"{label}: {elapsed:.3f} s ({len(result['metrics'])} metrics)")
     started = time.perf_counter()
     worst_customers(con, week, 20)
-    print(f"worst customers of a week: {time.perf_counter() - started:.3f} s")
+    _say(f"worst customers of a week: {time.perf_counter() - started:.3f} s")
     rows = con.execute("select count(*) from marts.rpt_metrics__weekly").fetchone()[0]
-    print(f"marts.rpt_metrics__weekly: {rows:,} rows; file {path.stat().st_size / 1e9:.2f} GB")
+    size_gb = path.stat().st_size / 1e9
+    _say(f"marts.rpt_metrics__weekly: {rows:,} rows; file {size_gb:.2f} GB")
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
 
 
 if __name__ == "__main__":
