@@ -1,0 +1,110 @@
+"""Sending the weekly report by e-mail: the e-mail-safe HTML inline, the PDF (and the full
+HTML) attached, over SMTP with the ``[email]`` settings (host, port, STARTTLS or TLS, login).
+
+Credentials come from the Settings object only (``ecoute.toml`` or ``ECOUTE__EMAIL__PASSWORD``).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Mapping, Sequence
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any
+
+from ecoute.settings import Settings
+
+
+class MailError(RuntimeError):
+    """The message could not be built or sent."""
+
+
+def recipients_for(settings: Settings, region: str | None) -> list[str]:
+    """``[email.recipients]``: "national" for the all-regions report, else the region's name."""
+    table: Mapping[str, Any] = settings.section("email").get("recipients", {}) or {}
+    found = table.get("national" if region is None else region, [])
+    if isinstance(found, str):
+        found = [found]
+    return [str(r).strip() for r in found if str(r).strip()]
+
+
+def report_message(
+    settings: Settings,
+    *,
+    week: str,
+    scope: str,
+    html_body: str,
+    text_body: str,
+    recipients: Sequence[str],
+    attachments: Sequence[Path] = (),
+) -> EmailMessage:
+    """The report as one message: text and HTML alternatives, then the attachments."""
+    cfg = settings.section("email")
+    msg = EmailMessage()
+    msg["Subject"] = str(cfg.get("subject", "Écoute weekly report {week} — {scope}")).format(
+        week=week, scope=scope
+    )
+    msg["From"] = cfg.get("sender", "ecoute@localhost")
+    msg["To"] = ", ".join(recipients)
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain="ecoute.local")
+    msg.set_content(text_body)
+    msg.add_alternative(html_body, subtype="html")
+    for path in attachments:
+        maintype, subtype = _mime(path)
+        msg.add_attachment(
+            path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name
+        )
+    return msg
+
+
+def notice_message(
+    settings: Settings, subject: str, body: str, recipients: Sequence[str]
+) -> EmailMessage:
+    """A plain-text message (the scheduler's failure notice)."""
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = settings.section("email").get("sender", "ecoute@localhost")
+    msg["To"] = ", ".join(recipients)
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain="ecoute.local")
+    msg.set_content(body)
+    return msg
+
+
+def send(settings: Settings, msg: EmailMessage, recipients: Sequence[str]) -> None:
+    """Deliver `msg` to `recipients` with the configured SMTP server (raises MailError)."""
+    cfg = settings.section("email")
+    if not recipients:
+        raise MailError("no recipients")
+    host, port = str(cfg.get("host", "localhost")), int(cfg.get("port", 25))
+    timeout = float(cfg.get("timeout_s", 30))
+    context = ssl.create_default_context()
+    try:
+        if cfg.get("ssl"):
+            server: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+        else:
+            server = smtplib.SMTP(host, port, timeout=timeout)
+        with server:
+            server.ehlo()
+            if cfg.get("starttls") and not cfg.get("ssl"):
+                server.starttls(context=context)
+                server.ehlo()
+            if cfg.get("username"):
+                server.login(str(cfg["username"]), str(cfg.get("password", "")))
+            refused = server.send_message(msg, to_addrs=list(recipients))
+    except (OSError, smtplib.SMTPException) as exc:
+        raise MailError(f"could not send via {host}:{port}: {exc}") from exc
+    if refused:
+        raise MailError(f"recipients refused: {', '.join(sorted(refused))}")
+
+
+def _mime(path: Path) -> tuple[str, str]:
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return "application", "pdf"
+    if suffix in (".html", ".htm"):
+        return "text", "html"
+    return "application", "octet-stream"

@@ -1,0 +1,116 @@
+"""Writing (and sending) the week's reports: one, or the national one and one per region.
+
+Shared by ``ecoute report weekly`` and the scheduler. A report that fails (its PDF, its e-mail)
+does not stop the others in a burst; each result says what happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecoute.settings import Settings
+
+
+class ReportRunError(RuntimeError):
+    """Nothing could be reported (no warehouse, no marts, bad configuration)."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Result:
+    region: str | None
+    html: Path | None = None
+    pdf: Path | None = None
+    alerts: int = 0
+    seconds: float = 0.0
+    mailed_to: tuple[str, ...] = ()
+    error: str = ""
+
+
+def run_weekly(
+    settings: Settings,
+    week_start: dt.date,
+    out_dir: Path,
+    *,
+    region: str | None = None,
+    all_regions: bool = False,
+    pdf: bool = False,
+    email: bool = False,
+    echo: Callable[[str], None] = print,
+) -> list[Result]:
+    """Write the week's report(s) into `out_dir`; with `email`, send each to its recipients."""
+    import duckdb
+
+    from ecoute.db import WarehouseMissing, connect
+    from reports.alerts import RuleError, rules_from
+    from reports.weekly import regions
+
+    try:
+        rules_from(settings.section("alerts"))
+    except RuleError as exc:
+        raise ReportRunError(str(exc), 2) from exc
+    try:
+        con = connect(settings, read_only=True)
+    except WarehouseMissing as exc:
+        raise ReportRunError(str(exc)) from exc
+    try:
+        try:
+            scopes: list[str | None] = [region]
+            if all_regions:
+                weeks = int(settings.section("report").get("trend_weeks", 8))
+                scopes = [None, *regions(con, week_start, weeks)]
+            elif region is not None and region not in regions(con, week_start, 520):
+                raise ReportRunError(f"no numbers for region {region!r} in the warehouse", 2)
+        except duckdb.CatalogException as exc:
+            raise ReportRunError("the metric marts are missing: run `ecoute build` first") from exc
+        return [_one(con, settings, week_start, out_dir, s, pdf, email, echo) for s in scopes]
+    finally:
+        con.close()
+
+
+def _one(con, settings, week_start, out_dir, region, pdf, email, echo) -> Result:  # noqa: ANN001
+    from reports.mail import MailError, recipients_for, report_message, send
+    from reports.pdf import PdfError
+    from reports.weekly import write_weekly
+
+    result = Result(region=region)
+    scope = region or "all regions"
+    try:
+        written = write_weekly(con, settings, week_start, out_dir, region=region, pdf=pdf)
+    except PdfError as exc:
+        result.error = f"{scope}: {exc}"
+        echo(f"error: {result.error}")
+        return result
+    result.html, result.pdf = written.html, written.pdf
+    result.alerts, result.seconds = len(written.alerts), written.seconds
+    echo(f"{written.week} {scope}: {written.html}"
+         + (f" + {written.pdf.name}" if written.pdf else "")
+         + f" ({len(written.alerts)} alert(s), {written.seconds:.1f} s)")  # fmt: skip
+    if not email:
+        return result
+    recipients = recipients_for(settings, region)
+    if not recipients:
+        echo(f"{scope}: no [email.recipients] entry, not sent")
+        return result
+    attachments = [p for p in (written.pdf,) if p is not None]
+    if settings.section("email").get("attach_html", True):
+        attachments.append(written.html)
+    try:
+        msg = report_message(
+            settings, week=written.week, scope=written.scope, html_body=written.email_html,
+            text_body=written.text, recipients=recipients, attachments=attachments,
+        )  # fmt: skip
+        send(settings, msg, recipients)
+    except MailError as exc:
+        result.error = f"{scope}: {exc}"
+        echo(f"error: {result.error}")
+        return result
+    result.mailed_to = tuple(recipients)
+    echo(f"{scope}: sent to {', '.join(recipients)}")
+    return result
