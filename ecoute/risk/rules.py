@@ -1,0 +1,71 @@
+"""Rules mode: a transparent weighted score, no labels needed. Pure: no I/O, no clock.
+
+score = 1 / (1 + exp(-(intercept + Σ weight × signal))) — a logistic of the weighted sum, so
+weights read as log-odds: +0.7 roughly doubles the odds of leaving. The reasons are the
+signals that added most to the sum, in words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ecoute.risk.signals import RULE_SIGNALS, describe, rule_inputs
+
+# A signal adding less than this to the log-odds is not worth naming as a reason.
+MIN_REASON = 0.1
+
+
+@dataclass(frozen=True)
+class Scored:
+    customer_id: str
+    score: float
+    band: str
+    reasons: tuple[str, ...]
+
+
+def band_of(score: float, cutoffs: tuple[float, float]) -> str:
+    """low below the first cut-off, high from the second, medium between."""
+    low, high = cutoffs
+    return "high" if score >= high else "medium" if score >= low else "low"
+
+
+def logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+def contributions(row: Mapping[str, Any], weights: Mapping[str, float]) -> dict[str, float]:
+    """Each signal's part of the weighted sum (weight × value), for the signals weighted."""
+    inputs = rule_inputs(row)
+    return {name: weights.get(name, 0.0) * inputs[name] for name in RULE_SIGNALS}
+
+
+def score_row(
+    row: Mapping[str, Any],
+    weights: Mapping[str, float],
+    cutoffs: tuple[float, float],
+    top: int = 3,
+) -> Scored:
+    """Score, band and top reasons of one customer's feature row."""
+    parts = contributions(row, weights)
+    score = logistic(weights.get("intercept", 0.0) + sum(parts.values()))
+    ranked = sorted(
+        (p for p in parts.items() if p[1] >= MIN_REASON),
+        key=lambda p: (-p[1], RULE_SIGNALS.index(p[0])),
+    )
+    inputs = rule_inputs(row)
+    reasons = tuple(
+        describe(name, row[name] if name in row else inputs[name], row) for name, _ in ranked[:top]
+    )
+    return Scored(str(row["customer_id"]), score, band_of(score, cutoffs), reasons)
+
+
+def score_rows(
+    rows: Iterable[Mapping[str, Any]],
+    weights: Mapping[str, float],
+    cutoffs: tuple[float, float],
+    top: int = 3,
+) -> list[Scored]:
+    return [score_row(r, weights, cutoffs, top) for r in rows]

@@ -1,0 +1,129 @@
+"""Scoring customers and storing the scores: ``marts.rpt_customers__risk``.
+
+One row per customer and cut-off: customer_id, as_of, score, band, reasons (VARCHAR[]), mode.
+Scoring a cut-off again replaces that cut-off's rows; other cut-offs stay, so a report for an
+earlier week can read the scores as of that week. Readers wanting "now" take max(as_of).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Any
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from ecoute.risk.config import RiskConfig, risk_config
+from ecoute.risk.features import EXTRA_PREFIX, FEATURES_MODEL, features_as_of, with_extras
+from ecoute.risk.learned import TrainedModel, explain, predict
+from ecoute.risk.rules import band_of, score_rows
+from ecoute.settings import Settings
+
+RISK_TABLE = "marts.rpt_customers__risk"
+SCORE_SCHEMA = {
+    "customer_id": pl.String,
+    "as_of": pl.Date,
+    "score": pl.Float64,
+    "band": pl.String,
+    "reasons": pl.List(pl.String),
+    "mode": pl.String,
+}
+
+
+def load_model(cfg: RiskConfig) -> TrainedModel | None:
+    """The trained model at ``[risk] model_path``, or None when none was trained."""
+    if not cfg.model_path.exists():
+        return None
+    import joblib
+
+    return joblib.load(cfg.model_path)
+
+
+def score_frame(frame: pl.DataFrame, cfg: RiskConfig, model: TrainedModel | None) -> pl.DataFrame:
+    """Scores of a feature frame: by the model when one is given, else by the rules."""
+    if model is None:
+        scored = score_rows(frame.to_dicts(), cfg.weights, cfg.band_cutoffs, cfg.top_reasons)
+        scores = [s.score for s in scored]
+        reasons = [list(s.reasons) for s in scored]
+        mode = "rules"
+    else:
+        keys = [c.removeprefix(EXTRA_PREFIX) for c in model.spec.columns
+                if c.startswith(EXTRA_PREFIX)]  # fmt: skip
+        frame = with_extras(frame, keys)
+        probabilities = predict(model, frame)
+        scores = [float(p) for p in probabilities]
+        reasons = [list(r) for r in explain(model, frame, probabilities, cfg.top_reasons)]
+        mode = "learned"
+    out = pl.DataFrame(
+        {
+            "customer_id": frame["customer_id"].cast(pl.String),
+            "as_of": frame["as_of_date"].cast(pl.Date) if frame.height else [],
+            "score": [round(s, 4) for s in scores],
+            "band": [band_of(s, cfg.band_cutoffs) for s in scores],
+            "reasons": reasons,
+            "mode": [mode] * frame.height,
+        },
+        schema=SCORE_SCHEMA,
+    )
+    return out.sort(["score", "customer_id"], descending=[True, False])
+
+
+def score_customers(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    as_of: dt.date | None = None,
+    features: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Every active customer's score as of ``as_of`` in the configured mode (learned when
+    ``[risk] mode = "learned"`` and a model was trained, else rules)."""
+    cfg = risk_config(settings)
+    frame = features if features is not None else features_as_of(con, settings, as_of or cfg.as_of)
+    model = load_model(cfg) if cfg.mode == "learned" else None
+    if cfg.mode == "learned" and model is None:
+        print(f"note: no trained model at {cfg.model_path}; scoring with the rules "
+              "(run `ecoute risk train`)", file=sys.stderr)  # fmt: skip
+    return score_frame(frame, cfg, model)
+
+
+def store_scores(con: duckdb.DuckDBPyConnection, scores: pl.DataFrame) -> int:
+    """Replace the rows of the cut-off(s) in ``scores``; returns rows written."""
+    con.execute("create schema if not exists marts")
+    con.execute(
+        f"create table if not exists {RISK_TABLE} (customer_id varchar, as_of date, "
+        "score double, band varchar, reasons varchar[], mode varchar)"
+    )
+    cutoffs = scores["as_of"].unique().to_list()
+    con.register("_risk_scores", scores.to_arrow())
+    try:
+        con.execute(f"delete from {RISK_TABLE} where as_of = any(?::date[])", [cutoffs])
+        con.execute(f"insert into {RISK_TABLE} select * from _risk_scores")
+    finally:
+        con.unregister("_risk_scores")
+    return scores.height
+
+
+def risk_step(settings: Settings) -> Any:
+    """The build's Python step: score the features the build just made, store them."""
+    from warehouse.runner import PythonStep
+
+    def run(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+        features = con.execute(f"select * from {FEATURES_MODEL}").pl()
+        store_scores(con, score_customers(con, settings, features=features))
+
+    return PythonStep(
+        "rpt_customers__risk",
+        reads=(FEATURES_MODEL,),
+        writes=(RISK_TABLE,),
+        run=run,
+    )
+
+
+def as_records(scores: pl.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready rows: customer_id, score, band, reasons (and as_of, mode)."""
+    return [
+        {**r, "as_of": r["as_of"].isoformat() if r["as_of"] else None,
+         "score": float(np.round(r["score"], 4))}
+        for r in scores.to_dicts()
+    ]  # fmt: skip
