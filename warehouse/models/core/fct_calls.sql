@@ -40,7 +40,7 @@ joined as (
         customers.segment,
         customers.customer_id is not null and not customers.is_unknown as has_known_customer,
         tickets.ticket_id is not null as has_known_ticket,
-        horizon.horizon_at
+        horizon.contacts_horizon_at
     from calls
     left join drops using (call_id)
     left join contacts on contacts.contact_id = calls.call_id
@@ -85,7 +85,7 @@ final as (
         is_answered_within_sl,
         is_dropped,
         is_dropped and is_identified
-            and callback_window_end_at <= horizon_at as is_drop_window_elapsed,
+            and callback_window_end_at <= contacts_horizon_at as is_drop_window_elapsed,
         case when is_dropped and is_identified then first_callback_at is not null end
             as has_callback,
         case

@@ -55,7 +55,7 @@ windowed as (
     select
         sequenced.*,
         to_days(cast(getvariable('repeat_window_days') as integer)) as repeat_window,
-        horizon.horizon_at
+        horizon.contacts_horizon_at
     from sequenced
     cross join horizon
 ),
@@ -76,7 +76,7 @@ final as (
         case
             when not is_answered_call then null
             when next_contact_at <= contact_at + repeat_window then false
-            when contact_at + repeat_window > horizon_at then null
+            when contact_at + repeat_window > contacts_horizon_at then null
             else true
         end as is_fcr
     from windowed

@@ -17,6 +17,7 @@ params as (
     union all select 'repair_target_working_days', to_json(getvariable('repair_target_working_days'))::varchar
     union all select 'country', to_json(getvariable('country'))::varchar
     union all select 'data_horizon_at', to_json(strftime(horizon_at, '%Y-%m-%dT%H:%M:%SZ'))::varchar from horizon
+    union all select 'contacts_horizon_at', to_json(strftime(contacts_horizon_at, '%Y-%m-%dT%H:%M:%SZ'))::varchar from horizon
 ),
 
 final as (
