@@ -12,7 +12,7 @@ NAVY = "#1f3a5f"
 GREY = "#8a94a6"
 GREEN = "#2e7d32"
 RED = "#c62828"
-WIDTH = 680
+WIDTH = 640
 FONT = {"family": "DejaVu Sans, Helvetica, Arial, sans-serif", "size": 11, "color": "#333"}
 
 
@@ -94,7 +94,7 @@ def _headline(ctx: dict[str, Any]) -> Any:
         fig.update_yaxes(ticksuffix=" %" if scale == 100 else "", row=r, col=col)
     fig.update_xaxes(showgrid=False, tickfont={"size": 9}, linecolor="#ccc", tickangle=0, nticks=5)
     fig.update_yaxes(gridcolor="#eee", tickfont={"size": 9}, zeroline=False, rangemode="tozero")
-    fig.update_annotations(font={"size": 11, "color": NAVY})
+    fig.update_annotations(font={"size": 10, "color": NAVY})
     fig.update_layout(**_layout(200 * rows + 20, margin={"l": 40, "r": 10, "t": 30, "b": 24}))
     return fig
 

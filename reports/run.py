@@ -31,6 +31,9 @@ class Result:
     seconds: float = 0.0
     mailed_to: tuple[str, ...] = ()
     error: str = ""
+    week: str = ""
+    email_html: str = ""
+    text: str = ""
 
 
 def run_weekly(
@@ -75,7 +78,6 @@ def run_weekly(
 
 
 def _one(con, settings, week_start, out_dir, region, pdf, email, echo) -> Result:  # noqa: ANN001
-    from reports.mail import MailError, recipients_for, report_message, send
     from reports.pdf import PdfError
     from reports.weekly import write_weekly
 
@@ -89,28 +91,37 @@ def _one(con, settings, week_start, out_dir, region, pdf, email, echo) -> Result
         return result
     result.html, result.pdf = written.html, written.pdf
     result.alerts, result.seconds = len(written.alerts), written.seconds
+    result.week, result.email_html, result.text = written.week, written.email_html, written.text
     echo(f"{written.week} {scope}: {written.html}"
          + (f" + {written.pdf.name}" if written.pdf else "")
          + f" ({len(written.alerts)} alert(s), {written.seconds:.1f} s)")  # fmt: skip
-    if not email:
-        return result
-    recipients = recipients_for(settings, region)
+    if email:
+        deliver(settings, result, echo)
+    return result
+
+
+def deliver(settings: Settings, result: Result, echo: Callable[[str], None] = print) -> None:
+    """E-mail a written report to its region's recipients (sets ``result.error`` on failure)."""
+    from reports.mail import MailError, recipients_for, report_message, send
+
+    scope = result.region or "all regions"
+    recipients = recipients_for(settings, result.region)
     if not recipients:
         echo(f"{scope}: no [email.recipients] entry, not sent")
-        return result
-    attachments = [p for p in (written.pdf,) if p is not None]
-    if settings.section("email").get("attach_html", True):
-        attachments.append(written.html)
+        return
+    attachments = [p for p in (result.pdf,) if p is not None]
+    if settings.section("email").get("attach_html", True) and result.html is not None:
+        attachments.append(result.html)
     try:
         msg = report_message(
-            settings, week=written.week, scope=written.scope, html_body=written.email_html,
-            text_body=written.text, recipients=recipients, attachments=attachments,
+            settings, week=result.week, scope=result.region or "All regions",
+            html_body=result.email_html, text_body=result.text, recipients=recipients,
+            attachments=attachments,
         )  # fmt: skip
         send(settings, msg, recipients)
     except MailError as exc:
         result.error = f"{scope}: {exc}"
         echo(f"error: {result.error}")
-        return result
+        return
     result.mailed_to = tuple(recipients)
     echo(f"{scope}: sent to {', '.join(recipients)}")
-    return result

@@ -1,0 +1,300 @@
+"""``ecoute schedule``: the Monday-morning jobs (load new files, check, build, report, e-mail)
+on a cron expression in the operator's time zone, with APScheduler 3.
+
+A failed step is logged (with its traceback) and, when e-mail is configured, reported to
+``[schedule] notify``; the rest of that run is skipped unless ``continue_on_failure``. The job
+itself never raises, so the scheduler keeps its next run. The scheduler is the one place that
+reads the clock: it decides which week to report (the last complete ISO week before the run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ecoute.settings import Settings
+
+log = logging.getLogger("ecoute.schedule")
+
+STEPS = ("load", "check", "build", "report", "email")
+
+
+class StepError(RuntimeError):
+    """A step did not do its job (the message says why)."""
+
+
+@dataclass
+class StepOutcome:
+    name: str
+    status: str  # ok | failed | skipped
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class RunOutcome:
+    week: str
+    steps: list[StepOutcome] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(s.status != "failed" for s in self.steps)
+
+    @property
+    def failed(self) -> list[StepOutcome]:
+        return [s for s in self.steps if s.status == "failed"]
+
+
+@dataclass
+class _State:
+    settings: Settings
+    week_start: dt.date
+    reports: list[Any] = field(default_factory=list)
+
+
+def report_week(now: dt.datetime, tz: str) -> dt.date:
+    """The Monday of the last complete ISO week before `now` (in `tz`)."""
+    local = now.astimezone(ZoneInfo(tz)).date()
+    this_monday = local - dt.timedelta(days=local.weekday())
+    return this_monday - dt.timedelta(days=7)
+
+
+def config_of(settings: Settings) -> dict[str, Any]:
+    """``[schedule]`` checked: known steps, a cron expression APScheduler accepts, a time zone."""
+    cfg = dict(settings.section("schedule"))
+    unknown = [s for s in cfg.get("jobs", []) if s not in STEPS]
+    if unknown:
+        raise StepError(
+            f"[schedule] jobs: unknown step(s) {', '.join(unknown)} (known: {', '.join(STEPS)})"
+        )
+    trigger(cfg)  # raises ValueError on a bad expression or zone
+    return cfg
+
+
+def trigger(cfg: dict[str, Any]) -> Any:
+    """The cron trigger of ``[schedule] cron`` (standard 5-field crontab) in its time zone.
+
+    APScheduler 3 reads weekday numbers as 0 = Monday, while crontab reads 0/7 = Sunday and
+    1 = Monday (its ``from_crontab`` does not translate them): numbers are turned into day
+    names here, so "0 7 * * 1" fires on Monday as it would in cron.
+    """
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = str(cfg.get("cron", "0 7 * * 1")).split()
+    if len(fields) != 5:
+        raise ValueError(f"cron must have 5 fields (minute hour day month weekday), got {fields}")
+    minute, hour, day, month, weekday = fields
+    return CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=cron_weekdays(weekday),
+        timezone=ZoneInfo(str(cfg.get("timezone", "Europe/Brussels"))),
+    )
+
+
+_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def cron_weekdays(text: str) -> str:
+    """A crontab weekday field with its numbers as names (``1-5`` → ``mon-fri``)."""
+
+    def names(part: str) -> str:
+        value, slash, step = part.partition("/")
+        value = re.sub(
+            r"\d+", lambda m: _DAYS[int(m.group())] if int(m.group()) <= 7 else m.group(), value
+        )
+        return value + slash + step
+
+    return ",".join(names(p) for p in text.split(","))
+
+
+def run_jobs(settings: Settings, week_start: dt.date) -> RunOutcome:
+    """Run the configured steps once for the week starting `week_start`."""
+    cfg = settings.section("schedule")
+    state = _State(settings, week_start)
+    year, number, _ = week_start.isocalendar()
+    outcome = RunOutcome(week=f"{year}-W{number:02d}")
+    log.info("run for %s: %s", outcome.week, ", ".join(cfg.get("jobs", [])))
+    stop = False
+    for name in cfg.get("jobs", []):
+        if stop:
+            outcome.steps.append(StepOutcome(name, "skipped", "an earlier step failed"))
+            log.warning("step %s skipped: an earlier step failed", name)
+            continue
+        started = time.perf_counter()
+        try:
+            message = _STEP[name](state) or ""
+            step = StepOutcome(name, "ok", message, time.perf_counter() - started)
+            log.info("step %s ok (%.1f s): %s", name, step.seconds, message)
+        except Exception as exc:  # noqa: BLE001 - a failed step is reported, never fatal
+            step = StepOutcome(
+                name, "failed", f"{type(exc).__name__}: {exc}", time.perf_counter() - started
+            )
+            log.error("step %s FAILED: %s\n%s", name, step.message, traceback.format_exc())
+            stop = not cfg.get("continue_on_failure", False)
+        outcome.steps.append(step)
+    if not outcome.ok:
+        _notify(settings, outcome)
+    log.info("run for %s %s", outcome.week, "done" if outcome.ok else "FAILED")
+    return outcome
+
+
+def scheduled_run(
+    settings: Settings, now: Callable[[], dt.datetime] | None = None
+) -> RunOutcome | None:
+    """The scheduler's job: pick the week, run the steps, never raise (the next run must happen)."""
+    tz = str(settings.section("schedule").get("timezone", "Europe/Brussels"))
+    try:
+        current = now() if now else dt.datetime.now(ZoneInfo(tz))
+        return run_jobs(settings, report_week(current, tz))
+    except Exception:  # noqa: BLE001 - logged; the scheduler keeps its next run
+        log.exception("scheduled run crashed")
+        return None
+
+
+def build_scheduler(settings: Settings, blocking: bool = True) -> Any:
+    """An APScheduler 3 scheduler holding the one cron job (not started)."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    cfg = config_of(settings)
+    tz = ZoneInfo(str(cfg.get("timezone", "Europe/Brussels")))
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=tz)
+    scheduler.add_job(
+        scheduled_run, trigger(cfg), args=[settings], id="ecoute-weekly", name="ecoute weekly jobs",
+        coalesce=True, max_instances=1, misfire_grace_time=3600, replace_existing=True,
+    )  # fmt: skip
+    return scheduler
+
+
+# ---------------------------------------------------------------- the steps
+
+
+def _load(state: _State) -> str:
+    from etl.mapping import MappingError
+    from etl.pipeline import LoadError, run_load
+
+    cfg = state.settings.section("schedule")
+    inbox = Path(str(cfg.get("inbox", "exports/incoming")))
+    if not inbox.is_dir():
+        raise StepError(f"inbox folder {inbox} does not exist")
+    if not any(p.is_file() and not p.name.startswith(".") for p in inbox.rglob("*")):
+        return f"no files in {inbox}"
+    mapping = Path(cfg["mapping"]) if cfg.get("mapping") else None
+    try:
+        result = run_load(state.settings, inbox, mapping, build=False, checks=True)
+    except (LoadError, MappingError) as exc:
+        raise StepError(f"load failed, warehouse unchanged: {exc}") from exc
+    return (f"load {result.load_id}: {result.total('loaded'):,} rows loaded, "
+            f"{result.total('quarantined'):,} quarantined")  # fmt: skip
+
+
+def _check(state: _State) -> str:
+    from ecoute.db import connect
+    from etl.schema import create_raw_tables
+    from expectations import validate
+
+    if not state.settings.warehouse.exists():
+        raise StepError(f"no warehouse at {state.settings.warehouse}")
+    con = connect(state.settings)
+    try:
+        create_raw_tables(con)
+        con.begin()
+        report = validate(con, state.settings, load_id=None)
+        report.record(con)
+        con.commit()
+    finally:
+        con.close()
+    blocking = report.blocking_failures
+    if blocking:
+        raise StepError(f"{len(blocking)} blocking data-quality failure(s): "
+                        + "; ".join(str(r) for r in blocking[:5]))  # fmt: skip
+    return f"{len(report.results)} checks, {len(report.warnings)} warnings"
+
+
+def _build(state: _State) -> str:
+    from ecoute.db import connect
+    from warehouse.build import build_all
+
+    con = connect(state.settings)
+    try:
+        con.begin()
+        built = build_all(con, state.settings)
+        con.commit()
+    finally:
+        con.close()
+    return f"built {len(built)} models"
+
+
+def _report(state: _State) -> str:
+    from reports.run import run_weekly
+
+    cfg = state.settings.section("schedule")
+    out = Path(str(state.settings.section("report").get("out", "out/reports")))
+    state.reports = run_weekly(
+        state.settings, state.week_start, out, all_regions=bool(cfg.get("all_regions", True)),
+        pdf=bool(cfg.get("pdf", True)), email=False, echo=log.info,
+    )  # fmt: skip
+    failed = [r.error for r in state.reports if r.error]
+    if failed:
+        raise StepError("; ".join(failed))
+    return f"{len(state.reports)} report(s) in {out}"
+
+
+def _email(state: _State) -> str:
+    from reports.run import deliver
+
+    if not state.reports:
+        raise StepError("no report to send (the report step did not run)")
+    for result in state.reports:
+        deliver(state.settings, result, echo=log.info)
+    failed = [r.error for r in state.reports if r.error]
+    if failed:
+        raise StepError("; ".join(failed))
+    sent = sum(1 for r in state.reports if r.mailed_to)
+    return f"{sent} of {len(state.reports)} report(s) sent"
+
+
+_STEP: dict[str, Callable[[_State], str | None]] = {
+    "load": _load,
+    "check": _check,
+    "build": _build,
+    "report": _report,
+    "email": _email,
+}
+
+
+def _notify(settings: Settings, outcome: RunOutcome) -> None:
+    """E-mail the failure to ``[schedule] notify`` (else the national recipients), if any."""
+    from reports.mail import MailError, notice_message, recipients_for, send
+
+    recipients = list(settings.section("schedule").get("notify") or []) or recipients_for(
+        settings, None
+    )
+    if not recipients:
+        return
+    lines = [f"Écoute's scheduled run for {outcome.week} failed.", ""]
+    lines += [f"  {s.name:<7} {s.status:<8} {s.message}" for s in outcome.steps]
+    lines += [
+        "",
+        "The next scheduled run will happen as usual. Details are in the scheduler's log.",
+    ]
+    failed = ", ".join(s.name for s in outcome.failed)
+    msg = notice_message(
+        settings, f"Écoute run FAILED for {outcome.week}: {failed}", "\n".join(lines), recipients
+    )
+    try:
+        send(settings, msg, recipients)
+        log.info("failure notice sent to %s", ", ".join(recipients))
+    except MailError as exc:
+        log.error("could not send the failure notice: %s", exc)

@@ -1,0 +1,206 @@
+"""The weekly report on the tiny warehouse: numbers equal `ecoute metrics`, filters, escaping,
+self-containment, safe file names, the optional sections."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ecoute.cli import app
+from ecoute.db import connect
+from reports.weekly import SECTIONS, collect, render, report_path, safe_name, write_weekly
+from tests.reports._report_fixtures import EVIL_REGION, SCRIPT, W10
+
+CARD = re.compile(
+    r'data-metric="([\w.]+)" data-value="([^"]*)" data-numerator="([^"]*)" '
+    r'data-denominator="([^"]*)"'
+)
+
+
+def _cli(settings, *args: str):
+    return CliRunner().invoke(app, ["--warehouse", str(settings.warehouse), *args])
+
+
+def _metrics_json(settings, *args: str) -> dict:
+    result = _cli(settings, "metrics", "--week", "2026-W10", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["metrics"]
+
+
+def _num(text: str) -> float | None:
+    return None if text == "" else float(text)
+
+
+def _write(settings, tmp_path: Path, region: str | None = None) -> str:
+    con = connect(settings, read_only=True)
+    try:
+        written = write_weekly(con, settings, W10, tmp_path / "out", region=region)
+    finally:
+        con.close()
+    return written.html.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("region", [None, "Liège", "Namur"])
+def test_every_card_equals_ecoute_metrics(tiny, tmp_path, region):
+    html = _write(tiny, tmp_path, region)
+    expected = _metrics_json(tiny, *(["--region", region] if region else []))
+    cards = CARD.findall(html)
+    assert len(cards) >= 30  # headline + contact centre + visits + repairs + communication
+    for metric, value, num, den in cards:
+        cell = expected[metric]
+        assert _num(value) == cell["value"], metric
+        assert _num(num) == cell["numerator"], metric
+        assert _num(den) == cell["denominator"], metric
+
+
+def test_hand_checked_numbers_are_printed(tiny, tmp_path):
+    html = _write(tiny, tmp_path)
+    # W10: 2 of 5 answered calls dropped (B2, B5); W09: 1 of 2 (A1)
+    assert re.search(r'data-metric="dropped_call_rate" data-value="0.4"', html)
+    assert "40.0 %" in html and "last week 50.0 %" in html and "2 of 5" in html
+    # one of two visits missed, and nobody announced it
+    assert re.search(r'data-metric="missed_visit_rate" data-value="0.5"', html)
+    # alerts at the top: the national dropped-call rule and the unannounced visit in Liège
+    alerts = html[html.index('id="alerts"') : html.index('id="headline"')]
+    assert "3 alerts this week" in alerts
+    assert "national: Dropped calls above 3 %" in alerts
+    assert "Liège: Unannounced missed visit" in alerts
+
+
+def test_region_filters_every_number_and_the_stories(tiny, tmp_path):
+    html = _write(tiny, tmp_path, "Namur")
+    assert '<span class="scope">Namur</span>' in html
+    # Namur in W10: B2 (dropped) and B4 answered → 1 of 2
+    assert re.search(r'data-metric="dropped_call_rate" data-value="0.5"', html)
+    stories = html[html.index('id="worst"') : html.index('id="compensation"')]
+    assert "C2" in stories and "C1" not in stories and "C5" not in stories
+    assert "By region" not in html  # the region table belongs to the national report
+    assert "region</dt><dd>Namur" in html
+
+
+def test_customer_text_is_escaped(tiny, tmp_path):
+    html = _write(tiny, tmp_path)
+    assert SCRIPT not in html
+    assert "alert(&#34;pwned&#34;)" in html or "alert(&quot;pwned&quot;)" in html
+    # the subject appears escaped in C1's journey, the reason in the quarantine table
+    assert "Nobody came &lt;script&gt;" in html
+    assert "subject: unreadable &lt;script&gt;" in html
+    # and the region name that tries to escape is escaped wherever it is printed
+    assert "<b>Evil</b>" not in html
+
+
+def test_file_is_self_contained(tiny, tmp_path):
+    from plotly.offline import get_plotlyjs
+
+    html = _write(tiny, tmp_path)
+    assert html.count(get_plotlyjs()[:300]) == 1  # the library, inline, once
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", html, re.I)
+    assert "cdn." not in html.split("<script>", 1)[0]
+    assert html.count("Plotly.newPlot(") >= 3
+
+
+def test_email_rendering_has_no_script(tiny):
+    con = connect(tiny, read_only=True)
+    try:
+        report = collect(con, tiny, W10)
+    finally:
+        con.close()
+    body = render(report, "email")
+    assert "<script" not in body.lower()
+    assert "40.0 %" in body and "Dropped calls above 3 %" in body
+
+
+def test_parameters_in_force_are_printed(tiny, tmp_path):
+    html = _write(tiny, tmp_path)
+    params = html[html.index('id="parameters"') :]
+    for text in ("short_abandon_s", "callback_window_h", "repair_target_working_days",
+                 "dropped_call_rate &gt; 0.03", "all regions (no filter)", "2026-W09"):  # fmt: skip
+        assert text in params, text
+
+
+@pytest.mark.parametrize(
+    "region",
+    [EVIL_REGION, "../x", "a/b\\c", "..", "", "   ", "CON", "Liège, Namur & Luxembourg", "x" * 500],
+)
+def test_report_names_stay_in_the_output_folder(tmp_path, region):
+    path = report_path(tmp_path, "2026-W10", region, "html")
+    assert path.parent == tmp_path.resolve()
+    assert re.fullmatch(r"weekly-2026-W10--[a-z0-9-]+\.html", path.name)
+    assert len(path.name) < 90
+
+
+def test_names_of_different_regions_differ():
+    assert safe_name("Liège") != safe_name("Liege")
+    assert safe_name("Liège").startswith("liege-")
+
+
+def test_burst_writes_one_report_per_region_inside_out(tiny, tmp_path):
+    out = tmp_path / "burst"
+    result = _cli(tiny, "report", "weekly", "--week", "2026-W10", "--all-regions",
+                  "--out", str(out))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 4  # national + Liège + Namur + the evil one
+    assert "weekly-2026-W10.html" in names
+    assert all(p.resolve().parent == out.resolve() for p in out.iterdir())
+    assert not list(tmp_path.rglob("etc"))
+    evil = out / report_path(out, "2026-W10", EVIL_REGION, "html").name
+    assert "&lt;b&gt;Evil&lt;/b&gt;" in evil.read_text(encoding="utf-8")
+
+
+def test_unknown_region_is_a_usage_error(tiny, tmp_path):
+    result = _cli(tiny, "report", "weekly", "--week", "2026-W10", "--region", "Atlantis",
+                  "--out", str(tmp_path))  # fmt: skip
+    assert result.exit_code == 2
+    assert "Atlantis" in result.output
+
+
+def test_sections_are_a_list_of_definitions():
+    keys = [s.key for s in SECTIONS]
+    assert keys[0] == "headline" and "data_quality" in keys
+    for section in SECTIONS:
+        assert (Path("reports/templates") / f"section_{section.key}.html.j2").exists()
+        for query in section.queries:
+            assert (Path("reports/queries") / f"{query}.sql").exists()
+
+
+def test_risk_section_only_when_its_table_exists(tiny, tmp_path):
+    assert 'id="risk"' not in _write(tiny, tmp_path)
+    import duckdb
+
+    con = duckdb.connect(str(tiny.warehouse))
+    con.execute("create table marts.rpt_customers__risk as select 'C2' as customer_id, "
+                "0.91 as score, 'high' as band, ['two missed visits', '<i>angry</i>'] as reasons")  # fmt: skip
+    con.close()
+    html = _write(tiny, tmp_path)
+    risk = html[html.index('id="risk"') : html.index('id="data_quality"')]
+    assert "C2" in risk and "0.91" in risk and "high" in risk
+    assert "&lt;i&gt;angry&lt;/i&gt;" in risk
+
+
+def test_compensation_section_reads_core_fct_compensation(tiny, tmp_path):
+    html = _write(tiny, tmp_path)
+    assert "Compensation has not been computed" in html
+    import duckdb
+
+    from ecoute.compensation import build_compensation
+
+    con = duckdb.connect(str(tiny.warehouse))
+    written = build_compensation(con, "be_easy_switch")
+    con.close()
+    assert written >= 1  # V1, the missed visit
+    html = _write(tiny, tmp_path)
+    section = html[html.index('id="compensation"') : html.index('id="data_quality"')]
+    assert "be_easy_switch" in section and "30.00 EUR" in section
+
+
+def test_data_quality_without_expectation_results(tiny, tmp_path):
+    html = _write(tiny, tmp_path)
+    quality = html[html.index('id="data_quality"') : html.index('id="parameters"')]
+    assert "meta.expectation_results is missing" in quality
+    assert "ended_at: is before started_at" in quality
+    assert "No load started in the window" not in quality  # load 1 ran on Monday of W11
