@@ -1,0 +1,717 @@
+"""The executive dashboard: one landing page and a customer journey view, as a Dash app.
+
+Every number comes from the metric marts (numerators and denominators summed over the chosen
+weeks and slice); see :mod:`reports.dashboard.data` for how the warehouse is read while loads
+run. Layout and callbacks live here; figures in :mod:`reports.dashboard.figures`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from ecoute.settings import Settings
+from reports.dashboard import data as D
+from reports.dashboard import figures as F
+from reports.dashboard.access import Access
+
+ASSETS = Path(__file__).with_name("assets")
+TITLE = "Écoute · customer service, as customers live it"
+
+
+@dataclass
+class Config:
+    """The ``[dashboard]`` section, typed."""
+
+    customer_views: bool = True
+    weeks: int = 12
+    worst_top: int = 15
+    targets: dict[str, float] = field(default_factory=dict)
+    kpis: tuple[tuple[str, str, str, str | None], ...] = D.KPIS
+    url_prefix: str = "/"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Config:
+        s = settings.section("dashboard")
+        wanted = s.get("kpis") or []
+        known = {k[0]: k for k in D.KPIS}
+        kpis = tuple(
+            known.get(m) or (m, D.LABELS.get(m, m), D.kind_label(m), D.BETTER.get(m))
+            for m in wanted
+        ) or D.KPIS  # fmt: skip
+        prefix = "/" + str(s.get("url_prefix", "/")).strip("/")
+        return cls(
+            customer_views=bool(s.get("customer_views", True)),
+            weeks=int(s.get("weeks", 12)),
+            worst_top=int(s.get("worst_top", 15)),
+            targets={str(k): float(v) for k, v in (s.get("targets") or {}).items()},
+            kpis=kpis,
+            url_prefix=prefix if prefix == "/" else prefix + "/",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure view functions: the callbacks below only unpack inputs and call these (the bench too).
+
+
+def filters_from(period: dict[str, Any], start: str | None, end: str | None,
+                 region: str | None, drill: dict[str, Any] | None) -> D.Filters:  # fmt: skip
+    """Filters from the controls: dates snap to the Monday of their ISO week, clamped to the
+    weeks the marts hold; the drill store carries the one slice dimension."""
+    weeks = period["weeks"]
+    first, last = weeks[0], period["last_complete"] or weeks[-1]
+
+    def monday(text: str | None, default: dt.date) -> dt.date:
+        if not text:
+            return default
+        day = dt.date.fromisoformat(str(text)[:10])
+        return min(max(day - dt.timedelta(days=day.weekday()), first), weeks[-1])
+
+    s, e = monday(start, first), monday(end, last)
+    if s > e:
+        s, e = e, s
+    drill = drill or {}
+    values = drill.get("values")
+    return D.Filters(
+        start=s,
+        end=e,
+        region=region or None,
+        dimension=drill.get("dimension"),
+        values=tuple(values) if values else None,
+        team=drill.get("team"),
+    )
+
+
+def landing_data(reader: D.Reader, cfg: Config, f: D.Filters, grain: str) -> D.Fetched:
+    metrics = tuple(k[0] for k in cfg.kpis)
+
+    def compute(con: Any) -> dict[str, Any]:
+        return {
+            "kpis": D.kpis(con, f, reader.team_re, metrics),
+            "series": D.settled_series(
+                con, D.metric_series(con, f, metrics, reader.team_re, grain=grain)
+            ),
+        }
+
+    return reader.fetch(("landing", f, grain, metrics), compute)
+
+
+def breakdown_data(reader: D.Reader, f: D.Filters, rank_metric: str) -> D.Fetched:
+    def compute(con: Any) -> dict[str, Any]:
+        return {
+            "region": D.by_region(con, f, rank_metric, reader.team_re),
+            "queue": D.by_value(con, f, "queue", D.QUEUE_METRICS, reader.team_re),
+            "team": D.by_value(con, f, "technician", D.TEAM_METRICS, reader.team_re),
+        }
+
+    return reader.fetch(("breakdowns", f, rank_metric), compute)
+
+
+def people_data(reader: D.Reader, cfg: Config, f: D.Filters) -> D.Fetched:
+    def compute(con: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"worst": [], "risk": None}
+        if cfg.customer_views:
+            out["worst"] = D.worst_customers(con, f, cfg.worst_top)
+        if D.has_table(con, "marts", "rpt_customers__risk"):
+            out["risk"] = D.risk(con, f, cfg.worst_top, customers=cfg.customer_views)
+        return out
+
+    return reader.fetch(("people", f, cfg.customer_views), compute)
+
+
+def tile_facts(cfg: Config, kpis: dict[str, Any], options: dict[str, Any] | None,
+               f: D.Filters) -> list[dict[str, str]]:  # fmt: skip
+    """What each KPI tile says: value, week-on-week change (coloured by whether it is better
+    or worse) and target status. Shared by the live page and the static export."""
+    recorded = (options or {}).get("metric_dimensions", {})
+    out = []
+    for metric, label, kind, better in cfg.kpis:
+        cell = kpis["metrics"].get(metric, {})
+        value, previous = cell.get("value"), cell.get("previous")
+        not_sliced = f.has_slice and f.dimension not in recorded.get(metric, [f.dimension])
+        delta, delta_class = "", "delta neutral"
+        if not_sliced:
+            delta = f"not recorded per {'team' if f.dimension == 'technician' else f.dimension}"
+        elif value is not None and previous is not None:
+            diff = (value - previous) * (100 if kind == "pct" else 1)
+            arrow = "▲" if diff > 0 else "▼" if diff < 0 else "■"
+            if kind == "pct":
+                delta = f"{arrow} {abs(diff):.1f} pt vs previous week"
+            else:
+                rel = diff / previous * 100 if previous else 0.0
+                delta = f"{arrow} {abs(rel):.1f} % vs previous week"
+            if better and diff != 0:
+                good = (diff > 0) == (better == "higher")
+                delta_class = "delta good" if good else "delta bad"
+        if cell.get("settles_after_days") and not not_sliced:
+            _, week, _ = cell["week"].isocalendar()
+            delta += f" · week {week} (settles after {cell['settles_after_days']} days)"
+        target = cfg.targets.get(metric)
+        pill, pill_class = "no target", "pill none"
+        if target is not None and value is not None and not not_sliced and better:
+            met = value >= target if better == "higher" else value <= target
+            sign = "≥" if better == "higher" else "≤"
+            pill = f"{'On target' if met else 'Off target'} ({sign} {F.fmt(target, kind)})"
+            pill_class = "pill good" if met else "pill bad"
+        out.append({
+            "metric": metric, "label": label,
+            "value": "—" if not_sliced else F.fmt(value, kind),
+            "delta": delta, "delta_class": delta_class, "pill": pill, "pill_class": pill_class,
+        })  # fmt: skip
+    return out
+
+
+def kpi_tiles(cfg: Config, kpis: dict[str, Any], options: dict[str, Any], f: D.Filters) -> Any:
+    from dash import html
+
+    return [
+        html.Div(
+            [
+                html.Div(t["label"], className="kpi-label"),
+                html.Div(t["value"], className="kpi-value", id=f"kpi-value-{t['metric']}"),
+                html.Div(t["delta"], className=t["delta_class"]),
+                html.Span(t["pill"], className=t["pill_class"]),
+            ],
+            className="kpi",
+            id=f"kpi-{t['metric']}",
+        )
+        for t in tile_facts(cfg, kpis, options, f)
+    ]
+
+
+WORST_HEADERS = (
+    ("customer_id", "Customer"),
+    ("region", "Region"),
+    ("segment", "Segment"),
+    ("score", "Score"),
+    ("bad_weeks", "Bad weeks"),
+    ("missed_visits", "Missed visits"),
+    ("dropped_without_callback", "Drops, no callback"),
+    ("days_without_service", "Days without service"),
+    ("repeat_contacts", "Repeat contacts"),
+)
+
+
+def worst_table(app: Any, rows: list[dict[str, Any]], link: bool = True) -> Any:
+    from dash import dcc, html
+
+    if not rows:
+        return html.P("No customer had a bad week in this range and filter.", className="muted")
+    head = html.Thead(html.Tr([html.Th(h) for _, h in WORST_HEADERS]))
+    body = []
+    for r in rows:
+        cells = []
+        for key, _ in WORST_HEADERS:
+            value = r.get(key)
+            if key == "customer_id" and link:
+                href = app.get_relative_path(f"/customer/{quote(str(value), safe='')}")
+                cells.append(html.Td(dcc.Link(str(value), href=href, className="cust-link")))
+            else:
+                cells.append(html.Td("—" if value is None else str(value)))
+        body.append(html.Tr(cells))
+    return html.Table([head, html.Tbody(body)], className="table", id="worst-table")
+
+
+def risk_section(app: Any, risk: dict[str, Any] | None, customer_views: bool) -> Any:
+    from dash import dcc, html
+
+    if risk is None:
+        return []
+    children: list[Any] = [
+        html.H2("Churn risk"),
+        dcc.Graph(figure=F.risk_bands(risk["bands"]), config={"displaylogo": False}),
+    ]
+    if customer_views and risk["customers"]:
+        head = html.Thead(html.Tr([html.Th(h) for h in
+                                   ("Customer", "Region", "Segment", "Score", "Band", "Reasons")]))  # fmt: skip
+        body = [
+            html.Tr([
+                html.Td(dcc.Link(str(r["customer_id"]), className="cust-link",
+                                 href=app.get_relative_path(
+                                     f"/customer/{quote(str(r['customer_id']), safe='')}"))),
+                html.Td(str(r["region"] or "—")), html.Td(str(r["segment"] or "—")),
+                html.Td(f"{r['score']:.2f}" if r["score"] is not None else "—"),
+                html.Td(str(r["band"])), html.Td(str(r["reasons"] or "")),
+            ])
+            for r in risk["customers"]
+        ]  # fmt: skip
+        children.append(html.Table([head, html.Tbody(body)], className="table", id="risk-table"))
+    return html.Div(children, className="card")
+
+
+def journey_view(app: Any, reader: D.Reader, cfg: Config, customer_id: str) -> Any:
+    from dash import dcc, html
+
+    back = dcc.Link("← Back to the dashboard", href=app.get_relative_path("/"), className="back")
+    if not cfg.customer_views:
+        return [back, html.P("Customer views are switched off for this dashboard.",
+                             className="notice", id="journey-off")]  # fmt: skip
+    try:
+        fetched = reader.fetch(("journey", customer_id), lambda con: D.journey(con, customer_id))
+    except D.WarehouseBusy as exc:
+        return [back, html.P(str(exc), className="notice")]
+    journey = fetched.value
+    if not journey["events"]:
+        return [back, html.P(f"No events for customer {customer_id}.", className="notice")]
+    s = journey["summary"]
+    went_wrong = ", ".join(f"{k.replace('_', ' ')} ×{n}" for k, n in s["by_flag"].items())
+    rows = [
+        html.Tr([
+            html.Td(e["local_at"]), html.Td(e["kind"]), html.Td(e["id"]), html.Td(e["detail"]),
+            html.Td(", ".join(f.replace("_", " ") for f in e["flags"]) +
+                    (f" · {e['days_without_service']:g} days without service"
+                     if e.get("days_without_service") else ""),
+                    className="flags" if e["flags"] else ""),
+        ])
+        for e in journey["events"]
+    ]  # fmt: skip
+    return [
+        back,
+        html.H1(f"Customer {customer_id}", id="journey-title"),
+        html.P(
+            f"{s['events']} events · {s['days_without_service']:g} days without service · "
+            f"what went wrong: {went_wrong or 'nothing flagged'}",
+            className="muted",
+        ),
+        html.Div(
+            dcc.Graph(
+                id="journey-graph",
+                figure=F.journey_timeline(journey),
+                config={"displaylogo": False},
+            ),
+            className="card",
+        ),  # fmt: skip
+        html.Div(
+            html.Table(
+                [
+                    html.Thead(
+                        html.Tr(
+                            [
+                                html.Th(h)
+                                for h in ("When (local)", "Kind", "Id", "Detail", "What went wrong")
+                            ]
+                        )
+                    ),
+                    html.Tbody(rows),
+                ],
+                className="table",
+                id="journey-table",
+            ),
+            className="card",
+        ),  # fmt: skip
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool = True) -> Any:
+    """The Dash app over the settings' warehouse (never opened for writing).
+
+    `warm_up` renders the default view once, so the first visitor gets cached results and the
+    process has paid its one-time import costs (plotly subplots, DuckDB's list binding)."""
+    import dash
+    from dash import Input, Output, State, ctx, dcc, html
+
+    cfg = Config.from_settings(settings)
+    reader = reader or D.Reader(
+        settings,
+        retries=int(settings.section("dashboard").get("busy_retries", 5)),
+        retry_wait_s=float(settings.section("dashboard").get("busy_wait_ms", 100)) / 1000,
+    )
+    period = reader.fetch(("periods",), D.periods).value
+    options = reader.fetch(("options",), D.options).value
+    if not period["weeks"]:
+        raise D.WarehouseBusy("the metric marts are empty: run `ecoute load` or `ecoute demo`")
+    default = D.default_filters(period, cfg.weeks)
+    app = dash.Dash(
+        __name__,
+        title="Écoute dashboard",
+        assets_folder=str(ASSETS),
+        url_base_pathname=cfg.url_prefix,
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+    )
+    Access.from_settings(settings.section("dashboard")).install(app.server)
+    app.server.config["ECOUTE_READER"] = reader
+
+    def opts(values: list[str]) -> list[dict[str, str]]:
+        return [{"label": v, "value": v} for v in values]
+
+    controls = html.Div(
+        [
+            html.Div(
+                [
+                    html.Label("Weeks"),
+                    dcc.DatePickerRange(
+                        id="dates",
+                        start_date=default.start.isoformat(),
+                        end_date=default.end.isoformat(),
+                        min_date_allowed=period["weeks"][0].isoformat(),
+                        max_date_allowed=(period["weeks"][-1] + dt.timedelta(days=6)).isoformat(),
+                        display_format="D MMM YYYY",
+                        first_day_of_week=1,
+                        minimum_nights=0,
+                    ),
+                ],
+                className="control dates",
+            ),  # fmt: skip
+            html.Div(
+                [
+                    html.Label("Region"),
+                    dcc.Dropdown(
+                        id="region",
+                        options=opts(options["values"].get("region", [])),
+                        placeholder="All regions",
+                        clearable=True,
+                    ),
+                ],
+                className="control",
+            ),  # fmt: skip
+            html.Div(
+                [
+                    html.Label("Segment"),
+                    dcc.Dropdown(
+                        id="segment",
+                        options=opts(options["values"].get("segment", [])),
+                        placeholder="All segments",
+                        clearable=True,
+                    ),
+                ],
+                className="control",
+            ),  # fmt: skip
+            html.Div(
+                [
+                    html.Label("Category"),
+                    dcc.Dropdown(
+                        id="category",
+                        options=opts(options["values"].get("category", [])),
+                        placeholder="All categories",
+                        clearable=True,
+                    ),
+                ],
+                className="control",
+            ),  # fmt: skip
+            html.Div(
+                [
+                    html.Label("Trend"),
+                    dcc.RadioItems(
+                        id="grain",
+                        options=[
+                            {"label": "weekly", "value": "week"},
+                            {"label": "daily", "value": "day"},
+                        ],
+                        value="week",
+                        inline=True,
+                    ),
+                ],
+                className="control small",
+            ),  # fmt: skip
+        ],
+        className="controls",
+    )
+    landing = html.Div(
+        [
+            controls,
+            html.Div(
+                [
+                    html.Div(id="drill-bar"),
+                    html.Button(
+                        "Clear drill-down",
+                        id="clear-drill",
+                        className="clear",
+                        style={"display": "none"},
+                    ),
+                ],
+                className="drill-bar",
+            ),  # fmt: skip
+            html.Div(id="status", className="status"),
+            html.Div(id="kpis", className="kpis"),
+            html.Div(dcc.Graph(id="trends", config={"displaylogo": False}), className="card"),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            dcc.Dropdown(
+                                id="rank-metric",
+                                value="service_level",
+                                clearable=False,
+                                options=[
+                                    {"label": D.LABELS.get(m, m.replace("_", " ")), "value": m}
+                                    for m in D.RANKABLE
+                                ],
+                            ),
+                            dcc.Graph(id="by-region", config={"displaylogo": False}),
+                        ],
+                        className="card",
+                    ),  # fmt: skip
+                    html.Div(
+                        dcc.Graph(id="by-queue", config={"displaylogo": False}), className="card"
+                    ),  # fmt: skip
+                    html.Div(
+                        dcc.Graph(id="by-team", config={"displaylogo": False}), className="card"
+                    ),  # fmt: skip
+                ],
+                className="grid3",
+            ),
+            html.Div(
+                [
+                    html.H2("Who is suffering most"),
+                    html.P(
+                        "Customers whose weeks went worst in the selected range (weighted failures: "
+                        "missed visits, drops without callback, days without service, repeats…). "
+                        "Click one to see their journey.",
+                        className="muted",
+                    ),
+                    html.Div(id="worst"),
+                ],
+                className="card",
+                id="worst-card",
+                style={} if cfg.customer_views else {"display": "none"},
+            ),  # fmt: skip
+            html.Div(id="risk"),
+        ],
+        id="landing",
+    )
+    app.layout = html.Div(
+        [
+            dcc.Location(id="url"),
+            dcc.Store(id="drill", data={}),
+            html.Header(
+                [
+                    html.Div(
+                        [
+                            html.Span("Écoute", className="brand"),
+                            html.Span(
+                                " customer service, as customers live it", className="tagline"
+                            ),
+                        ]
+                    ),
+                    html.Div(id="caption", className="caption"),
+                ],
+            ),  # fmt: skip
+            landing,
+            html.Div(id="journey-page", style={"display": "none"}),
+        ],
+        className="page",
+    )
+
+    @app.callback(
+        Output("region", "value"),
+        Output("segment", "value"),
+        Output("category", "value"),
+        Output("drill", "data"),
+        Output("by-region", "clickData"),
+        Output("by-queue", "clickData"),
+        Output("by-team", "clickData"),
+        Input("region", "value"),
+        Input("segment", "value"),
+        Input("category", "value"),
+        Input("by-region", "clickData"),
+        Input("by-queue", "clickData"),
+        Input("by-team", "clickData"),
+        Input("clear-drill", "n_clicks"),
+        State("drill", "data"),
+        prevent_initial_call=True,
+    )
+    def drill(region, segment, category, region_click, queue_click, team_click, _clear, current):  # noqa: ANN001, ANN202
+        return drill_step(
+            ctx.triggered_id, region, segment, category, region_click, queue_click, team_click,
+            current or {},
+        )  # fmt: skip
+
+    @app.callback(
+        Output("drill-bar", "children"),
+        Output("clear-drill", "style"),
+        Input("drill", "data"),
+        Input("region", "value"),
+    )
+    def drill_bar(current, region):  # noqa: ANN001, ANN202
+        return drill_chips(current or {}, region)
+
+    @app.callback(
+        Output("kpis", "children"),
+        Output("trends", "figure"),
+        Output("status", "children"),
+        Output("caption", "children"),
+        Input("dates", "start_date"),
+        Input("dates", "end_date"),
+        Input("region", "value"),
+        Input("drill", "data"),
+        Input("grain", "value"),
+    )
+    def update_kpis(start, end, region, current, grain):  # noqa: ANN001, ANN202
+        return view_kpis(reader, cfg, period, options, start, end, region, current, grain)
+
+    @app.callback(
+        Output("by-region", "figure"),
+        Output("by-queue", "figure"),
+        Output("by-team", "figure"),
+        Input("dates", "start_date"),
+        Input("dates", "end_date"),
+        Input("region", "value"),
+        Input("drill", "data"),
+        Input("rank-metric", "value"),
+    )
+    def update_breakdowns(start, end, region, current, rank_metric):  # noqa: ANN001, ANN202
+        return view_breakdowns(reader, period, start, end, region, current, rank_metric)
+
+    @app.callback(
+        Output("worst", "children"),
+        Output("risk", "children"),
+        Input("dates", "start_date"),
+        Input("dates", "end_date"),
+        Input("region", "value"),
+        Input("drill", "data"),
+    )
+    def update_people(start, end, region, current):  # noqa: ANN001, ANN202
+        return view_people(app, reader, cfg, period, start, end, region, current)
+
+    @app.callback(
+        Output("landing", "style"),
+        Output("journey-page", "style"),
+        Output("journey-page", "children"),
+        Input("url", "pathname"),
+    )
+    def route(pathname):  # noqa: ANN001, ANN202
+        path = "/" + app.strip_relative_path(pathname or "/") if pathname else "/"
+        if path.startswith("/customer/"):
+            customer_id = unquote(path.removeprefix("/customer/"))
+            return {"display": "none"}, {}, journey_view(app, reader, cfg, customer_id)
+        return {}, {"display": "none"}, []
+
+    if warm_up:
+        view_kpis(reader, cfg, period, options, None, None, None, {}, "week")
+        view_breakdowns(reader, period, None, None, None, {}, "service_level")
+        view_people(app, reader, cfg, period, None, None, None, {})
+    return app
+
+
+def drill_step(trigger: Any, region: str | None, segment: str | None, category: str | None,
+               region_click: Any, queue_click: Any, team_click: Any,
+               current: dict[str, Any]) -> tuple:  # fmt: skip
+    """One step of the drill-down: the new (region, segment, category, drill store), clearing
+    the clicks so the same bar can be clicked again. One slice dimension at a time."""
+    drill = dict(current)
+
+    def clicked(data: Any) -> str | None:
+        try:
+            return str(data["points"][0]["customdata"])
+        except (TypeError, KeyError, IndexError):
+            return None
+
+    if trigger == "by-region":
+        name = clicked(region_click)
+        if name is not None:
+            region = None if name == region else name
+    elif trigger == "segment":
+        drill = {"dimension": "segment", "values": [segment]} if segment else {}
+        category = None
+    elif trigger == "category":
+        drill = {"dimension": "category", "values": [category]} if category else {}
+        segment = None
+    elif trigger == "by-queue":
+        name = clicked(queue_click)
+        if name is not None:
+            same = drill.get("dimension") == "queue" and drill.get("values") == [name]
+            drill = {} if same else {"dimension": "queue", "values": [name]}
+            segment = category = None
+    elif trigger == "by-team":
+        name = clicked(team_click)
+        if name is not None:
+            same = drill.get("dimension") == "technician" and drill.get("team") == name
+            drill = {} if same else {"dimension": "technician", "team": name}
+            segment = category = None
+    elif trigger == "clear-drill":
+        drill, segment, category = {}, None, None
+    return region, segment, category, drill, None, None, None
+
+
+def drill_chips(current: dict[str, Any], region: str | None) -> Any:
+    from dash import html
+
+    chips = []
+    if region:
+        chips.append(html.Span(f"Region: {region}", className="chip"))
+    if current.get("dimension"):
+        what = {"technician": "Team", "queue": "Queue", "segment": "Segment",
+                "category": "Category"}[current["dimension"]]  # fmt: skip
+        value = current.get("team") or ", ".join(current.get("values") or [])
+        chips.append(html.Span(f"{what}: {value}", className="chip"))
+    hint = "Click a region, queue or team bar to filter the whole page."
+    shown = [html.Span(hint if not chips else "Filtered by ", className="muted"), *chips]
+    return shown, {} if current.get("dimension") else {"display": "none"}
+
+
+def view_kpis(reader: D.Reader, cfg: Config, period: dict[str, Any], options: dict[str, Any],
+              start: str | None, end: str | None, region: str | None,
+              drill: dict[str, Any] | None, grain: str | None) -> tuple:  # fmt: skip
+    from dash import html
+
+    f = filters_from(period, start, end, region, drill)
+    grain = grain if grain in ("week", "day") else "week"
+    try:
+        fetched = landing_data(reader, cfg, f, grain)
+    except D.WarehouseBusy as exc:
+        return [], F.empty("Trends", str(exc)), html.P(str(exc), className="notice"), f.describe()
+    got = fetched.value
+    tiles = kpi_tiles(cfg, got["kpis"], options, f)
+    week = got["kpis"]["week"]
+    _, w, _ = week.isocalendar()
+    _, pw, _ = got["kpis"]["previous_week"].isocalendar()
+    status: list[Any] = [html.Span(f"Tiles: week {w} ({week:%d %b %Y}) vs week {pw}. "
+                                   f"Data up to {period['horizon_local']:%d %b %Y %H:%M} local.")]  # fmt: skip
+    if fetched.stale:
+        status.append(html.Span(
+            f" A load is writing to the warehouse: showing results read at "
+            f"{fetched.read_at:%H:%M:%S} UTC.", className="stale"))  # fmt: skip
+    return tiles, F.trends(got["series"], cfg.kpis, cfg.targets, grain), status, f.describe()
+
+
+def view_breakdowns(reader: D.Reader, period: dict[str, Any], start: str | None,
+                    end: str | None, region: str | None, drill: dict[str, Any] | None,
+                    rank_metric: str | None) -> tuple:  # fmt: skip
+    f = filters_from(period, start, end, region, drill)
+    metric = rank_metric if rank_metric in D.RANKABLE else "service_level"
+    try:
+        got = breakdown_data(reader, f, metric).value
+    except D.WarehouseBusy as exc:
+        return (F.empty("By region", str(exc)), F.empty("By queue", str(exc)),
+                F.empty("By technician team", str(exc)))  # fmt: skip
+    queue_sel = (f.values or [None])[0] if f.dimension == "queue" else None
+    team_sel = f.team if f.dimension == "technician" else None
+    queue_note = team_note = None
+    if f.has_slice and f.dimension not in ("queue",):
+        queue_note = "Queues across all segments/categories (calls are not sliced that way)"
+    if f.has_slice and f.dimension not in ("technician",):
+        team_note = "Teams across all segments/categories/queues"
+    return (
+        F.region_bars(got["region"], metric, f.region),
+        F.grouped_bars(got["queue"], D.QUEUE_METRICS, "Contact centre by queue", queue_sel,
+                       queue_note),
+        F.grouped_bars(got["team"], D.TEAM_METRICS, "Field visits by technician team", team_sel,
+                       team_note),
+    )  # fmt: skip
+
+
+def view_people(app: Any, reader: D.Reader, cfg: Config, period: dict[str, Any],
+                start: str | None, end: str | None, region: str | None,
+                drill: dict[str, Any] | None) -> tuple:  # fmt: skip
+    from dash import html
+
+    f = filters_from(period, start, end, region, drill)
+    try:
+        got = people_data(reader, cfg, f).value
+    except D.WarehouseBusy as exc:
+        return html.P(str(exc), className="notice"), []
+    worst: Any = []
+    if cfg.customer_views:
+        worst = worst_table(app, got["worst"])
+        if f.dimension in ("category", "queue", "technician") and f.has_slice:
+            worst = [html.P("Ranked within the region and segment filters (the worst-customer "
+                            "mart is not split by category, queue or team).", className="muted"),
+                     worst]  # fmt: skip
+    return worst, risk_section(app, got["risk"], cfg.customer_views)

@@ -1,0 +1,453 @@
+"""What the dashboard reads: pre-aggregated marts only, through short read-only connections.
+
+DuckDB lets one process write a file OR many processes read it. So the dashboard never keeps
+a connection open (an open reader would block ``ecoute load``): each refresh opens the warehouse
+read-only, runs its few queries on the marts and closes it. Results are cached per warehouse
+version (the file's and its WAL's size and mtime), so a repeated view does not open the file at
+all. While a load holds the write lock, opening fails: the reader retries briefly, then answers
+with the last result it had for that view, marked stale (the page says since when), or raises
+:class:`WarehouseBusy` when it never had one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from ecoute.settings import Settings
+
+SQL_DIR = Path(__file__).with_name("sql")
+T = TypeVar("T")
+
+# Landing-page KPIs: metric, label, format, which direction is better.
+# `better` is "higher", "lower" or None (a volume, neither good nor bad).
+KPIS: tuple[tuple[str, str, str, str | None], ...] = (
+    ("inbound_calls", "Inbound calls", "count", None),
+    ("service_level", "Answered within SL", "pct", "higher"),
+    ("abandon_rate", "Abandoned calls", "pct", "lower"),
+    ("callback_rate_after_drop", "Called back after a drop", "pct", "higher"),
+    ("repeat_contact_rate", "Had to contact us again", "pct", "lower"),
+    ("missed_visit_rate", "Technician visits missed", "pct", "lower"),
+    ("first_time_fix_rate", "Fixed at the first visit", "pct", "higher"),
+    ("restored_within_target", "Service restored in time", "pct", "higher"),
+)
+KPI_METRICS = tuple(k[0] for k in KPIS)
+LABELS = {k[0]: k[1] for k in KPIS} | {
+    "dropped_call_rate": "Dropped calls",
+    "fcr_rate": "Solved at the first contact",
+    "unannounced_miss_rate": "Missed visits not announced",
+    "outage_notified_rate": "Outage customers told first",
+    "complaint_count": "Written complaints",
+    "context_loss_rate": "Had to repeat themselves",
+}
+BETTER = {k[0]: k[3] for k in KPIS} | {
+    "dropped_call_rate": "lower",
+    "fcr_rate": "higher",
+    "unannounced_miss_rate": "lower",
+    "outage_notified_rate": "higher",
+    "complaint_count": "lower",
+    "context_loss_rate": "lower",
+}
+# Metrics offered for the region ranking (ratios only: they re-aggregate over weeks).
+RANKABLE = (
+    "service_level",
+    "abandon_rate",
+    "dropped_call_rate",
+    "callback_rate_after_drop",
+    "repeat_contact_rate",
+    "fcr_rate",
+    "context_loss_rate",
+    "missed_visit_rate",
+    "unannounced_miss_rate",
+    "first_time_fix_rate",
+    "restored_within_target",
+    "outage_notified_rate",
+)
+QUEUE_METRICS = ("service_level", "abandon_rate")
+TEAM_METRICS = ("missed_visit_rate", "first_time_fix_rate")
+SLICE_DIMENSIONS = ("segment", "category", "queue", "technician")
+DEFAULT_TEAM_PATTERN = r"^(.+)-[0-9]+$"
+
+
+class WarehouseBusy(RuntimeError):
+    """A load holds the warehouse's write lock and no earlier result can stand in."""
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of ``sql/<name>.sql``."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the executive asked to see. One slice dimension at a time: the marts store region
+    crossed with one of segment, category, queue or technician, never two of them together."""
+
+    start: dt.date
+    end: dt.date
+    region: str | None = None
+    dimension: str | None = None  # segment | category | queue | technician (team)
+    values: tuple[str, ...] | None = None  # the slice's values (None: the whole team below)
+    team: str | None = None  # with dimension == 'technician': one team
+
+    def __post_init__(self) -> None:
+        if self.dimension is not None and self.dimension not in SLICE_DIMENSIONS:
+            raise ValueError(f"unknown slice dimension {self.dimension!r}")
+        if self.start > self.end:
+            raise ValueError("the date range starts after it ends")
+
+    @property
+    def has_slice(self) -> bool:
+        return self.dimension is not None and (bool(self.values) or self.team is not None)
+
+    def params(self, team_re: str) -> dict[str, Any]:
+        """The slice as query parameters (region '*' and dimension 'all' when unfiltered)."""
+        return {
+            "region": self.region or "*",
+            "dimension": self.dimension if self.has_slice else "all",
+            "slice_values": list(self.values) if self.has_slice and self.values else None,
+            "team": self.team if self.has_slice else None,
+            "team_re": team_re,
+        }
+
+    def describe(self) -> str:
+        parts = [f"{self.start:%d %b %Y} – {self.end + dt.timedelta(days=6):%d %b %Y}"]
+        parts.append(self.region or "all regions")
+        if self.has_slice:
+            what = "team" if self.dimension == "technician" else self.dimension
+            parts.append(f"{what} {self.team or ', '.join(self.values or ())}")
+        return " · ".join(parts)
+
+
+@dataclass
+class Fetched(Generic[T]):
+    """A result and, when the warehouse was locked by a load, when that result was read."""
+
+    value: T
+    read_at: dt.datetime
+    stale: bool = False
+
+
+@dataclass
+class _Entry:
+    version: tuple[int, ...]
+    value: Any
+    read_at: dt.datetime
+
+
+@dataclass
+class Reader:
+    """Opens the warehouse read-only per refresh; caches results per warehouse version."""
+
+    settings: Settings
+    retries: int = 5
+    retry_wait_s: float = 0.1
+    max_entries: int = 256
+    opened: int = 0  # connections opened (tests and the bench read it)
+    _cache: OrderedDict[tuple, _Entry] = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def team_re(self) -> str:
+        return str(self.settings.section("dashboard").get("team_pattern", DEFAULT_TEAM_PATTERN))
+
+    def version(self) -> tuple[int, ...]:
+        """Changes whenever a load or build changes the warehouse file or its WAL."""
+        out: list[int] = []
+        for path in (Path(self.settings.warehouse), Path(f"{self.settings.warehouse}.wal")):
+            try:
+                st = path.stat()
+                out += [st.st_mtime_ns, st.st_size]
+            except FileNotFoundError:
+                out += [0, 0]
+        return tuple(out)
+
+    def fetch(self, key: tuple, compute: Callable[[Any], T]) -> Fetched[T]:
+        """`compute(con)` on a fresh read-only connection, or the cached result of `key`."""
+        import duckdb
+
+        from ecoute.db import connect
+
+        version = self.version()
+        with self._lock:
+            entry = self._cache.get(key)
+            if entry is not None and entry.version == version:
+                self._cache.move_to_end(key)
+                return Fetched(entry.value, entry.read_at)
+        last_error: Exception | None = None
+        for attempt in range(self.retries + 1):
+            try:
+                con = connect(self.settings, read_only=True)
+            except duckdb.IOException as exc:  # a writer holds the lock
+                last_error = exc
+                if attempt < self.retries:
+                    time.sleep(self.retry_wait_s)
+                continue
+            try:
+                self.opened += 1
+                value = compute(con)
+            finally:
+                con.close()
+            now = dt.datetime.now(dt.UTC)
+            with self._lock:
+                self._cache[key] = _Entry(version, value, now)
+                self._cache.move_to_end(key)
+                while len(self._cache) > self.max_entries:
+                    self._cache.popitem(last=False)
+            return Fetched(value, now)
+        with self._lock:
+            entry = self._cache.get(key)
+        if entry is not None:
+            return Fetched(entry.value, entry.read_at, stale=True)
+        raise WarehouseBusy(
+            "the warehouse is busy (a load is writing to it); try again in a moment"
+        ) from last_error
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries. Each takes an open connection and returns plain Python values (cacheable, JSON-able).
+
+
+def _rows(con: Any, name: str, params: dict[str, Any], **fmt: str) -> list[dict[str, Any]]:
+    text = sql(name).format(**fmt) if fmt else sql(name)
+    cur = con.execute(text, params)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def ratio(numerator: float | None, denominator: float | None, kind: str) -> float | None:
+    """A metric's value from summed parts: counts are the numerator, the rest num/den."""
+    if kind == "count":
+        return float(numerator or 0.0)
+    if not denominator:
+        return None
+    return float(numerator or 0.0) / float(denominator)
+
+
+def kind_of(metric: str) -> str:
+    from ecoute.metrics import kind_of as metric_kind
+
+    return metric_kind(metric)
+
+
+def kind_label(metric: str) -> str:
+    """How a tile formats a metric: counts as numbers, ratios as percentages."""
+    kind = kind_of(metric)
+    return "count" if kind == "count" else "pct" if kind == "ratio" else "num"
+
+
+def periods(con: Any) -> dict[str, Any]:
+    """ISO weeks present, the last complete one, and the data's local horizon."""
+    rows = _rows(con, "periods", {})
+    weeks = [r["week_start"] for r in rows]
+    complete = [r["week_start"] for r in rows if r["is_complete"]]
+    horizon = rows[0]["horizon_local"] if rows else None
+    return {
+        "weeks": weeks,
+        "last_complete": complete[-1] if complete else (weeks[-1] if weeks else None),
+        "horizon_local": horizon,
+    }
+
+
+def options(con: Any) -> dict[str, Any]:
+    """Filter choices and, per metric, the slice dimensions the marts record it by."""
+    rows = _rows(con, "options", {})
+    values: dict[str, list[str]] = {"region": [], "segment": [], "category": []}
+    by_metric: dict[str, list[str]] = {}
+    for r in rows:
+        if r["what"] == "value":
+            values.setdefault(r["dimension"], []).append(r["value"])
+        else:
+            by_metric.setdefault(r["value"], []).append(r["dimension"])
+    return {"values": values, "metric_dimensions": by_metric}
+
+
+def has_table(con: Any, schema: str, name: str) -> bool:
+    return bool(con.execute(sql("has_table"), {"schema": schema, "name": name}).fetchone()[0])
+
+
+def metric_series(
+    con: Any,
+    filters: Filters,
+    metrics: Sequence[str],
+    team_re: str,
+    grain: str = "week",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> dict[str, list[tuple[dt.date, float | None]]]:
+    """metric → [(period, value)] for the filters' slice; weekly or daily."""
+    table, period = (
+        ("marts.rpt_metrics__weekly", "week_start")
+        if grain == "week"
+        else ("marts.rpt_metrics__daily", "metric_date")
+    )
+    last = end or filters.end
+    if grain == "day":
+        last = last + dt.timedelta(days=6)
+    params = {
+        "start": start or filters.start,
+        "end": last,
+        "metrics": list(metrics),
+        **filters.params(team_re),
+    }
+    out: dict[str, list[tuple[dt.date, float | None]]] = {m: [] for m in metrics}
+    for r in _rows(con, "metrics_by_period", params, table=table, period=period):
+        out[r["metric"]].append((r["period"], ratio(r["numerator"], r["denominator"], r["kind"])))
+    return out
+
+
+# Metrics whose weeks settle only after a window: a ticket's first-time fix is known once the
+# refix window has passed, so a recent week holds only the failures seen so far.
+SETTLE_PARAM = {"first_time_fix_rate": "refix_window_days"}
+
+
+def settled_until(con: Any, metric: str) -> dt.date | None:
+    """The last ISO week start whose `metric` is final at the data's horizon (None: all are)."""
+    param = SETTLE_PARAM.get(metric)
+    if param is None:
+        return None
+    from ecoute.metrics import build_params
+
+    params = build_params(con)
+    horizon, days = params.get("data_horizon_at"), params.get(param)
+    if horizon is None or days is None:
+        return None
+    last_day = dt.datetime.fromisoformat(str(horizon).replace("Z", "+00:00")).date()
+    return last_day - dt.timedelta(days=int(days) + 7)
+
+
+def kpis(con: Any, filters: Filters, team_re: str, metrics: Sequence[str]) -> dict[str, Any]:
+    """Each KPI's value in the range's last week and the week before (for a metric that settles
+    late, its last settled week instead, named in ``week``)."""
+    weeks = {}
+    for metric in metrics:
+        limit = settled_until(con, metric)
+        week = filters.end
+        if limit is not None and week > limit:
+            week = max(filters.start, limit - dt.timedelta(days=limit.weekday()))
+        weeks[metric] = week
+    first = min(weeks.values()) - dt.timedelta(days=7)
+    series = metric_series(con, filters, metrics, team_re, start=first, end=filters.end)
+    out: dict[str, Any] = {}
+    for metric in metrics:
+        points = dict(series.get(metric, []))
+        week = weeks[metric]
+        out[metric] = {
+            "value": points.get(week),
+            "previous": points.get(week - dt.timedelta(days=7)),
+            "week": week,
+            "settles_after_days": None if week == filters.end else _settle_days(con, metric),
+        }
+    return {
+        "week": filters.end,
+        "previous_week": filters.end - dt.timedelta(days=7),
+        "metrics": out,
+    }
+
+
+def _settle_days(con: Any, metric: str) -> int | None:
+    from ecoute.metrics import build_params
+
+    value = build_params(con).get(SETTLE_PARAM.get(metric, ""))
+    return None if value is None else int(value)
+
+
+def settled_series(con: Any, series: dict[str, list[tuple[dt.date, float | None]]]) -> dict:
+    """The series without the weeks of a late-settling metric that are not final yet."""
+    out = dict(series)
+    for metric in series:
+        limit = settled_until(con, metric)
+        if limit is not None:
+            out[metric] = [(p, v) for p, v in series[metric] if p <= limit]
+    return out
+
+
+def by_region(con: Any, filters: Filters, metric: str, team_re: str) -> list[dict[str, Any]]:
+    """One metric per region over the range, worst first."""
+    params = {
+        "start": filters.start,
+        "end": filters.end,
+        "metric": metric,
+        **filters.params(team_re),
+    }
+    params.pop("region")
+    kind = kind_of(metric)
+    rows = [
+        {"region": r["region"], "value": ratio(r["numerator"], r["denominator"], kind),
+         "denominator": r["denominator"]}
+        for r in _rows(con, "metrics_by_region", params)
+    ]  # fmt: skip
+    rows = [r for r in rows if r["value"] is not None]
+    worse_high = BETTER.get(metric) != "higher"
+    rows.sort(key=lambda r: (r["value"], r["region"]), reverse=worse_high)
+    return rows
+
+
+def by_value(
+    con: Any, filters: Filters, dimension: str, metrics: Sequence[str], team_re: str
+) -> list[dict[str, Any]]:
+    """Metrics per queue or per technician team over the range, in the selected region."""
+    params = {
+        "start": filters.start,
+        "end": filters.end,
+        "metrics": list(metrics),
+        "region": filters.region or "*",
+        "dimension": dimension,
+        "team_re": team_re,
+    }
+    table: dict[str, dict[str, Any]] = {}
+    for r in _rows(con, "metrics_by_value", params):
+        row = table.setdefault(r["value"], {"value": r["value"]})
+        row[r["metric"]] = ratio(r["numerator"], r["denominator"], kind_of(r["metric"]))
+        row[f"{r['metric']}__n"] = r["denominator"]
+    return sorted(table.values(), key=lambda row: row["value"])
+
+
+def worst_customers(con: Any, filters: Filters, top: int) -> list[dict[str, Any]]:
+    segments = list(filters.values) if filters.dimension == "segment" and filters.values else None
+    params = {
+        "start": filters.start,
+        "end": filters.end,
+        "region": filters.region,
+        "segments": segments,
+        "top": top,
+    }
+    return _rows(con, "worst_customers", params)
+
+
+def risk(con: Any, filters: Filters, top: int, customers: bool) -> dict[str, Any]:
+    segments = list(filters.values) if filters.dimension == "segment" and filters.values else None
+    params = {"region": filters.region, "segments": segments}
+    out: dict[str, Any] = {"bands": _rows(con, "risk_bands", params), "customers": []}
+    if customers:
+        out["customers"] = _rows(con, "risk_customers", {**params, "top": top})
+    return out
+
+
+def journey(con: Any, customer_id: str) -> dict[str, Any]:
+    from ecoute.journey import customer_journey
+
+    return customer_journey(con, customer_id)
+
+
+def default_filters(period: dict[str, Any], weeks: int) -> Filters:
+    """The last `weeks` complete ISO weeks."""
+    end = period["last_complete"]
+    present = [w for w in period["weeks"] if w <= end]
+    start = present[-weeks] if len(present) >= weeks else present[0]
+    return Filters(start=start, end=end)
+
+
+def with_slice(filters: Filters, dimension: str | None, values: Sequence[str] | None = None,
+               team: str | None = None) -> Filters:  # fmt: skip
+    return replace(
+        filters, dimension=dimension, values=tuple(values) if values else None, team=team
+    )

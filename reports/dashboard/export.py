@@ -1,0 +1,120 @@
+"""A static, self-contained snapshot of the landing page (``ecoute dashboard --export``).
+
+One HTML file: the stylesheet and plotly.js inline, figures as data, no server and no network.
+The same queries and figures as the live page, for the default range (the last complete weeks)
+with no filter; customer-level rows only when ``customer_views`` is on.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from ecoute.settings import Settings
+from reports.dashboard import data as D
+from reports.dashboard import figures as F
+from reports.dashboard.app import (
+    ASSETS,
+    WORST_HEADERS,
+    Config,
+    breakdown_data,
+    landing_data,
+    tile_facts,
+)
+
+
+def _tiles(cfg: Config, kpis: dict[str, Any], options: dict[str, Any], f: D.Filters) -> str:
+    return "".join(
+        f'<div class="kpi"><div class="kpi-label">{html.escape(t["label"])}</div>'
+        f'<div class="kpi-value">{html.escape(t["value"])}</div>'
+        f'<div class="{t["delta_class"]}">{html.escape(t["delta"])}</div>'
+        f'<span class="{t["pill_class"]}">{html.escape(t["pill"])}</span></div>'
+        for t in tile_facts(cfg, kpis, options, f)
+    )
+
+
+def _worst(rows: list[dict[str, Any]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for _, h in WORST_HEADERS)
+    body = "".join(
+        "<tr>" + "".join(
+            f"<td>{html.escape('—' if r.get(k) is None else str(r.get(k)))}</td>"
+            for k, _ in WORST_HEADERS
+        ) + "</tr>"
+        for r in rows
+    )  # fmt: skip
+    return f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def snapshot(settings: Settings, reader: D.Reader | None = None) -> str:
+    """The landing page as one self-contained HTML document."""
+    import plotly.io as pio
+
+    cfg = Config.from_settings(settings)
+    reader = reader or D.Reader(settings)
+    period = reader.fetch(("periods",), D.periods).value
+    if not period["weeks"]:
+        raise D.WarehouseBusy("the metric marts are empty: run `ecoute load` or `ecoute demo`")
+    f = D.default_filters(period, cfg.weeks)
+    got = landing_data(reader, cfg, f, "week").value
+    parts = breakdown_data(reader, f, "service_level").value
+    options = reader.fetch(("options",), D.options).value
+
+    def compute(con: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"worst": [], "risk": None}
+        if cfg.customer_views:
+            out["worst"] = D.worst_customers(con, f, cfg.worst_top)
+        if D.has_table(con, "marts", "rpt_customers__risk"):
+            out["risk"] = D.risk(con, f, cfg.worst_top, customers=False)
+        return out
+
+    people = reader.fetch(("export-people", f, cfg.customer_views), compute).value
+    figures = [
+        F.trends(got["series"], cfg.kpis, cfg.targets, "week"),
+        F.region_bars(parts["region"], "service_level", None),
+        F.grouped_bars(parts["queue"], D.QUEUE_METRICS, "Contact centre by queue", None),
+        F.grouped_bars(parts["team"], D.TEAM_METRICS, "Field visits by technician team", None),
+    ]
+    if people["risk"] is not None:
+        figures.append(F.risk_bands(people["risk"]["bands"]))
+    config = {"displaylogo": False, "responsive": True}
+    divs = [
+        pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0), config=config)
+        for i, fig in enumerate(figures)
+    ]
+    css = (ASSETS / "style.css").read_text(encoding="utf-8")
+    week = got["kpis"]["week"]
+    worst_html = ""
+    if cfg.customer_views:
+        worst_html = (
+            '<div class="card"><h2>Who is suffering most</h2><p class="muted">Customers whose '
+            "weeks went worst in the range (weighted failures).</p>"
+            f"{_worst(people['worst'])}</div>"
+        )
+    risk_html = f'<div class="card">{divs[4]}</div>' if len(divs) > 4 else ""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Écoute dashboard snapshot · {html.escape(f.describe())}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>{css}</style></head>
+<body><div class="page">
+<header><div><span class="brand">Écoute</span><span class="tagline"> customer service, as customers
+live it</span></div><div class="caption">{html.escape(f.describe())} · static snapshot</div></header>
+<p class="status">Tiles: week of {week:%d %b %Y} vs the week before. Data up to
+{period["horizon_local"]:%d %b %Y %H:%M} local. Made by <code>ecoute dashboard --export</code>.</p>
+<div class="kpis">{_tiles(cfg, got["kpis"], options, f)}</div>
+<div class="card">{divs[0]}</div>
+<div class="grid3"><div class="card">{divs[1]}</div><div class="card">{divs[2]}</div>
+<div class="card">{divs[3]}</div></div>
+{worst_html}{risk_html}
+</div></body></html>
+"""
+
+
+def export(settings: Settings, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(snapshot(settings), encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,249 @@
+"""Plotly figures of the dashboard, shared by the live app and the static export.
+
+Text that comes from the data (region, queue, team names, event details, reasons) goes through
+:func:`esc` before it reaches a figure: plotly renders a subset of HTML in labels and hovers, so
+an unescaped ``<b>x</b>`` in a message subject would turn bold instead of showing as typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+from reports.dashboard.data import BETTER, LABELS
+
+INK = "#1f2a37"
+MUTED = "#6b7280"
+GOOD = "#15803d"
+BAD = "#b91c1c"
+ACCENT = "#1d4ed8"
+NEUTRAL = "#94a3b8"
+GRID = "#e5e7eb"
+FONT = "Inter, 'DejaVu Sans', 'Segoe UI', Helvetica, Arial, sans-serif"
+
+
+def esc(text: Any) -> str:
+    """Data text made safe for plotly's label markup (shown exactly as written)."""
+    return html.escape("" if text is None else str(text), quote=False)
+
+
+def fmt(value: float | None, kind: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "pct":
+        return f"{value * 100:.1f} %"
+    if kind == "count":
+        return f"{value:,.0f}".replace(",", "\u202f")
+    return f"{value:.2f}"
+
+
+def _layout(fig: Any, title: str, height: int) -> Any:
+    fig.update_layout(
+        title={
+            "text": title,
+            "x": 0.0,
+            "xanchor": "left",
+            "y": 0.985,
+            "yanchor": "top",
+            "yref": "container",
+            "font": {"size": 15, "color": INK},
+        },  # fmt: skip
+        height=height,
+        margin={"l": 10, "r": 10, "t": 44, "b": 10},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        font={"family": FONT, "color": INK, "size": 12},
+        showlegend=False,
+        hoverlabel={"font": {"family": FONT}},
+    )
+    fig.update_xaxes(gridcolor=GRID, zeroline=False)
+    fig.update_yaxes(gridcolor=GRID, zeroline=False, automargin=True)
+    return fig
+
+
+def _titled(title: str, note: str) -> str:
+    """A title with a muted second line (both already escaped here)."""
+    return f"{esc(title)}<br><span style='font-size:11px;color:{MUTED}'>{esc(note)}</span>"
+
+
+def empty(title: str, message: str, height: int = 300) -> Any:
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    fig.add_annotation(
+        text=esc(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+        font={"color": MUTED, "size": 13},
+    )  # fmt: skip
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, height)
+
+
+def trends(
+    series: dict[str, list[tuple[dt.date, float | None]]],
+    kpis: tuple[tuple[str, str, str, str | None], ...],
+    targets: dict[str, float],
+    grain: str,
+) -> Any:
+    """Small multiples: one line per KPI over the selected range, with its target."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    cols = 4
+    rows = (len(kpis) + cols - 1) // cols
+    fig = make_subplots(
+        rows=rows, cols=cols, subplot_titles=[esc(k[1]) for k in kpis],
+        horizontal_spacing=0.06, vertical_spacing=0.22,
+    )  # fmt: skip
+    for i, (metric, label, kind, _better) in enumerate(kpis):
+        r, c = i // cols + 1, i % cols + 1
+        points = [(p, v) for p, v in series.get(metric, []) if v is not None]
+        xs = [p for p, _ in points]
+        ys = [v * 100 if kind == "pct" else v for _, v in points]
+        fig.add_trace(
+            go.Scatter(
+                x=xs, y=ys, mode="lines+markers" if len(xs) < 30 else "lines",
+                line={"color": ACCENT, "width": 2}, marker={"size": 5},
+                name=esc(label),
+                hovertemplate="%{x|%d %b %Y}: %{y:,.1f}" + (" %" if kind == "pct" else "")
+                + "<extra></extra>",
+            ),
+            row=r, col=c,
+        )  # fmt: skip
+        target = targets.get(metric)
+        if target is not None and xs:
+            fig.add_hline(
+                y=target * 100 if kind == "pct" else target, row=r, col=c,
+                line={"color": MUTED, "dash": "dot", "width": 1},
+            )  # fmt: skip
+        fig.update_yaxes(ticksuffix=" %" if kind == "pct" else "", row=r, col=c)
+    fig.update_annotations(font={"size": 12, "color": MUTED})
+    grain_text = "per week" if grain == "week" else "per day"
+    return _layout(fig, f"Trends, {grain_text} (dotted: target)", 190 * rows + 60)
+
+
+def region_bars(rows: list[dict[str, Any]], metric: str, selected: str | None) -> Any:
+    """Regions ranked on one metric, worst at the top; the selected region stands out."""
+    import plotly.graph_objects as go
+
+    label = LABELS.get(metric, metric)
+    if not rows:
+        return empty(f"{label} by region", "No data for this metric and filter.")
+    names = [r["region"] for r in rows][::-1]
+    values = [r["value"] * 100 for r in rows][::-1]
+    colours = [ACCENT if selected in (None, n) else NEUTRAL for n in names]
+    fig = go.Figure(
+        go.Bar(
+            x=values, y=[esc(n) for n in names], orientation="h", marker={"color": colours},
+            customdata=names, text=[f"{v:.1f} %" for v in values], textposition="auto",
+            hovertemplate="%{y}: %{x:.1f} %<extra></extra>",
+        )
+    )  # fmt: skip
+    worse = "higher" if BETTER.get(metric) != "higher" else "lower"
+    fig.update_xaxes(ticksuffix=" %")
+    fig = _layout(
+        fig,
+        _titled(f"{label} by region", f"worst on top ({worse} is worse) · click to filter"),
+        320,
+    )
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return fig
+
+
+def grouped_bars(
+    rows: list[dict[str, Any]], metrics: tuple[str, ...], title: str, selected: str | None,
+    note: str | None = None,
+) -> Any:  # fmt: skip
+    """Queues or teams side by side on two metrics; click a bar to filter the page."""
+    import plotly.graph_objects as go
+
+    rows = [r for r in rows if any(r.get(m) is not None for m in metrics)]
+    if not rows:
+        return empty(title, note or "No data for this filter.")
+    names = [r["value"] for r in rows]
+    fig = go.Figure()
+    palette = (ACCENT, "#f59e0b")
+    for metric, colour in zip(metrics, palette, strict=False):
+        values = [None if r.get(metric) is None else r[metric] * 100 for r in rows]
+        fig.add_trace(
+            go.Bar(
+                x=[esc(n) for n in names], y=values, name=esc(LABELS.get(metric, metric)),
+                customdata=names, marker={"color": colour,
+                "opacity": [1.0 if selected in (None, n) else 0.35 for n in names]},
+                hovertemplate="%{x}: %{y:.1f} %<extra>" + esc(LABELS.get(metric, metric))
+                + "</extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(barmode="group")
+    fig = _layout(fig, _titled(title, note or "click a bar to filter the page"), 340)
+    fig.update_layout(
+        showlegend=True, legend={"orientation": "h", "y": 1.0, "x": 0, "xanchor": "left",
+                                 "yanchor": "bottom", "font": {"size": 11}},
+        margin={"l": 10, "r": 10, "t": 96, "b": 10},
+    )  # fmt: skip
+    fig.update_yaxes(ticksuffix=" %")
+    return fig
+
+
+KIND_ORDER = ("call", "message", "ticket", "appointment", "notification")
+
+
+def journey_timeline(journey: dict[str, Any], horizon: dt.datetime | None = None) -> Any:
+    """The customer's story as a plotly timeline: one lane per kind of event, red when
+    something went wrong; a ticket that took service away spans the days without it."""
+    import plotly.express as px
+
+    events = journey["events"]
+    if not events:
+        return empty("Journey", "No events for this customer.")
+    rows = []
+    for e in events:
+        start = dt.datetime.fromisoformat(e["local_at"])
+        days = e.get("days_without_service")
+        end = start + (dt.timedelta(days=days) if days else dt.timedelta(hours=10))
+        flags = [f.replace("_", " ") for f in e["flags"]]
+        rows.append(
+            {
+                "start": start,
+                "end": end,
+                "lane": e["kind"],
+                "status": "went wrong" if flags else "ok",
+                "what": esc(e["id"]),
+                "detail": esc(e["detail"]),
+                "flags": esc(", ".join(flags) or "—"),
+                "days": f"{days:g} days without service" if days else "",
+            }
+        )
+    fig = px.timeline(
+        rows, x_start="start", x_end="end", y="lane", color="status",
+        color_discrete_map={"went wrong": BAD, "ok": NEUTRAL},
+        category_orders={"lane": [k for k in KIND_ORDER if any(r["lane"] == k for r in rows)],
+                         "status": ["went wrong", "ok"]},
+        custom_data=["what", "detail", "flags", "days"],
+    )  # fmt: skip
+    fig.update_traces(
+        hovertemplate="<b>%{customdata[0]}</b> %{base|%d %b %Y %H:%M}<br>%{customdata[1]}"
+        "<br>what went wrong: %{customdata[2]}<br>%{customdata[3]}<extra></extra>",
+        marker_line_width=0,
+    )
+    fig = _layout(fig, f"Journey of customer {esc(journey['customer_id'])} (local time)", 340)
+    fig.update_layout(showlegend=True, legend={"title": None, "orientation": "h", "y": 1.08,
+                                               "x": 1, "xanchor": "right"})  # fmt: skip
+    fig.update_yaxes(title=None)
+    return fig
+
+
+def risk_bands(bands: list[dict[str, Any]]) -> Any:
+    import plotly.graph_objects as go
+
+    if not bands:
+        return empty("Churn risk", "No risk scores for this filter.")
+    fig = go.Figure(
+        go.Bar(
+            x=[esc(b["band"]) for b in bands], y=[b["customers"] for b in bands],
+            marker={"color": [BAD, "#f59e0b", NEUTRAL, GOOD][: len(bands)]},
+            hovertemplate="%{x}: %{y:,} customers<extra></extra>",
+        )
+    )  # fmt: skip
+    return _layout(fig, "Customers per churn-risk band", 300)

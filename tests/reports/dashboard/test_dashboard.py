@@ -1,0 +1,359 @@
+"""The dashboard without a browser: numbers agree with the metric layer, filters, the lock,
+access control, customer views off, the static export and escaping."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ecoute.settings import Settings
+from reports.dashboard import data as D
+from reports.dashboard import figures as F
+from reports.dashboard.access import Access, AccessError, hash_password, is_loopback
+from reports.dashboard.app import Config, create_app, drill_step, filters_from, view_people
+from tests.reports.dashboard._world import HTML_SUBJECT
+
+
+def _reader_and_period(settings: Settings) -> tuple[D.Reader, dict]:
+    reader = D.Reader(settings)
+    return reader, reader.fetch(("periods",), D.periods).value
+
+
+def test_kpis_agree_with_the_metric_layer(dash_world) -> None:
+    from ecoute.db import connect
+    from ecoute.metrics import week_metrics
+
+    reader, period = _reader_and_period(dash_world.settings)
+    f = D.default_filters(period, 4)
+    con = connect(dash_world.settings, read_only=True)
+    try:
+        got = D.kpis(con, f, reader.team_re, ("inbound_calls", "abandon_rate", "missed_visit_rate"))
+        expected = week_metrics(con, f.end)["metrics"]
+        region = next(r for r in D.options(con)["values"]["region"] if r != "(none)")
+        by_region = D.kpis(con, D.Filters(f.start, f.end, region=region), reader.team_re,
+                           ("abandon_rate",))  # fmt: skip
+        expected_region = week_metrics(con, f.end, region=region)["metrics"]
+    finally:
+        con.close()
+    for metric in ("inbound_calls", "abandon_rate", "missed_visit_rate"):
+        assert got["metrics"][metric]["value"] == pytest.approx(expected[metric]["value"])
+        assert got["metrics"][metric]["previous"] == pytest.approx(expected[metric]["previous"])
+    assert by_region["metrics"]["abandon_rate"]["value"] == pytest.approx(
+        expected_region["abandon_rate"]["value"]
+    )
+
+
+def test_range_ratios_are_summed_parts_not_averaged_weeks(dash_world) -> None:
+    """Over several weeks a region's rate is Σ numerators / Σ denominators from the mart."""
+    from ecoute.db import connect
+
+    reader, period = _reader_and_period(dash_world.settings)
+    f = D.default_filters(period, 4)
+    con = connect(dash_world.settings, read_only=True)
+    try:
+        rows = D.by_region(con, f, "abandon_rate", reader.team_re)
+        region = rows[0]["region"]
+        num, den = con.execute(
+            "select sum(numerator), sum(denominator) from marts.rpt_metrics__weekly "
+            "where metric = 'abandon_rate' and region = ? and dimension = 'all' "
+            "and week_start between ? and ?",
+            [region, f.start, f.end],
+        ).fetchone()
+    finally:
+        con.close()
+    assert rows[0]["value"] == pytest.approx(num / den)
+    assert [r["value"] for r in rows] == sorted((r["value"] for r in rows), reverse=True)
+
+
+def test_team_rolls_up_its_technicians(dash_world) -> None:
+    from ecoute.db import connect
+
+    reader, period = _reader_and_period(dash_world.settings)
+    f = D.default_filters(period, 8)
+    con = connect(dash_world.settings, read_only=True)
+    try:
+        teams = D.by_value(con, f, "technician", ("missed_visit_rate",), reader.team_re)
+        team = next(t for t in teams if t["value"] != "(none)")["value"]
+        num, den = con.execute(
+            "select sum(numerator), sum(denominator) from marts.rpt_metrics__weekly "
+            "where metric = 'missed_visit_rate' and region = '*' and dimension = 'technician' "
+            "and dimension_value like ? || '-%' and week_start between ? and ?",
+            [team, f.start, f.end],
+        ).fetchone()
+        sliced = D.kpis(con, D.with_slice(f, "technician", team=team), reader.team_re,
+                        ("missed_visit_rate", "abandon_rate"))  # fmt: skip
+    finally:
+        con.close()
+    row = next(t for t in teams if t["value"] == team)
+    assert row["missed_visit_rate"] == pytest.approx(num / den)
+    # Calls are not recorded per technician: the tile has no value rather than a wrong one.
+    assert sliced["metrics"]["abandon_rate"]["value"] is None
+
+
+def test_one_slice_dimension_at_a_time() -> None:
+    click = {"points": [{"customdata": "tech-fr"}]}
+    region, segment, category, drill, *_ = drill_step(
+        "by-queue", None, "business", None, None, click, None, {}
+    )
+    assert (segment, category, drill) == (None, None, {"dimension": "queue", "values": ["tech-fr"]})
+    region, segment, category, drill, *_ = drill_step(
+        "category", None, None, "internet", None, None, None, drill
+    )
+    assert drill == {"dimension": "category", "values": ["internet"]} and segment is None
+    # Clicking the selected region again clears it; clicks are reset so a bar can be re-clicked.
+    out = drill_step("by-region", "Antwerp", None, None,
+                     {"points": [{"customdata": "Antwerp"}]}, None, None, {})  # fmt: skip
+    assert out[0] is None and out[4:] == (None, None, None)
+
+
+def test_dates_snap_to_iso_weeks_within_the_marts(dash_world) -> None:
+    _, period = _reader_and_period(dash_world.settings)
+    first = period["weeks"][0]
+    f = filters_from(period, (first + dt.timedelta(days=9)).isoformat(), "2001-01-01", None, {})
+    assert f.start == first and f.end == first + dt.timedelta(days=7)
+    assert f.start.weekday() == 0 and f.end.weekday() == 0
+
+
+def test_settled_metric_skips_weeks_not_final(dash_world) -> None:
+    from ecoute.db import connect
+
+    reader, period = _reader_and_period(dash_world.settings)
+    f = D.default_filters(period, 8)
+    con = connect(dash_world.settings, read_only=True)
+    try:
+        got = D.kpis(con, f, reader.team_re, ("first_time_fix_rate", "abandon_rate"))
+        limit = D.settled_until(con, "first_time_fix_rate")
+    finally:
+        con.close()
+    assert got["metrics"]["abandon_rate"]["week"] == f.end
+    ftf = got["metrics"]["first_time_fix_rate"]
+    assert ftf["week"] <= limit < f.end and ftf["settles_after_days"] == 30
+
+
+# --- the warehouse lock ---------------------------------------------------------------------
+
+_WRITER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("locked", flush=True)
+sys.stdin.readline()
+con.close()
+"""
+
+
+@pytest.fixture
+def copy_settings(dash_world, tmp_path: Path) -> Settings:
+    target = tmp_path / "copy.duckdb"
+    shutil.copy(dash_world.settings.warehouse, target)
+    return Settings(warehouse=target, sections=dash_world.settings.sections)
+
+
+def _hold_write_lock(path: Path) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def _release(proc: subprocess.Popen) -> None:
+    proc.stdin.write("\n")
+    proc.stdin.flush()
+    proc.wait(timeout=20)
+
+
+def test_a_load_holding_the_lock_gets_the_last_result_then_busy(copy_settings) -> None:
+    reader = D.Reader(copy_settings, retries=2, retry_wait_s=0.05)
+    first = reader.fetch(("periods",), D.periods)
+    assert not first.stale and reader.opened == 1
+    assert reader.fetch(("periods",), D.periods).value == first.value
+    assert reader.opened == 1  # same warehouse version: served from the cache, file untouched
+    proc = _hold_write_lock(copy_settings.warehouse)
+    try:
+        later = time.time() + 5
+        os.utime(copy_settings.warehouse, (later, later))  # as a load would: a new version
+        stale = reader.fetch(("periods",), D.periods)
+        assert stale.stale and stale.value == first.value
+        with pytest.raises(D.WarehouseBusy, match="a load is writing"):
+            reader.fetch(("options",), D.options)
+    finally:
+        _release(proc)
+    fresh = reader.fetch(("periods",), D.periods)
+    assert not fresh.stale and reader.opened == 2
+
+
+def test_the_dashboard_never_blocks_a_load(copy_settings) -> None:
+    """Between refreshes no connection stays open, so a writer gets the lock at once."""
+    app = create_app(copy_settings)
+    client = app.server.test_client()
+    assert client.get("/").status_code == 200
+    proc = _hold_write_lock(copy_settings.warehouse)  # would fail if the app held the file
+    _release(proc)
+    assert proc.returncode == 0
+
+
+def test_stale_page_says_so(copy_settings) -> None:
+    from reports.dashboard.app import view_kpis
+
+    reader = D.Reader(copy_settings, retries=1, retry_wait_s=0.01)
+    period = reader.fetch(("periods",), D.periods).value
+    options = reader.fetch(("options",), D.options).value
+    cfg = Config.from_settings(copy_settings)
+    view_kpis(reader, cfg, period, options, None, None, None, {}, "week")
+    proc = _hold_write_lock(copy_settings.warehouse)
+    try:
+        later = time.time() + 5
+        os.utime(copy_settings.warehouse, (later, later))
+        tiles, _fig, status, _caption = view_kpis(
+            reader, cfg, period, options, None, None, None, {}, "week"
+        )
+    finally:
+        _release(proc)
+    assert tiles and "A load is writing to the warehouse" in str(status)
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def test_loopback_only_without_authentication() -> None:
+    none = Access.from_settings({})
+    for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
+        assert is_loopback(host)
+        none.check_bind(host)
+    for host in ("0.0.0.0", "192.0.2.10", "::", "dashboard.example"):
+        with pytest.raises(AccessError, match="refusing to serve"):
+            none.check_bind(host)
+    Access.from_settings({"users": {"ceo": "hash"}}).check_bind("0.0.0.0")
+    Access.from_settings({"proxy_user_header": "X-Forwarded-User"}).check_bind("0.0.0.0")
+
+
+def test_cli_refuses_a_public_bind_without_auth(dash_world) -> None:
+    from typer.testing import CliRunner
+
+    from ecoute.cli import app
+
+    result = CliRunner().invoke(
+        app, ["--warehouse", str(dash_world.settings.warehouse), "dashboard", "--host", "0.0.0.0"],
+        env={"ECOUTE_CONFIG": ""},
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "refusing to serve on 0.0.0.0 without authentication" in result.output
+
+
+def test_basic_auth(dash_world) -> None:
+    settings = dash_world.settings.with_overrides(
+        dashboard={"users": {"ceo": hash_password("s3cret")}}
+    )
+    client = create_app(settings, warm_up=False).server.test_client()
+
+    def auth(user: str, password: str) -> dict[str, str]:
+        token = base64.b64encode(f"{user}:{password}".encode()).decode()
+        return {"Authorization": f"Basic {token}"}
+
+    assert client.get("/").status_code == 401
+    assert "Basic" in client.get("/").headers["WWW-Authenticate"]
+    assert client.get("/", headers=auth("ceo", "wrong")).status_code == 401
+    assert client.get("/", headers=auth("cfo", "s3cret")).status_code == 401
+    assert client.get("/_dash-layout").status_code == 401
+    assert client.get("/", headers=auth("ceo", "s3cret")).status_code == 200
+    assert client.get("/_dash-layout", headers=auth("ceo", "s3cret")).status_code == 200
+
+
+def test_reverse_proxy_header(dash_world) -> None:
+    settings = dash_world.settings.with_overrides(
+        dashboard={"proxy_user_header": "X-Forwarded-User", "proxy_trusted": ["127.0.0.1"]}
+    )
+    client = create_app(settings, warm_up=False).server.test_client()
+    assert client.get("/").status_code == 403
+    assert client.get("/", headers={"X-Forwarded-User": "ceo"}).status_code == 200
+    spoofed = client.get("/", headers={"X-Forwarded-User": "ceo"},
+                         environ_base={"REMOTE_ADDR": "198.51.100.7"})  # fmt: skip
+    assert spoofed.status_code == 403
+
+
+def test_customer_views_off_shows_aggregates_only(dash_world) -> None:
+    settings = dash_world.settings.with_overrides(dashboard={"customer_views": False})
+    app = create_app(settings)
+    client = app.server.test_client()
+    layout = client.get("/_dash-layout").get_data(as_text=True)
+    assert dash_world.worst_customer not in layout
+    reader, period = _reader_and_period(settings)
+    worst, _risk = view_people(app, reader, Config.from_settings(settings), period,
+                               None, None, None, {})  # fmt: skip
+    assert worst == []
+    payload = {
+        "output": "..landing.style...journey-page.style...journey-page.children..",
+        "outputs": [{"id": "landing", "property": "style"},
+                    {"id": "journey-page", "property": "style"},
+                    {"id": "journey-page", "property": "children"}],
+        "inputs": [{"id": "url", "property": "pathname",
+                    "value": f"/customer/{dash_world.worst_customer}"}],
+        "changedPropIds": ["url.pathname"], "state": [],
+    }  # fmt: skip
+    body = client.post("/_dash-update-component", json=payload).get_data(as_text=True)
+    assert "Customer views are switched off" in body
+    assert HTML_SUBJECT.split("&")[0].strip() not in body and "journey-graph" not in body
+
+
+# --- static export ------------------------------------------------------------------------------
+
+
+def test_export_is_self_contained(dash_world, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ecoute.cli import app
+
+    out = tmp_path / "snap.html"
+    result = CliRunner().invoke(
+        app, ["--warehouse", str(dash_world.settings.warehouse), "dashboard", "--export", str(out)],
+        env={"ECOUTE_CONFIG": ""},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!doctype html>")
+    assert "<script src=" not in text and "<link" not in text  # nothing fetched from anywhere
+    assert "plotly.js" in text and len(text) > 1_000_000  # the library itself, inline
+    assert text.count("Plotly.newPlot") >= 4
+    assert dash_world.worst_customer in text  # customer views on by default
+    assert 'class="kpi-value"' in text
+
+
+def test_export_without_customer_views(dash_world) -> None:
+    from reports.dashboard.export import snapshot
+
+    text = snapshot(dash_world.settings.with_overrides(dashboard={"customer_views": False}))
+    assert dash_world.worst_customer not in text and "Who is suffering most" not in text
+
+
+# --- escaping -----------------------------------------------------------------------------------
+
+
+def test_data_text_is_escaped_in_figures_and_export(dash_world) -> None:
+    from ecoute.db import connect
+    from reports.dashboard.export import _worst
+
+    con = connect(dash_world.settings, read_only=True)
+    try:
+        journey = D.journey(con, dash_world.worst_customer)
+    finally:
+        con.close()
+    assert any(HTML_SUBJECT in e["detail"] for e in journey["events"])
+    fig = F.journey_timeline(journey).to_plotly_json()
+    details = [c[1] for trace in fig["data"] for c in trace["customdata"]]
+    assert any("&lt;b&gt;x&lt;/b&gt;" in d for d in details)
+    assert not any("<b>x</b>" in d or "<script>" in d for d in details)
+    bars = F.region_bars(
+        [{"region": "<i>Evil</i>", "value": 0.5, "denominator": 2}], "abandon_rate", None
+    )
+    assert bars.data[0].y == ("&lt;i&gt;Evil&lt;/i&gt;",)
+    table = _worst([{"customer_id": "<b>x</b>", "region": "R", "segment": "s"}])
+    assert "&lt;b&gt;x&lt;/b&gt;" in table and "<b>x</b>" not in table
