@@ -2,7 +2,7 @@
 
 The design matrix: the service signals and context numbers of ``signals``, the plan, segment,
 region and language, and the declared ``extra`` attributes (numeric when every value parses
-as a number, else categorical). Numbers are imputed (median) and scaled; categories one-hot
+as a number, else categorical). Numbers are imputed (median), log-scaled (signed log1p) and standardised; categories one-hot
 encoded (rare ones pooled). The classifier is wrapped in ``CalibratedClassifierCV`` so its
 output can be read as a probability of leaving within the horizon.
 
@@ -95,6 +95,11 @@ def design(frame: pl.DataFrame, spec: FeatureSpec) -> pd.DataFrame:
     return pd.DataFrame({**numeric, **categorical}, columns=list(spec.columns))
 
 
+def signed_log1p(x: np.ndarray) -> np.ndarray:
+    """sign(x) · log(1 + |x|): keeps order and sign, tames long tails."""
+    return np.sign(x) * np.log1p(np.abs(x))
+
+
 def make_estimator(cfg: RiskConfig, spec: FeatureSpec, positives: int) -> Any:
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.compose import ColumnTransformer
@@ -103,7 +108,7 @@ def make_estimator(cfg: RiskConfig, spec: FeatureSpec, positives: int) -> Any:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
     onehot = OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=10)
     if cfg.model == "gradient_boosting":
@@ -113,8 +118,11 @@ def make_estimator(cfg: RiskConfig, spec: FeatureSpec, positives: int) -> Any:
             l2_regularization=1.0, random_state=cfg.seed,
         )  # fmt: skip
     else:
-        numbers = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
-        classifier = LogisticRegression(C=0.5, max_iter=5000)
+        # Counts are heavy-tailed and their effect saturates: a signed log1p before scaling.
+        numbers = make_pipeline(
+            SimpleImputer(strategy="median"), FunctionTransformer(signed_log1p), StandardScaler()
+        )
+        classifier = LogisticRegression(C=0.1, solver="newton-cholesky", max_iter=200)
     prepare = ColumnTransformer(
         [("num", numbers, list(spec.numeric)), ("cat", onehot, list(spec.categorical))],
         sparse_threshold=0,

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-# Days at which open_repair_days and days_without_service stop adding to the rules score.
+# In the rules score, days (open_repair_days, days_without_service) stop adding at DAY_CAP
+# and counts at COUNT_CAP: a 40th repeat contact says little more than a 5th.
 DAY_CAP = 30.0
+COUNT_CAP = 5.0
 NEW_CUSTOMER_DAYS = 365
 
 # Service signals: counts (or days) over the risk window, 0 when nothing happened.
@@ -133,9 +135,9 @@ def describe(name: str, value: Any, row: Mapping[str, Any]) -> str:
 
 def rule_inputs(row: Mapping[str, Any]) -> dict[str, float]:
     """The rules mode's signals for one feature row: counts, capped days, derived flags."""
-    out = {name: float(row.get(name) or 0) for name in SERVICE_SIGNALS}
-    out["open_repair_days"] = min(out["open_repair_days"], DAY_CAP)
-    out["days_without_service"] = min(out["days_without_service"], DAY_CAP)
+    out = {name: min(float(row.get(name) or 0), COUNT_CAP) for name in SERVICE_SIGNALS}
+    for name in ("open_repair_days", "days_without_service"):
+        out[name] = min(float(row.get(name) or 0), DAY_CAP)
     tenure = row.get("tenure_days")
     out["new_customer"] = float(tenure is not None and tenure < NEW_CUSTOMER_DAYS)
     fee = row.get("monthly_fee")

@@ -255,7 +255,9 @@ final as (
         coalesce(abandoned_calls, 0) as abandoned_calls,
         coalesce(contacts, 0) as contacts,
         round(coalesce(open_repair_days, 0), 2)::double as open_repair_days,
-        round(coalesce(days_without_service, 0), 2)::double as days_without_service,
+        -- Overlapping tickets would count a day twice: never more than the window itself.
+        round(least(coalesce(days_without_service, 0), getvariable('risk_window_days')), 2)::double
+            as days_without_service,
         coalesce(restore_targets_missed, 0) as restore_targets_missed,
         coalesce(tickets_opened, 0) as tickets_opened,
         coalesce(long_repairs, 0) as long_repairs,
