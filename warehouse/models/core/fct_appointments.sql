@@ -24,8 +24,8 @@ flagged as (
                 or cancelled_at > window_start - to_seconds(getvariable('late_cancel_h') * 3600.0)
             ) as is_late_operator_cancel,
         coalesce(arrived_at > window_end, false) as is_arrived_late,
-        epoch(window_start - booked_at) / 86400.0 as lead_time_days,
-        epoch(window_end - window_start) / 3600.0 as window_h
+        (epoch(window_start) - epoch(booked_at)) / 86400.0 as lead_time_days,
+        (epoch(window_end) - epoch(window_start)) / 3600.0 as window_h
     from appointments
 ),
 

@@ -28,7 +28,7 @@ final as (
         calls.agent_id,
         contacts.contact_at,
         timezone(getvariable('tz'), contacts.contact_at)::date as contact_date,
-        date_trunc('week', timezone(getvariable('tz'), contacts.contact_at))::date as contact_week,
+        date_trunc('week', contact_date)::date as contact_week,
         contacts.ticket_id,
         contacts.is_answered_call,
         contacts.previous_contact_at,

@@ -29,7 +29,7 @@ final as (
         customers.segment,
         messages.received_at,
         timezone(getvariable('tz'), messages.received_at)::date as received_date,
-        date_trunc('week', timezone(getvariable('tz'), messages.received_at))::date as received_week,
+        date_trunc('week', received_date)::date as received_week,
         messages.channel,
         messages.language,
         messages.subject,

@@ -128,7 +128,7 @@ final as (
         target_date,
         is_fault,
         is_fault and coalesce(service_loss, 'total') <> 'none' as is_service_lost,
-        case when is_fault then epoch(service_restored_at - opened_at) / 3600.0 end as restore_h,
+        case when is_fault then (epoch(service_restored_at) - epoch(opened_at)) / 3600.0 end as restore_h,
         case
             when not is_fault then null
             when service_restored_at is not null then service_restored_at < target_at

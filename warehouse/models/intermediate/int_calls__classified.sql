@@ -10,8 +10,9 @@ timed as (
         *,
         coalesce(initiation, direction) as initiation_or_default,
         timezone(getvariable('tz'), started_at)::date as started_date,
-        epoch(coalesce(answered_at, ended_at) - coalesce(queued_at, started_at)) as wait_s,
-        epoch(ended_at - answered_at) as leg_handle_s
+        -- durations as epoch differences: subtracting timestamptz goes through ICU, 30x slower
+        epoch(coalesce(answered_at, ended_at)) - epoch(coalesce(queued_at, started_at)) as wait_s,
+        epoch(ended_at) - epoch(answered_at) as leg_handle_s
     from calls
 ),
 

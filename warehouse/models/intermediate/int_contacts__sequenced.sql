@@ -55,6 +55,7 @@ windowed as (
     select
         sequenced.*,
         to_days(cast(getvariable('repeat_window_days') as integer)) as repeat_window,
+        getvariable('repeat_window_days') * 86400.0 as repeat_window_s,
         horizon.contacts_horizon_at
     from sequenced
     cross join horizon
@@ -70,8 +71,8 @@ final as (
         is_answered_call,
         previous_contact_at,
         next_contact_at,
-        coalesce(contact_at - previous_contact_at <= repeat_window, false) as is_repeat,
-        coalesce(contact_at - previous_contact_at <= repeat_window, false)
+        coalesce(epoch(contact_at) - epoch(previous_contact_at) <= repeat_window_s, false) as is_repeat,
+        coalesce(epoch(contact_at) - epoch(previous_contact_at) <= repeat_window_s, false)
             and previous_answered_call_was_logged is not distinct from false as is_context_loss,
         case
             when not is_answered_call then null

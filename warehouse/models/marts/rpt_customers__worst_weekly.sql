@@ -93,9 +93,9 @@ outage_days as (
         weeks.week_start,
         tickets.customer_id,
         sum(
-            epoch(
-                least(coalesce(tickets.service_restored_at, horizon.horizon_at), weeks.week_end_at)
-                - greatest(tickets.opened_at, weeks.week_start_at)
+            (
+                epoch(least(coalesce(tickets.service_restored_at, horizon.horizon_at), weeks.week_end_at))
+                - epoch(greatest(tickets.opened_at, weeks.week_start_at))
             ) / 86400.0
         ) as days_without_service
     from tickets

@@ -62,7 +62,7 @@ open_tickets as (
         tickets.region,
         tickets.segment,
         tickets.category,
-        epoch(periods.as_of_at - tickets.opened_at) / 86400.0 as age_days
+        (epoch(periods.as_of_at) - epoch(tickets.opened_at)) / 86400.0 as age_days
     from periods
     inner join tickets
         on tickets.opened_at < periods.as_of_at
