@@ -1,4 +1,5 @@
--- The customers most at risk of leaving (marts.rpt_customers__risk, once churn risk is built).
+-- The customers most at risk of leaving, scored as of the latest cut-off up to the week's end
+-- (marts.rpt_customers__risk: one row per customer and cut-off), with the size of the high band.
 -- requires: marts.rpt_customers__risk, core.dim_customers
 with risk as (
     select * from marts.rpt_customers__risk
@@ -8,17 +9,32 @@ customers as (
     select * from core.dim_customers
 ),
 
-final as (
+cutoff as (
+    select max(as_of) as as_of
+    from risk
+    where as_of < $week_end
+),
+
+scored as (
     select
         risk.customer_id,
         customers.region,
+        risk.as_of,
         risk.score,
         risk.band,
-        risk.reasons
+        risk.reasons,
+        risk.mode,
+        count(*) over () as customers_scored,
+        count(*) filter (where risk.band = 'high') over () as customers_high
     from risk
+    inner join cutoff using (as_of)
     left join customers using (customer_id)
     where $region is null or customers.region = $region
-    order by risk.score desc, risk.customer_id
+),
+
+final as (
+    select * from scored
+    order by score desc, customer_id
     limit $top
 )
 

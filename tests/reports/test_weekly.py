@@ -173,22 +173,37 @@ def test_risk_section_only_when_its_table_exists(tiny, tmp_path):
     import duckdb
 
     con = duckdb.connect(str(tiny.warehouse))
-    con.execute("create table marts.rpt_customers__risk as select 'C2' as customer_id, "
-                "0.91 as score, 'high' as band, ['two missed visits', '<i>angry</i>'] as reasons")  # fmt: skip
+    # the churn-risk step's table: one row per customer and cut-off
+    con.execute(
+        "create table marts.rpt_customers__risk (customer_id varchar, as_of date, "
+        "score double, band varchar, reasons varchar[], mode varchar)"
+    )
+    con.execute(
+        "insert into marts.rpt_customers__risk values "
+        "('C2', '2026-03-08', 0.91, 'high', ['two missed visits', '<i>angry</i>'], 'rules'), "
+        "('C4', '2026-03-08', 0.12, 'low', [], 'rules'), "
+        "('C2', '2026-03-15', 0.55, 'medium', ['later cut-off'], 'rules')"
+    )
     con.close()
     html = _write(tiny, tmp_path)
     risk = html[html.index('id="risk"') : html.index('id="data_quality"')]
-    assert "C2" in risk and "0.91" in risk and "high" in risk
+    assert "Scores as of 2026-03-08 (rules mode): 1 of 2 customers in the high band" in risk
+    assert "C2" in risk and "0.91" in risk and "later cut-off" not in risk
     assert "&lt;i&gt;angry&lt;/i&gt;" in risk
+    liege = _write(tiny, tmp_path, "Liège")  # neither scored customer lives in Liège
+    assert "No customer scored as of this week" in liege
 
 
 def test_compensation_section_reads_core_fct_compensation(tiny, tmp_path):
-    html = _write(tiny, tmp_path)
-    assert "Compensation has not been computed" in html
     import duckdb
 
     from ecoute.compensation import build_compensation
 
+    con = duckdb.connect(str(tiny.warehouse))
+    con.execute("drop table if exists core.fct_compensation")  # as before the build computed it
+    con.close()
+    html = _write(tiny, tmp_path)
+    assert "Compensation has not been computed" in html
     con = duckdb.connect(str(tiny.warehouse))
     written = build_compensation(con, "be_easy_switch")
     con.close()
