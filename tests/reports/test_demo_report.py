@@ -1,0 +1,76 @@
+"""The report on the demo operator (`ecoute demo`): every card equals `ecoute metrics`, the
+burst writes one file per demo region, and the stories link to journeys in the appendix."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ecoute.cli import app
+
+pytestmark = pytest.mark.slow
+
+CARD = re.compile(r'data-metric="([\w.]+)" data-value="([^"]*)"')
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    import importlib.util
+
+    if importlib.util.find_spec("ecoute.commands.demo") is None:
+        pytest.skip("ecoute demo is not available")
+    root = tmp_path_factory.mktemp("demo")
+    warehouse = root / "demo.duckdb"
+    result = CliRunner().invoke(app, [
+        "--warehouse", str(warehouse), "demo", "--customers", "3000", "--weeks", "8",
+        "--out", str(root / "exports"),
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return warehouse
+
+
+def _cli(warehouse: Path, *args: str):
+    return CliRunner().invoke(app, ["--warehouse", str(warehouse), *args])
+
+
+def test_demo_burst_numbers_equal_ecoute_metrics(demo, tmp_path):
+    out = tmp_path / "out"
+    result = _cli(
+        demo, "report", "weekly", "--week", "2026-W27", "--all-regions", "--out", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    files = sorted(out.glob("weekly-2026-W27*.html"))
+    assert len(files) >= 4  # national and the demo's regions
+    national = (out / "weekly-2026-W27.html").read_text(encoding="utf-8")
+    expected = json.loads(_cli(demo, "metrics", "--week", "2026-W27", "--format", "json").output)
+    cards = CARD.findall(national)
+    assert len(cards) >= 30
+    for metric, value in cards:
+        want = expected["metrics"][metric]["value"]
+        assert (None if value == "" else float(value)) == want, metric
+    # a region's file carries that region's numbers
+    region = "Antwerp"
+    (antwerp,) = [f for f in files if "--antwerp-" in f.name]
+    by_region = json.loads(
+        _cli(demo, "metrics", "--week", "2026-W27", "--region", region, "--format", "json").output
+    )
+    for metric, value in CARD.findall(antwerp.read_text(encoding="utf-8")):
+        want = by_region["metrics"][metric]["value"]
+        assert (None if value == "" else float(value)) == want, metric
+
+
+def test_demo_stories_link_to_their_journeys(demo, tmp_path):
+    _cli(demo, "report", "weekly", "--week", "2026-W27", "--out", str(tmp_path))
+    html = (tmp_path / "weekly-2026-W27.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="#(journey-\d+)">', html)
+    assert len(links) == 10
+    for anchor in links:
+        assert f'id="{anchor}"' in html
+    assert "ecoute customer " in html and "--as-of 2026-07-05" in html
+    worst = json.loads(_cli(demo, "worst", "--week", "2026-W27", "--format", "json").output)
+    first = worst["customers"][0]["customer_id"]
+    assert f'<a href="#journey-1">{first}</a>' in html
