@@ -557,7 +557,7 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         Input("rank-metric", "value"),
     )
     def update_breakdowns(start, end, region, current, rank_metric):  # noqa: ANN001, ANN202
-        return view_breakdowns(reader, period, start, end, region, current, rank_metric)
+        return view_breakdowns(reader, period, start, end, region, current, rank_metric, options)
 
     @app.callback(
         Output("worst", "children"),
@@ -585,7 +585,7 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
 
     if warm_up:
         view_kpis(reader, cfg, period, options, None, None, None, {}, "week")
-        view_breakdowns(reader, period, None, None, None, {}, "service_level")
+        view_breakdowns(reader, period, None, None, None, {}, "service_level", options)
         view_people(app, reader, cfg, period, None, None, None, {})
     return app
 
@@ -668,14 +668,28 @@ def view_kpis(reader: D.Reader, cfg: Config, period: dict[str, Any], options: di
         status.append(html.Span(
             f" A load is writing to the warehouse: showing results read at "
             f"{fetched.read_at:%H:%M:%S} UTC.", className="stale"))  # fmt: skip
-    return tiles, F.trends(got["series"], cfg.kpis, cfg.targets, grain), status, f.describe()
+    unavailable = {
+        t["metric"]: t["delta"] for t in tile_facts(cfg, got["kpis"], options, f)
+        if t["delta"].startswith("not recorded")
+    }  # fmt: skip
+    figure = F.trends(got["series"], cfg.kpis, cfg.targets, grain, unavailable)
+    return tiles, figure, status, f.describe()
 
 
 def view_breakdowns(reader: D.Reader, period: dict[str, Any], start: str | None,
                     end: str | None, region: str | None, drill: dict[str, Any] | None,
-                    rank_metric: str | None) -> tuple:  # fmt: skip
+                    rank_metric: str | None,
+                    options: dict[str, Any] | None = None) -> tuple:  # fmt: skip
     f = filters_from(period, start, end, region, drill)
     metric = rank_metric if rank_metric in D.RANKABLE else "service_level"
+    recorded = (options or {}).get("metric_dimensions", {})
+    region_note = None
+    if f.has_slice and recorded and f.dimension not in recorded.get(metric, []):
+        # The chosen metric is not recorded for this slice: rank on one that is, and say so.
+        chosen = metric
+        metric = next((m for m in D.RANKABLE if f.dimension in recorded.get(m, [])), metric)
+        what = "team" if f.dimension == "technician" else f.dimension
+        region_note = f"{D.LABELS.get(chosen, chosen)} is not recorded per {what}"
     try:
         got = breakdown_data(reader, f, metric).value
     except D.WarehouseBusy as exc:
@@ -689,7 +703,7 @@ def view_breakdowns(reader: D.Reader, period: dict[str, Any], start: str | None,
     if f.has_slice and f.dimension not in ("technician",):
         team_note = "Teams across all segments/categories/queues"
     return (
-        F.region_bars(got["region"], metric, f.region),
+        F.region_bars(got["region"], metric, f.region, region_note),
         F.grouped_bars(got["queue"], D.QUEUE_METRICS, "Contact centre by queue", queue_sel,
                        queue_note),
         F.grouped_bars(got["team"], D.TEAM_METRICS, "Field visits by technician team", team_sel,

@@ -425,7 +425,11 @@ def worst_customers(con: Any, filters: Filters, top: int) -> list[dict[str, Any]
 
 def risk(con: Any, filters: Filters, top: int, customers: bool) -> dict[str, Any]:
     segments = list(filters.values) if filters.dimension == "segment" and filters.values else None
-    params = {"region": filters.region, "segments": segments}
+    params = {
+        "region": filters.region,
+        "segments": segments,
+        "range_end": filters.end + dt.timedelta(days=6),
+    }
     out: dict[str, Any] = {"bands": _rows(con, "risk_bands", params), "customers": []}
     if customers:
         out["customers"] = _rows(con, "risk_customers", {**params, "top": top})

@@ -38,17 +38,18 @@ def fmt(value: float | None, kind: str) -> str:
     return f"{value:.2f}"
 
 
-def _layout(fig: Any, title: str, height: int) -> Any:
+def _layout(fig: Any, title: str, height: int, subtitle: str | None = None) -> Any:
+    """House style. `title` and `subtitle` are markup: escape data text before passing it."""
+    title_spec: dict[str, Any] = {
+        "text": title,
+        "x": 0.0,
+        "xanchor": "left",
+        "font": {"size": 15, "color": INK},
+    }
+    if subtitle:
+        title_spec["subtitle"] = {"text": subtitle, "font": {"size": 11, "color": MUTED}}
     fig.update_layout(
-        title={
-            "text": title,
-            "x": 0.0,
-            "xanchor": "left",
-            "y": 0.985,
-            "yanchor": "top",
-            "yref": "container",
-            "font": {"size": 15, "color": INK},
-        },  # fmt: skip
+        title=title_spec,
         height=height,
         margin={"l": 10, "r": 10, "t": 44, "b": 10},
         paper_bgcolor="white",
@@ -60,11 +61,6 @@ def _layout(fig: Any, title: str, height: int) -> Any:
     fig.update_xaxes(gridcolor=GRID, zeroline=False)
     fig.update_yaxes(gridcolor=GRID, zeroline=False, automargin=True)
     return fig
-
-
-def _titled(title: str, note: str) -> str:
-    """A title with a muted second line (both already escaped here)."""
-    return f"{esc(title)}<br><span style='font-size:11px;color:{MUTED}'>{esc(note)}</span>"
 
 
 def empty(title: str, message: str, height: int = 300) -> Any:
@@ -85,8 +81,10 @@ def trends(
     kpis: tuple[tuple[str, str, str, str | None], ...],
     targets: dict[str, float],
     grain: str,
+    unavailable: dict[str, str] | None = None,
 ) -> Any:
-    """Small multiples: one line per KPI over the selected range, with its target."""
+    """Small multiples: one line per KPI over the selected range, with its target. A KPI the
+    marts do not record for the chosen slice says so instead of drawing empty axes."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
@@ -98,6 +96,17 @@ def trends(
     )  # fmt: skip
     for i, (metric, label, kind, _better) in enumerate(kpis):
         r, c = i // cols + 1, i % cols + 1
+        if unavailable and metric in unavailable:
+            fig.add_trace(go.Scatter(x=[0], y=[0], mode="markers", opacity=0,
+                                     hoverinfo="skip"), row=r, col=c)  # fmt: skip
+            fig.update_xaxes(visible=False, row=r, col=c)
+            fig.update_yaxes(visible=False, row=r, col=c)
+            axis = "" if i == 0 else str(i + 1)
+            fig.add_annotation(
+                text=esc(unavailable[metric]), showarrow=False, x=0, y=0,
+                xref=f"x{axis}", yref=f"y{axis}", font={"color": MUTED, "size": 12},
+            )  # fmt: skip
+            continue
         points = [(p, v) for p, v in series.get(metric, []) if v is not None]
         xs = [p for p, _ in points]
         ys = [v * 100 if kind == "pct" else v for _, v in points]
@@ -123,7 +132,9 @@ def trends(
     return _layout(fig, f"Trends, {grain_text} (dotted: target)", 190 * rows + 60)
 
 
-def region_bars(rows: list[dict[str, Any]], metric: str, selected: str | None) -> Any:
+def region_bars(
+    rows: list[dict[str, Any]], metric: str, selected: str | None, note: str | None = None
+) -> Any:
     """Regions ranked on one metric, worst at the top; the selected region stands out."""
     import plotly.graph_objects as go
 
@@ -142,12 +153,9 @@ def region_bars(rows: list[dict[str, Any]], metric: str, selected: str | None) -
     )  # fmt: skip
     worse = "higher" if BETTER.get(metric) != "higher" else "lower"
     fig.update_xaxes(ticksuffix=" %")
-    fig = _layout(
-        fig,
-        _titled(f"{label} by region", f"worst on top ({worse} is worse) · click to filter"),
-        320,
-    )
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    subtitle = note or f"worst on top ({worse} is worse) · click a bar to filter"
+    fig = _layout(fig, esc(f"{label} by region"), 320, esc(subtitle))
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 64, "b": 10})
     return fig
 
 
@@ -176,11 +184,11 @@ def grouped_bars(
             )
         )  # fmt: skip
     fig.update_layout(barmode="group")
-    fig = _layout(fig, _titled(title, note or "click a bar to filter the page"), 340)
+    fig = _layout(fig, esc(title), 340, esc(note or "click a bar to filter the page"))
     fig.update_layout(
         showlegend=True, legend={"orientation": "h", "y": 1.0, "x": 0, "xanchor": "left",
                                  "yanchor": "bottom", "font": {"size": 11}},
-        margin={"l": 10, "r": 10, "t": 96, "b": 10},
+        margin={"l": 10, "r": 10, "t": 100, "b": 10},
     )  # fmt: skip
     fig.update_yaxes(ticksuffix=" %")
     return fig
@@ -234,6 +242,9 @@ def journey_timeline(journey: dict[str, Any], horizon: dt.datetime | None = None
     return fig
 
 
+BAND_COLOURS = {"high": BAD, "medium": "#f59e0b", "low": NEUTRAL}
+
+
 def risk_bands(bands: list[dict[str, Any]]) -> Any:
     import plotly.graph_objects as go
 
@@ -242,8 +253,10 @@ def risk_bands(bands: list[dict[str, Any]]) -> Any:
     fig = go.Figure(
         go.Bar(
             x=[esc(b["band"]) for b in bands], y=[b["customers"] for b in bands],
-            marker={"color": [BAD, "#f59e0b", NEUTRAL, GOOD][: len(bands)]},
+            marker={"color": [BAND_COLOURS.get(str(b["band"]).lower(), NEUTRAL) for b in bands]},
             hovertemplate="%{x}: %{y:,} customers<extra></extra>",
         )
     )  # fmt: skip
-    return _layout(fig, "Customers per churn-risk band", 300)
+    first = bands[0]
+    note = f"scores as of {first['as_of']} ({first['mode']} mode)" if first.get("as_of") else ""
+    return _layout(fig, "Customers per churn-risk band", 300, esc(note) or None)

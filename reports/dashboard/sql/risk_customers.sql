@@ -1,12 +1,20 @@
--- The customers most at risk of leaving, with the model's reasons (customer-level view).
+-- The customers most at risk of leaving at the latest cut-off up to the range's end, with the
+-- score's reasons (a customer-level view: only when customer_views is on).
+with cutoff as (
+    select max(as_of) as as_of
+    from marts.rpt_customers__risk
+    where as_of <= $range_end
+)
+
 select
     risk.customer_id,
     customers.region,
     customers.segment,
     risk.score,
     risk.band,
-    risk.reasons::varchar as reasons
+    array_to_string(risk.reasons, '; ') as reasons
 from marts.rpt_customers__risk as risk
+inner join cutoff using (as_of)
 left join core.dim_customers as customers using (customer_id)
 where ($region::varchar is null or customers.region = $region)
     and ($segments::varchar[] is null or customers.segment in (select unnest($segments::varchar[])))

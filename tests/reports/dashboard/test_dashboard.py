@@ -357,3 +357,43 @@ def test_data_text_is_escaped_in_figures_and_export(dash_world) -> None:
     assert bars.data[0].y == ("&lt;i&gt;Evil&lt;/i&gt;",)
     table = _worst([{"customer_id": "<b>x</b>", "region": "R", "segment": "s"}])
     assert "&lt;b&gt;x&lt;/b&gt;" in table and "<b>x</b>" not in table
+
+
+# --- churn risk (appears once its mart exists) -------------------------------------------------
+
+
+def _add_risk_table(settings: Settings, customer: str) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(settings.warehouse))
+    try:
+        con.execute(
+            "create table marts.rpt_customers__risk (customer_id varchar, as_of date, "
+            "score double, band varchar, reasons varchar[], mode varchar)"
+        )
+        con.execute(
+            "insert into marts.rpt_customers__risk values "
+            "(?, '2026-01-04', 0.91, 'high', ['two missed visits', '<i>angry</i>'], 'rules'), "
+            "(?, '2000-01-02', 0.10, 'low', ['an old cut-off'], 'rules')",
+            [customer, customer],
+        )
+    finally:
+        con.close()
+
+
+def test_risk_view_appears_when_its_mart_exists(copy_settings, dash_world) -> None:
+    app = create_app(copy_settings, warm_up=False)
+    reader = D.Reader(copy_settings)
+    period = reader.fetch(("periods",), D.periods).value
+    cfg = Config.from_settings(copy_settings)
+    assert view_people(app, reader, cfg, period, None, None, None, {})[1] == []
+    _add_risk_table(copy_settings, dash_world.worst_customer)
+    _worst, risk = view_people(app, reader, cfg, period, None, None, None, {})
+    text = str(risk.to_plotly_json())
+    assert "Churn risk" in text and dash_world.worst_customer in text
+    assert "two missed visits; <i>angry</i>" in text  # a plain text child: React escapes it
+    assert "an old cut-off" not in text  # only the latest cut-off up to the range's end
+    off = Config.from_settings(copy_settings.with_overrides(dashboard={"customer_views": False}))
+    _worst, risk_off = view_people(app, reader, off, period, None, None, None, {})
+    text_off = str(risk_off.to_plotly_json())
+    assert "Churn risk" in text_off and dash_world.worst_customer not in text_off
