@@ -1,0 +1,113 @@
+"""Rules mode by hand: the weighted sum, its logistic, the bands and the words."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from ecoute.risk.rules import band_of, score_row
+from ecoute.risk.signals import describe
+
+W = {
+    "intercept": -4.0,
+    "dropped_without_callback": 0.5,
+    "missed_visits_unannounced": 1.2,
+    "open_repair_days": 0.05,
+    "churn_threat_messages": 2.0,
+    "new_customer": 0.5,
+    "monthly_fee_per_100_eur": 0.3,
+    "repeat_contacts": 0.1,
+}
+BANDS = (0.15, 0.4)
+
+
+def row(**values):
+    return {"customer_id": "C1", "tenure_days": 2000, "monthly_fee": 0, **values}
+
+
+def test_score_is_the_logistic_of_the_weighted_sum():
+    scored = score_row(row(dropped_without_callback=2, open_repair_days=16), W, BANDS)
+    z = -4.0 + 0.5 * 2 + 0.05 * 16  # -2.2
+    assert scored.score == pytest.approx(1 / (1 + math.exp(-z)))  # 0.0998
+    assert scored.band == "low"
+    assert score_row(row(dropped_without_callback=2, open_repair_days=30), W, BANDS).band == (
+        "medium"  # z = -1.5: 0.182
+    )
+
+
+def test_nothing_happened_is_low_with_no_reasons():
+    scored = score_row(row(), W, BANDS)
+    assert scored.score == pytest.approx(1 / (1 + math.exp(4.0)))
+    assert scored.band == "low" and scored.reasons == ()
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [
+        (0.0, "low"),
+        (0.1499, "low"),
+        (0.15, "medium"),
+        (0.3999, "medium"),
+        (0.4, "high"),
+        (1, "high"),
+    ],
+)
+def test_band_cut_offs_are_inclusive_from_below(score, band):
+    assert band_of(score, BANDS) == band
+
+
+def test_reasons_in_plain_words_heaviest_first():
+    scored = score_row(
+        row(dropped_without_callback=2, missed_visits_unannounced=1, open_repair_days=16.4,
+            churn_threat_messages=1),
+        W, BANDS, top=4,
+    )  # fmt: skip
+    assert scored.reasons == (
+        "mentions switching operator",  # 2.0
+        "missed visit, not announced",  # 1.2
+        "2 dropped calls without callback",  # 1.0
+        "open repair for 16 days",  # 0.82
+    )
+    assert scored.band == "high"
+
+
+def test_top_limits_the_reasons():
+    scored = score_row(
+        row(dropped_without_callback=1, missed_visits_unannounced=2), W, BANDS, top=1
+    )
+    assert scored.reasons == ("2 missed visits, not announced",)
+
+
+def test_counts_are_capped_but_said_as_they_are():
+    many = score_row(row(repeat_contacts=40), W, BANDS)
+    five = score_row(row(repeat_contacts=5), W, BANDS)
+    assert many.score == five.score
+    assert many.reasons == ("40 repeat contacts",)
+
+
+def test_new_customer_and_fee_are_reasons_when_they_weigh():
+    scored = score_row(row(tenure_days=100, monthly_fee=90), W, BANDS)
+    assert scored.reasons == ("customer for 3 months", "pays 90 a month")
+    cheap = score_row(row(monthly_fee=20), W, BANDS)  # 0.06 < 0.1: not worth naming
+    assert cheap.reasons == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("dropped_without_callback", 1, "1 dropped call without callback"),
+        ("dropped_without_callback", 2, "2 dropped calls without callback"),
+        ("missed_visits_unannounced", 1, "missed visit, not announced"),
+        ("missed_visits_announced", 1, "missed visit (announced)"),
+        ("open_repair_days", 1.2, "open repair for 1 day"),
+        ("days_without_service", 4.25, "4.2 days without service"),
+        ("ombudsman_threat_messages", 1, "threatens to go to the ombudsman"),
+        ("compensation_request_messages", 2, "asks for compensation"),
+        ("long_repairs", 1, "repair that took more than 3 days"),
+        ("repeat_contacts", 3, "3 repeat contacts"),
+        ("unlogged_calls", 2, "2 calls not logged"),
+    ],
+)
+def test_words(name, value, words):
+    assert describe(name, value, {}) == words

@@ -1,0 +1,117 @@
+"""Scoring into marts.rpt_customers__risk, the build step, and the learned model's parts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import polars as pl
+import pytest
+
+from ecoute.risk.config import RiskConfig, risk_config
+from ecoute.risk.learned import explain, feature_spec, fit, predict
+from ecoute.risk.warehouse import RISK_TABLE, risk_step, score_customers, store_scores
+from tests.ecoute.risk._fixtures import small_world
+from tests.warehouse._warehouse_fixtures import settings_for
+from warehouse.runner import build
+
+
+@pytest.fixture
+def world(tmp_path):
+    con = small_world(tmp_path)
+    yield con, settings_for(tmp_path)
+    con.close()
+
+
+def test_rules_scores_with_reasons(world):
+    con, settings = world
+    scores = score_customers(con, settings, dt.date(2026, 3, 15))
+    rows = {r["customer_id"]: r for r in scores.to_dicts()}
+    assert rows["C4"]["reasons"][0] == "mentions switching operator"
+    # 1.2 + 0.6 + 0.5 (joined on 2025-12-01) in the default weights
+    assert rows["C2"]["reasons"] == [
+        "missed visit, not announced",
+        "missed visit (announced)",
+        "customer for 3 months",
+    ]
+    assert rows["C3"]["reasons"][0] == "open repair for 15 days"
+    assert rows["C1"]["reasons"][0] == "1 dropped call without callback"
+    assert set(scores["mode"]) == {"rules"}
+    assert scores["score"].to_list() == sorted(scores["score"].to_list(), reverse=True)
+
+
+def test_store_replaces_one_cut_off_and_keeps_the_others(world):
+    con, settings = world
+    for day in ("2026-03-15", "2026-03-25", "2026-03-15"):
+        store_scores(con, score_customers(con, settings, dt.date.fromisoformat(day)))
+    counts = dict(con.execute(f"select as_of, count(*) from {RISK_TABLE} group by 1").fetchall())
+    assert counts == {dt.date(2026, 3, 15): 5, dt.date(2026, 3, 25): 5}
+    types = dict(
+        con.execute(f"select column_name, column_type from (describe {RISK_TABLE})").fetchall()
+    )
+    assert types == {"customer_id": "VARCHAR", "as_of": "DATE", "score": "DOUBLE",
+                     "band": "VARCHAR", "reasons": "VARCHAR[]", "mode": "VARCHAR"}  # fmt: skip
+
+
+def test_build_step_scores_the_default_cut_off(world):
+    con, settings = world
+    from warehouse.build import params_of
+
+    build(con, params_of(settings), [risk_step(settings)])
+    days = con.execute(f"select distinct as_of from {RISK_TABLE}").fetchall()
+    assert days == [(dt.date(2026, 3, 21),)]
+
+
+def test_learned_mode_without_a_model_falls_back_to_rules(world, capsys):
+    con, settings = world
+    settings = settings.with_overrides(risk={"mode": "learned"})
+    assert risk_config(settings).model_path.name == "ecoute.risk-model.joblib"
+    scores = score_customers(con, settings, dt.date(2026, 3, 15))
+    assert set(scores["mode"]) == {"rules"}
+    assert "no trained model" in capsys.readouterr().err
+
+
+def _synthetic(n: int = 600, seed: int = 1) -> tuple[pl.DataFrame, np.ndarray]:
+    """Leaving follows missed visits and month-to-month contracts; the rest is noise."""
+    rng = np.random.default_rng(seed)
+    missed = rng.poisson(0.3, n)
+    monthly = rng.random(n) < 0.5
+    z = -2.5 + 1.5 * missed + 1.2 * monthly
+    labels = (rng.random(n) < 1 / (1 + np.exp(-z))).astype(int)
+    frame = pl.DataFrame({
+        "customer_id": [f"C{i}" for i in range(n)],
+        "missed_visits_unannounced": missed,
+        "repeat_contacts": rng.poisson(1, n),
+        "tenure_days": rng.integers(30, 3000, n),
+        "monthly_fee": rng.uniform(20, 100, n),
+        "plan": rng.choice(["A", "B"], n),
+        "extra.Contract": np.where(monthly, "Month-to-month", "One year"),
+        "extra.Charges": [f"{v:.2f}" if v > 5 else None for v in rng.uniform(0, 500, n)],
+    })  # fmt: skip
+    return frame, labels
+
+
+@pytest.mark.parametrize("model", ["logistic", "gradient_boosting"])
+def test_learned_model_learns_and_explains(model):
+    frame, labels = _synthetic()
+    cfg = dataclasses.replace(RiskConfig(), model=model)
+    spec = feature_spec(frame, ["Contract", "Charges"], 90)
+    assert "extra.Charges" in spec.numeric and "extra.Contract" in spec.categorical
+    trained = fit(frame, labels, spec, cfg)
+    p = predict(trained, frame)
+    assert ((p >= 0) & (p <= 1)).all()
+    from sklearn.metrics import roc_auc_score
+
+    assert roc_auc_score(labels, p) > 0.7
+    reasons = explain(trained, frame, p, top=2)
+    worst = int(np.argmax(frame["missed_visits_unannounced"].to_numpy() * 10 + p))
+    assert any("missed visit" in r for r in reasons[worst])
+    assert any(r == ("Contract: Month-to-month") for rs in reasons for r in rs)
+
+
+def test_too_few_churners_to_train():
+    frame, labels = _synthetic(50)
+    spec = feature_spec(frame, [], 90)
+    with pytest.raises(ValueError, match="cannot train"):
+        fit(frame, np.zeros(50, int), spec, RiskConfig())
