@@ -102,7 +102,8 @@ def _table(frame, week: str | None, customer: str | None, pack: str | None) -> N
         amount=pl.col("amount").sum(), customers=pl.col("customer_id").n_unique()
     )
     for row in totals.sort("currency").iter_rows(named=True):
-        typer.echo(f"total {row['currency']} {row['amount']} owed to {row['customers']} customers")
+        n = row["customers"]
+        typer.echo(f"total {row['currency']} {row['amount']} owed to {n} customer{'s' * (n != 1)}")
 
 
 def _has_pack(con, pack: str) -> bool:  # noqa: ANN001
