@@ -19,13 +19,23 @@ def python_steps(settings: Settings) -> list[PythonStep]:
             writes=("intermediate.int_calendar__working_days",),
             run=_working_day_calendar,
         ),
-        # The metric marts read message intents; until the intents step exists, an empty
-        # table with its columns stands in (never replacing a real one).
         PythonStep(
-            "int_messages__intents_placeholder",
-            reads=(),
-            writes=("intermediate.int_messages__intents",),
-            run=_intents_placeholder,
+            "int_messages__classified",
+            reads=("stg_messages",),
+            writes=("intermediate.int_messages__classified", "intermediate.int_messages__intents"),
+            run=_message_intents,
+        ),
+        PythonStep(
+            "fct_compensation",
+            reads=(
+                "stg_tickets",
+                "stg_appointments",
+                "stg_customers",
+                "stg_outages",
+                "int_data__horizon",
+            ),
+            writes=("core.fct_compensation",),
+            run=lambda con, params: _compensation(con, params, settings),
         ),
     ]
 
@@ -77,17 +87,45 @@ _CALENDAR_YEARS_SQL = """
 """
 
 
-def _intents_placeholder(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
-    con.execute(
-        "create table if not exists intermediate.int_messages__intents "
-        "(message_id varchar, intent varchar, phrase varchar)"
-    )
+def _message_intents(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+    """Complaint intents per message (ecoute/intents): lexicons per language, offline.
+
+    With ``[intents] classify = false`` (tests that state their intents by hand) the tables are
+    only created when missing, never overwritten."""
+    if not params.get("classify_intents", True):
+        con.execute(
+            "create table if not exists intermediate.int_messages__intents "
+            "(message_id varchar, intent varchar, phrase varchar)"
+        )
+        con.execute(
+            "create table if not exists intermediate.int_messages__classified "
+            "(message_id varchar, language varchar, severity double, intents varchar[])"
+        )
+        return
+    from ecoute.intents import build_message_intents
+
+    build_message_intents(con)
+
+
+def _compensation(
+    con: duckdb.DuckDBPyConnection, params: dict[str, Any], settings: Settings
+) -> None:
+    """What each configured rule pack says is owed, as of the data's horizon (never the clock)."""
+    from ecoute.compensation import build_compensation
+
+    section = settings.section("compensation")
+    horizon = con.execute("select horizon_at from intermediate.int_data__horizon").fetchone()
+    as_of = horizon[0] if horizon else None
+    tz = section.get("timezone") or params.get("tz", "Europe/Brussels")
+    for pack in section.get("packs", ["be_outage_2024", "be_easy_switch"]):
+        build_compensation(con, pack, tz, as_of=as_of)
 
 
 def params_of(settings: Settings) -> dict[str, Any]:
     """The metric parameters as SQL variables (``getvariable('short_abandon_s')``)."""
     params = dict(settings.metrics)
     params["tz"] = params.pop("timezone", "Europe/Brussels")
+    params["classify_intents"] = bool(settings.section("intents").get("classify", True))
     return params
 
 

@@ -49,15 +49,12 @@ def build_compensation(
     paid = _payments(con, as_of)
     frame = _frame(owed, paid, as_of)
     con.execute(_sql("fct_compensation"))
-    con.execute("begin transaction")
+    # No transaction of its own: the build (inside a load, or `ecoute build`) holds one, so the
+    # delete and the insert commit together with everything else.
+    con.execute("delete from core.fct_compensation where pack = ?", [pack.name])
+    con.register("_compensation_rows", frame)
     try:
-        con.execute("delete from core.fct_compensation where pack = ?", [pack.name])
-        con.register("_compensation_rows", frame)
         con.execute(_sql("insert_fct_compensation"))
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     finally:
         con.unregister("_compensation_rows")
     return frame.height
@@ -106,8 +103,10 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, Any]]:
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    query = ("select count(*) from information_schema.tables "
-             "where table_schema = 'staging' and table_name = ?")
+    query = (
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'staging' and table_name = ?"
+    )
     return con.execute(query, [table]).fetchone()[0] > 0
 
 
@@ -133,13 +132,16 @@ def _allocate(owed: list[Owed], paid: dict[tuple[str, str], Decimal] | None) -> 
     if paid is None:
         return [_Paid(None, None) for _ in owed]
     remaining = dict(paid)
-    order = sorted(range(len(owed)),
-                   key=lambda i: (owed[i].customer_id, owed[i].incident_id, owed[i].rule))
+    order = sorted(
+        range(len(owed)), key=lambda i: (owed[i].customer_id, owed[i].incident_id, owed[i].rule)
+    )
     result: list[_Paid] = [_Paid(None, None)] * len(owed)
     for pos, i in enumerate(order):
         key = (owed[i].customer_id, owed[i].incident_id)
-        last = pos + 1 == len(order) or (owed[order[pos + 1]].customer_id,
-                                         owed[order[pos + 1]].incident_id) != key
+        last = (
+            pos + 1 == len(order)
+            or (owed[order[pos + 1]].customer_id, owed[order[pos + 1]].incident_id) != key
+        )
         left = remaining.get(key, Decimal(0))
         take = left if last else min(left, owed[i].amount)
         remaining[key] = left - take
@@ -168,10 +170,18 @@ def _frame(
             "as_of": [as_of] * len(owed),
         },
         schema={
-            "customer_id": pl.String, "incident_id": pl.String, "incident_kind": pl.String,
-            "rule": pl.String, "pack": pl.String, "amount": _MONEY, "currency": pl.String,
-            "accrued_date": pl.Date, "trace": pl.String, "trace_json": pl.String,
-            "paid_amount": _MONEY, "outstanding_amount": _MONEY,
+            "customer_id": pl.String,
+            "incident_id": pl.String,
+            "incident_kind": pl.String,
+            "rule": pl.String,
+            "pack": pl.String,
+            "amount": _MONEY,
+            "currency": pl.String,
+            "accrued_date": pl.Date,
+            "trace": pl.String,
+            "trace_json": pl.String,
+            "paid_amount": _MONEY,
+            "outstanding_amount": _MONEY,
             "as_of": pl.Datetime("us", "UTC"),
         },
     )
