@@ -73,7 +73,8 @@ fig.update_yaxes(tickformat=".0%")
 # ## Whole-day windows
 #
 # A whole-day window (08:00–18:00) is a day off for the customer. Are they at least kept more
-# often than half-day windows?
+# often than half-day windows? In the demo they are not: the overloaded teams book whole days
+# *and* miss them.
 
 # %%
 nb.rate_by("missed_visit_rate", "is_wide_window")

@@ -31,9 +31,10 @@ nb.weekly_chart(
 )
 
 # %% [markdown]
-# **What we see.** Around a third of contacts are repeats, and a large share of those repeats
-# follow a call nobody logged. The outage week pushes repeats up (customers call while they wait
-# for the repair), but the unlogged share is steady: it is a habit, not an incident.
+# **What we see.** Most contacts of the demo's customers are repeats (a few heavy callers
+# call again and again), and about a third of the repeats follow an answered call nobody
+# logged. Repeats climb after the long outage (customers call while they wait for the repair);
+# the unlogged share barely moves: it is a habit, not an incident.
 #
 # ## Which queues leave nothing behind
 
