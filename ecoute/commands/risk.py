@@ -157,6 +157,8 @@ def train(
         (f"precision in top {learned['capacity_n']}", "precision_at_capacity", "{:.1%}"),
         (f"recall in top {learned['capacity_n']}", "recall_at_capacity", "{:.1%}"),
         ("value at capacity (EUR)", "value_eur", "{:,.0f}"),
+        ("most valuable list length", "best_list_n", "{:,}"),
+        ("its value (EUR)", "best_list_value_eur", "{:,.0f}"),
     ]
     typer.echo(f"{'':<26}{'learned':>10}{'rules':>10}")
     for label, key, pattern in rows:

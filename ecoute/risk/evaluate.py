@@ -15,6 +15,21 @@ import numpy as np
 
 from ecoute.risk.config import RiskConfig
 
+LABELS = {
+    "n_test": "held-out customers",
+    "positives_test": "of whom left",
+    "base_rate": "share who left",
+    "roc_auc": "ROC AUC",
+    "average_precision": "average precision",
+    "brier": "Brier score",
+    "capacity_n": "list length at capacity",
+    "precision_at_capacity": "precision at capacity",
+    "recall_at_capacity": "recall at capacity",
+    "value_eur": "value at capacity (EUR)",
+    "best_list_n": "most valuable list length",
+    "best_list_value_eur": "its value (EUR)",
+}
+
 
 def top_n(scores: np.ndarray, n: int) -> np.ndarray:
     """Indices of the n highest scores; ties go to the earlier row (a stable order)."""
@@ -42,7 +57,17 @@ def figures(labels: np.ndarray, scores: np.ndarray, cfg: RiskConfig) -> dict[str
         "precision_at_capacity": hits / capacity if capacity else None,
         "recall_at_capacity": hits / positives if positives else None,
         "value_eur": round(saved * cfg.lost_customer_eur - capacity * cfg.retention_offer_eur, 2),
+        **_best_list(labels, scores, cfg),
     }
+
+
+def _best_list(labels: np.ndarray, scores: np.ndarray, cfg: RiskConfig) -> dict[str, Any]:
+    """The list length that would have been worth most, and its value (0 = call nobody)."""
+    hits = np.concatenate([[0], np.cumsum(labels[top_n(scores, len(labels))])])
+    value = (hits * cfg.retention_success_rate * cfg.lost_customer_eur
+             - np.arange(len(hits)) * cfg.retention_offer_eur)  # fmt: skip
+    best = int(np.argmax(value))
+    return {"best_list_n": best, "best_list_value_eur": round(float(value[best]), 2)}
 
 
 def calibration_bins(labels: np.ndarray, scores: np.ndarray, bins: int = 10) -> list[dict]:

@@ -49,6 +49,8 @@ def test_figures_at_capacity_by_hand():
     # pairs (positive, negative) ordered right: 1st beats 5, 3rd beats 4, 8th beats 0 → 9/15
     assert out["roc_auc"] == pytest.approx(9 / 15)
     assert out["base_rate"] == pytest.approx(3 / 8)
+    # value of the top n: n=1 180-40, n=3 2×180-120 = 240 (best), n=8 3×180-320 = 220
+    assert (out["best_list_n"], out["best_list_value_eur"]) == (3, pytest.approx(240))
 
 
 def test_ties_at_the_capacity_go_to_the_earlier_row():
