@@ -581,10 +581,19 @@ def _environment() -> Any:
     )
     env.filters["fmt"] = lambda value, metric: fmt_value(metric, value)
     env.filters["label"] = lambda metric: LABELS.get(metric, metric)
+    env.filters["short"] = _short
     env.filters["num"] = lambda v: (
         "–" if v is None else (f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}")
     )
     return env
+
+
+def _short(text: Any) -> str:
+    """A number written with too many digits (an observed value) shortened; other text as is."""
+    try:
+        return f"{float(text):.4g}"
+    except (TypeError, ValueError):
+        return str(text)[:160]
 
 
 def render(report: Report, mode: str = "full") -> str:

@@ -74,3 +74,21 @@ def test_demo_stories_link_to_their_journeys(demo, tmp_path):
     worst = json.loads(_cli(demo, "worst", "--week", "2026-W27", "--format", "json").output)
     first = worst["customers"][0]["customer_id"]
     assert f'<a href="#journey-1">{first}</a>' in html
+
+
+@pytest.mark.browser
+def test_demo_pdf_page_one_for_review(demo, tmp_path, chromium, poppler):
+    """The demo report as PDF, its first page as PNG in tests/reports/artifacts/."""
+    import subprocess
+
+    result = _cli(demo, "report", "weekly", "--week", "2026-W27", "--pdf", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "weekly-2026-W27.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    assert "Customer stories of the week" in text and "Appendix" in text
+    artifacts = Path(__file__).parent / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+                    str(pdf), str(artifacts / "weekly-demo-page")], check=True)  # fmt: skip
+    assert (artifacts / "weekly-demo-page.png").stat().st_size > 50_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from ecoute.cli import app
@@ -52,6 +53,7 @@ def test_burst_mails_each_region_its_report(tiny, tmp_path, smtp_server):
     assert "Plotly.newPlot" in html_part.get_content()
 
 
+@pytest.mark.browser
 def test_pdf_is_attached(tiny, tmp_path, smtp_server, chromium):
     settings = _mail_settings(tiny, smtp_server.port, {"ECOUTE__EMAIL__PASSWORD": "s3cret"})
     result = CliRunner().invoke(
