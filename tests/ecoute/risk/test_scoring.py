@@ -115,3 +115,20 @@ def test_too_few_churners_to_train():
     spec = feature_spec(frame, [], 90)
     with pytest.raises(ValueError, match="cannot train"):
         fit(frame, np.zeros(50, int), spec, RiskConfig())
+
+
+def test_learned_mode_uses_the_trained_model(world, tmp_path):
+    import joblib
+
+    con, settings = world
+    frame, labels = _synthetic()
+    spec = feature_spec(frame, ["Contract", "Charges"], 90)
+    path = tmp_path / "model.joblib"
+    joblib.dump(fit(frame, labels, spec, RiskConfig()), path)
+    settings = settings.with_overrides(risk={"mode": "learned", "model_path": str(path)})
+    scores = score_customers(con, settings, dt.date(2026, 3, 15))
+    rows = {r["customer_id"]: r for r in scores.to_dicts()}
+    assert set(scores["mode"]) == {"learned"} and len(rows) == 5
+    # The model learned that missed visits and month-to-month contracts make people leave.
+    assert "missed visit, not announced" in rows["C2"]["reasons"]
+    assert "Contract: Month-to-month" in rows["C1"]["reasons"]
