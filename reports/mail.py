@@ -81,7 +81,8 @@ def send(settings: Settings, msg: EmailMessage, recipients: Sequence[str]) -> No
         raise MailError("no recipients")
     host, port = str(cfg.get("host", "localhost")), int(cfg.get("port", 25))
     timeout = float(cfg.get("timeout_s", 30))
-    context = ssl.create_default_context()
+    # `cafile`: a private CA's certificate, for a relay whose certificate it signed
+    context = ssl.create_default_context(cafile=str(cfg["cafile"]) if cfg.get("cafile") else None)
     try:
         if cfg.get("ssl"):
             server: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)

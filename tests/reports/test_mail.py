@@ -81,3 +81,52 @@ def test_refused_login_is_reported_not_raised(tiny, tmp_path, smtp_server):
     assert "could not send" in result.error
     assert result.html.exists()  # the report was still written
     assert smtp_server.messages() == []
+
+
+def test_starttls_with_login_required_over_tls(tiny, tmp_path):
+    """STARTTLS for real: the server refuses mail before TLS, and only logs in over TLS."""
+    import shutil
+    import socket
+    import ssl
+    import subprocess
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.reports.conftest import _Inbox
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed: cannot make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)  # fmt: skip
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    inbox = _Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    def authenticator(server, session, envelope, mechanism, auth_data):  # noqa: ANN001
+        inbox.logins.append((auth_data.login.decode(), auth_data.password.decode()))
+        return AuthResult(success=True)
+
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, tls_context=server_tls,
+                            require_starttls=True, authenticator=authenticator,
+                            auth_require_tls=True)  # fmt: skip
+    controller.start()
+    try:
+        settings = _mail_settings(tiny, port, {"ECOUTE__EMAIL__PASSWORD": "s3cret"})
+        plain = settings.with_overrides(email={"starttls": False})
+        (refused,) = run_weekly(plain, W10, tmp_path / "a", email=True, echo=lambda _: None)
+        assert "could not send" in refused.error  # no STARTTLS: the server says no
+        tls = settings.with_overrides(email={"starttls": True, "cafile": str(cert)})
+        (sent,) = run_weekly(tls, W10, tmp_path / "b", email=True, echo=lambda _: None)
+        assert sent.error == "" and sent.mailed_to
+    finally:
+        controller.stop()
+    assert inbox.logins == [("ecoute", "s3cret")]
+    ((rcpt, msg),) = inbox.messages()
+    assert rcpt == ["director@operator.example", "quality@operator.example"]
+    assert msg["Subject"] == "Écoute weekly report 2026-W10 — All regions"
