@@ -78,17 +78,15 @@ def run_weekly(
 
 
 def _one(con, settings, week_start, out_dir, region, pdf, email, echo) -> Result:  # noqa: ANN001
-    from reports.pdf import PdfError
     from reports.weekly import write_weekly
 
     result = Result(region=region)
     scope = region or "all regions"
-    try:
-        written = write_weekly(con, settings, week_start, out_dir, region=region, pdf=pdf)
-    except PdfError as exc:
-        result.error = f"{scope}: {exc}"
+    written = write_weekly(con, settings, week_start, out_dir, region=region, pdf=pdf)
+    if written.pdf_error:
+        # the HTML is written: still deliver it, and still fail the run so cron notices
+        result.error = f"{scope}: {written.pdf_error}"
         echo(f"error: {result.error}")
-        return result
     result.html, result.pdf = written.html, written.pdf
     result.alerts, result.seconds = len(written.alerts), written.seconds
     result.week, result.email_html, result.text = written.week, written.email_html, written.text
@@ -120,7 +118,7 @@ def deliver(settings: Settings, result: Result, echo: Callable[[str], None] = pr
         )  # fmt: skip
         send(settings, msg, recipients)
     except MailError as exc:
-        result.error = f"{scope}: {exc}"
+        result.error = "; ".join(filter(None, (result.error, f"{scope}: {exc}")))
         echo(f"error: {result.error}")
         return
     result.mailed_to = tuple(recipients)

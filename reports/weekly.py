@@ -657,6 +657,7 @@ class Written:
     text: str
     alerts: list[Any]
     seconds: float
+    pdf_error: str = ""  # the PDF could not be printed (the HTML was written)
 
     @property
     def scope(self) -> str:
@@ -690,12 +691,16 @@ def write_weekly(
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = report_path(out_dir, report.week, region, "html")
     html_path.write_text(render(report, "full"), encoding="utf-8")
-    pdf_path = None
+    pdf_path, pdf_error = None, ""
     if pdf:
-        from reports.pdf import html_to_pdf
+        from reports.pdf import PdfError, html_to_pdf
 
-        pdf_path = report_path(out_dir, report.week, region, "pdf")
-        html_to_pdf(html_path, pdf_path, settings)
+        try:
+            pdf_path = html_to_pdf(
+                html_path, report_path(out_dir, report.week, region, "pdf"), settings
+            )
+        except PdfError as exc:
+            pdf_error = str(exc)
     return Written(
         week=report.week,
         region=region,
@@ -705,6 +710,7 @@ def write_weekly(
         text=text_summary(report),
         alerts=report.alerts,
         seconds=time.perf_counter() - started,
+        pdf_error=pdf_error,
     )
 
 

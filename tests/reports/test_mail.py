@@ -130,3 +130,14 @@ def test_starttls_with_login_required_over_tls(tiny, tmp_path):
     ((rcpt, msg),) = inbox.messages()
     assert rcpt == ["director@operator.example", "quality@operator.example"]
     assert msg["Subject"] == "Écoute weekly report 2026-W10 — All regions"
+
+
+def test_without_chromium_the_html_is_still_sent(tiny, tmp_path, smtp_server):
+    settings = _mail_settings(tiny, smtp_server.port, {"ECOUTE__EMAIL__PASSWORD": "s3cret"})
+    settings = settings.with_overrides(report={"chromium": "/nonexistent/chromium"})
+    (result,) = run_weekly(
+        settings, W10, tmp_path / "out", pdf=True, email=True, echo=lambda _: None
+    )
+    assert "no Chromium found" in result.error  # the run fails, so cron notices …
+    ((_, msg),) = smtp_server.messages()  # … but the managers still get their report
+    assert [a.get_filename() for a in msg.iter_attachments()] == ["weekly-2026-W10.html"]
