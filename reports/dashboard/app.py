@@ -110,16 +110,16 @@ def breakdown_data(reader: D.Reader, f: D.Filters, rank_metric: str) -> D.Fetche
     return reader.fetch(("breakdowns", f, rank_metric), compute)
 
 
-def people_data(reader: D.Reader, cfg: Config, f: D.Filters) -> D.Fetched:
+def people_data(reader: D.Reader, cfg: Config, f: D.Filters, latest: bool = False) -> D.Fetched:
     def compute(con: Any) -> dict[str, Any]:
         out: dict[str, Any] = {"worst": [], "risk": None}
         if cfg.customer_views:
             out["worst"] = D.worst_customers(con, f, cfg.worst_top)
         if D.has_table(con, "marts", "rpt_customers__risk"):
-            out["risk"] = D.risk(con, f, cfg.worst_top, customers=cfg.customer_views)
+            out["risk"] = D.risk(con, f, cfg.worst_top, cfg.customer_views, latest)
         return out
 
-    return reader.fetch(("people", f, cfg.customer_views), compute)
+    return reader.fetch(("people", f, cfg.customer_views, latest), compute)
 
 
 def tile_facts(cfg: Config, kpis: dict[str, Any], options: dict[str, Any] | None,
@@ -306,6 +306,9 @@ def journey_view(app: Any, reader: D.Reader, cfg: Config, customer_id: str) -> A
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+_WARM_EVENT = {"local_at": "2026-01-05 09:00", "kind": "call", "id": "", "flags": [], "detail": ""}
 
 
 def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool = True) -> Any:
@@ -584,6 +587,11 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         return {}, {"display": "none"}, []
 
     if warm_up:
+        # The first plotly-express timeline and the first journey query of a process pay
+        # one-time imports and function set-up (over a second on a busy machine); pay them here.
+        if cfg.customer_views:
+            reader.fetch(("journey-warm-up",), lambda con: D.journey(con, ""))
+            F.journey_timeline({"customer_id": "", "events": [_WARM_EVENT]})
         view_kpis(reader, cfg, period, options, None, None, None, {}, "week")
         view_breakdowns(reader, period, None, None, None, {}, "service_level", options)
         view_people(app, reader, cfg, period, None, None, None, {})
@@ -718,7 +726,7 @@ def view_people(app: Any, reader: D.Reader, cfg: Config, period: dict[str, Any],
 
     f = filters_from(period, start, end, region, drill)
     try:
-        got = people_data(reader, cfg, f).value
+        got = people_data(reader, cfg, f, latest=f.end >= period["last_complete"]).value
     except D.WarehouseBusy as exc:
         return html.P(str(exc), className="notice"), []
     worst: Any = []

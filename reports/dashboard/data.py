@@ -423,12 +423,16 @@ def worst_customers(con: Any, filters: Filters, top: int) -> list[dict[str, Any]
     return _rows(con, "worst_customers", params)
 
 
-def risk(con: Any, filters: Filters, top: int, customers: bool) -> dict[str, Any]:
+def risk(
+    con: Any, filters: Filters, top: int, customers: bool, latest: bool = False
+) -> dict[str, Any]:
+    """Risk bands (and the riskiest customers) at the latest cut-off up to the range's end, or
+    the latest of all when `latest` (the range ends at the data's last week: "now")."""
     segments = list(filters.values) if filters.dimension == "segment" and filters.values else None
     params = {
         "region": filters.region,
         "segments": segments,
-        "range_end": filters.end + dt.timedelta(days=6),
+        "range_end": None if latest else filters.end + dt.timedelta(days=7),
     }
     out: dict[str, Any] = {"bands": _rows(con, "risk_bands", params), "customers": []}
     if customers:

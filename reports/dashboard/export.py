@@ -65,7 +65,7 @@ def snapshot(settings: Settings, reader: D.Reader | None = None) -> str:
         if cfg.customer_views:
             out["worst"] = D.worst_customers(con, f, cfg.worst_top)
         if D.has_table(con, "marts", "rpt_customers__risk"):
-            out["risk"] = D.risk(con, f, cfg.worst_top, customers=False)
+            out["risk"] = D.risk(con, f, cfg.worst_top, customers=False, latest=True)
         return out
 
     people = reader.fetch(("export-people", f, cfg.customer_views), compute).value
@@ -79,7 +79,7 @@ def snapshot(settings: Settings, reader: D.Reader | None = None) -> str:
         figures.append(F.risk_bands(people["risk"]["bands"]))
     config = {"displaylogo": False, "responsive": True}
     divs = [
-        pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0), config=config)
+        pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0), config=config, validate=False)
         for i, fig in enumerate(figures)
     ]
     css = (ASSETS / "style.css").read_text(encoding="utf-8")

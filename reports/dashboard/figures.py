@@ -82,54 +82,74 @@ def trends(
     targets: dict[str, float],
     grain: str,
     unavailable: dict[str, str] | None = None,
-) -> Any:
+) -> dict[str, Any]:
     """Small multiples: one line per KPI over the selected range, with its target. A KPI the
-    marts do not record for the chosen slice says so instead of drawing empty axes."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
+    marts do not record for the chosen slice says so instead of drawing empty axes.
 
-    cols = 4
+    Written as a plain figure dict (what plotly.js reads): building it through
+    ``make_subplots`` and validated graph objects cost ~150 ms per refresh, this costs ~1 ms."""
+    cols, h_gap, v_gap = 4, 0.06, 0.22
     rows = (len(kpis) + cols - 1) // cols
-    fig = make_subplots(
-        rows=rows, cols=cols, subplot_titles=[esc(k[1]) for k in kpis],
-        horizontal_spacing=0.06, vertical_spacing=0.22,
-    )  # fmt: skip
+    width = (1 - h_gap * (cols - 1)) / cols
+    height = (1 - v_gap * (rows - 1)) / rows
+    layout: dict[str, Any] = {"annotations": [], "shapes": []}
+    data = []
     for i, (metric, label, kind, _better) in enumerate(kpis):
-        r, c = i // cols + 1, i % cols + 1
-        if unavailable and metric in unavailable:
-            fig.add_trace(go.Scatter(x=[0], y=[0], mode="markers", opacity=0,
-                                     hoverinfo="skip"), row=r, col=c)  # fmt: skip
-            fig.update_xaxes(visible=False, row=r, col=c)
-            fig.update_yaxes(visible=False, row=r, col=c)
-            axis = "" if i == 0 else str(i + 1)
-            fig.add_annotation(
-                text=esc(unavailable[metric]), showarrow=False, x=0, y=0,
-                xref=f"x{axis}", yref=f"y{axis}", font={"color": MUTED, "size": 12},
-            )  # fmt: skip
+        r, c = i // cols, i % cols
+        n = "" if i == 0 else str(i + 1)
+        x0 = c * (width + h_gap)
+        y1 = 1 - r * (height + v_gap)
+        xdomain, ydomain = [x0, x0 + width], [y1 - height, y1]
+        off = bool(unavailable and metric in unavailable)
+        layout[f"xaxis{n}"] = {
+            "domain": xdomain,
+            "anchor": f"y{n}",
+            "type": "date",
+            "gridcolor": GRID,
+            "zeroline": False,
+            "visible": not off,
+        }
+        layout[f"yaxis{n}"] = {"domain": ydomain, "anchor": f"x{n}", "gridcolor": GRID,
+                               "zeroline": False, "automargin": True, "visible": not off,
+                               "ticksuffix": " %" if kind == "pct" else ""}  # fmt: skip
+        layout["annotations"].append({
+            "text": esc(label), "showarrow": False, "xref": "paper", "yref": "paper",
+            "x": x0 + width / 2, "y": y1, "xanchor": "center", "yanchor": "bottom",
+            "font": {"size": 12, "color": MUTED},
+        })  # fmt: skip
+        if off:
+            layout["annotations"].append({
+                "text": esc(unavailable[metric]), "showarrow": False, "xref": "paper",
+                "yref": "paper", "x": x0 + width / 2, "y": y1 - height / 2,
+                "font": {"size": 12, "color": MUTED},
+            })  # fmt: skip
             continue
         points = [(p, v) for p, v in series.get(metric, []) if v is not None]
-        xs = [p for p, _ in points]
-        ys = [v * 100 if kind == "pct" else v for _, v in points]
-        fig.add_trace(
-            go.Scatter(
-                x=xs, y=ys, mode="lines+markers" if len(xs) < 30 else "lines",
-                line={"color": ACCENT, "width": 2}, marker={"size": 5},
-                name=esc(label),
-                hovertemplate="%{x|%d %b %Y}: %{y:,.1f}" + (" %" if kind == "pct" else "")
-                + "<extra></extra>",
-            ),
-            row=r, col=c,
-        )  # fmt: skip
+        scale = 100 if kind == "pct" else 1
+        unit = " %" if kind == "pct" else ""
+        data.append({
+            "type": "scatter", "xaxis": f"x{n}", "yaxis": f"y{n}", "name": esc(label),
+            "x": [p.isoformat() for p, _ in points], "y": [v * scale for _, v in points],
+            "mode": "lines+markers" if len(points) < 30 else "lines",
+            "line": {"color": ACCENT, "width": 2}, "marker": {"size": 5},
+            "hovertemplate": f"%{{x|%d %b %Y}}: %{{y:,.1f}}{unit}<extra></extra>",
+        })  # fmt: skip
         target = targets.get(metric)
-        if target is not None and xs:
-            fig.add_hline(
-                y=target * 100 if kind == "pct" else target, row=r, col=c,
-                line={"color": MUTED, "dash": "dot", "width": 1},
-            )  # fmt: skip
-        fig.update_yaxes(ticksuffix=" %" if kind == "pct" else "", row=r, col=c)
-    fig.update_annotations(font={"size": 12, "color": MUTED})
+        if target is not None and points:
+            layout["shapes"].append({
+                "type": "line", "xref": f"x{n} domain", "x0": 0, "x1": 1, "yref": f"y{n}",
+                "y0": target * scale, "y1": target * scale,
+                "line": {"color": MUTED, "dash": "dot", "width": 1},
+            })  # fmt: skip
     grain_text = "per week" if grain == "week" else "per day"
-    return _layout(fig, f"Trends, {grain_text} (dotted: target)", 190 * rows + 60)
+    layout.update({
+        "title": {"text": f"Trends, {grain_text} (dotted: target)", "x": 0.0, "xanchor": "left",
+                  "font": {"size": 15, "color": INK}},
+        "height": 190 * rows + 60, "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        "paper_bgcolor": "white", "plot_bgcolor": "white", "showlegend": False,
+        "font": {"family": FONT, "color": INK, "size": 12}, "hoverlabel": {"font": {"family": FONT}},
+    })  # fmt: skip
+    return {"data": data, "layout": layout}
 
 
 def region_bars(
@@ -186,9 +206,9 @@ def grouped_bars(
     fig.update_layout(barmode="group")
     fig = _layout(fig, esc(title), 340, esc(note or "click a bar to filter the page"))
     fig.update_layout(
-        showlegend=True, legend={"orientation": "h", "y": 1.0, "x": 0, "xanchor": "left",
+        showlegend=True, legend={"orientation": "h", "y": 1.03, "x": 0, "xanchor": "left",
                                  "yanchor": "bottom", "font": {"size": 11}},
-        margin={"l": 10, "r": 10, "t": 100, "b": 10},
+        margin={"l": 10, "r": 10, "t": 108, "b": 10},
     )  # fmt: skip
     fig.update_yaxes(ticksuffix=" %")
     return fig

@@ -1,10 +1,10 @@
 -- Churn-risk bands (marts.rpt_customers__risk, one row per customer and cut-off, once the risk
--- step has run): customers per band at the latest cut-off up to the range's end, within a
--- region and segments when filtered.
+-- step has run): customers per band at the latest cut-off up to the range's end (any cut-off
+-- when the range ends at the data's last week), within a region and segments when filtered.
 with cutoff as (
     select max(as_of) as as_of
     from marts.rpt_customers__risk
-    where as_of <= $range_end
+    where $range_end::date is null or as_of <= $range_end
 )
 
 select

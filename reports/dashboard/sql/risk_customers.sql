@@ -1,9 +1,10 @@
--- The customers most at risk of leaving at the latest cut-off up to the range's end, with the
+-- The customers most at risk of leaving at the latest cut-off up to the range's end (any, when the
+-- range ends at the data's last week), with the
 -- score's reasons (a customer-level view: only when customer_views is on).
 with cutoff as (
     select max(as_of) as as_of
     from marts.rpt_customers__risk
-    where as_of <= $range_end
+    where $range_end::date is null or as_of <= $range_end
 )
 
 select
