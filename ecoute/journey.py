@@ -12,24 +12,26 @@ from typing import Any
 
 import duckdb
 
+from ecoute.metrics import literal
+
 # The as-of instant: end of the as-of local day, else the data's horizon.
 _CUTOFF = """
     select coalesce(
-        timezone(json_extract_string(tz.value, '$'), (?::date + 1)::timestamp),
+        timezone(json_extract_string(tz.value, '$'), ({as_of} + 1)::timestamp),
         json_extract_string(horizon.value, '$')::timestamptz
     ) as as_of_at, json_extract_string(tz.value, '$') as tz
     from marts.rpt_metrics__params as tz, marts.rpt_metrics__params as horizon
     where tz.name = 'timezone' and horizon.name = 'data_horizon_at'
 """
 
-_EVENTS = f"""
-    with cutoff as ({_CUTOFF})
+_EVENTS = """
+    with cutoff as ({cutoff})
     select strftime(event_at, '%Y-%m-%dT%H:%M:%SZ'),
         strftime(timezone(tz, event_at), '%Y-%m-%d %H:%M'), kind, event_id, flags, detail,
         round(epoch(least(coalesce(service_back_at, as_of_at), as_of_at) - service_lost_from_at)
             / 86400.0, 2)
     from marts.rpt_customer__journey, cutoff
-    where customer_id = ? and (?::date is null or event_at < as_of_at)
+    where customer_id = {customer_id} and ({as_of} is null or event_at < as_of_at)
     order by event_at, kind, event_id
 """
 
@@ -42,7 +44,9 @@ def customer_journey(
     Ticket events that took service away also carry ``days_without_service`` (so far, as of
     `as_of` or the data's horizon). The summary counts events per kind and per flag.
     """
-    rows = con.execute(_EVENTS, [as_of, customer_id, as_of]).fetchall()
+    cutoff = _CUTOFF.format(as_of=literal(as_of))
+    sql = _EVENTS.format(cutoff=cutoff, as_of=literal(as_of), customer_id=literal(customer_id))
+    rows = con.execute(sql).fetchall()
     events = []
     for at, local_at, kind, event_id, flags, detail, days in rows:
         event: dict[str, Any] = {

@@ -79,8 +79,28 @@ DIMENSIONS = ("region", "segment", "queue", "agent", "technician", "category")
 _WEEK_ROWS = """
     select week_start, metric, region, dimension_value, numerator, denominator, value
     from marts.rpt_metrics__weekly
-    where week_start in (?, ?) and dimension = ? and (region = ? or (? and region <> '*'))
+    where week_start in ({}, {}) and dimension = {} and (region = {} or ({} and region <> '*'))
 """
+_WEEKS_PRESENT = "select distinct week_start from marts.rpt_metrics__weekly where week_start in ({}, {})"
+
+
+def literal(value: str | int | float | bool | dt.date | None) -> str:
+    """A value written as a SQL literal. The read paths inline their few values instead of
+    binding parameters: binding any parameter makes DuckDB's Python client import pandas,
+    which costs one to three seconds per CLI call."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return f"date '{value.isoformat()}'"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _query(con: duckdb.DuckDBPyConnection, sql: str, *values: Any) -> list[tuple[Any, ...]]:
+    return con.execute(sql.format(*(literal(v) for v in values))).fetchall()
 
 
 def kind_of(metric: str) -> str:
@@ -121,14 +141,9 @@ def week_metrics(
     dimension = "all" if by in (None, "region") else by
     all_regions = by == "region" and region is None
     region_arg = None if all_regions else (region or "*")
-    args = [week_start, previous_start, dimension, region_arg, all_regions]
-    rows = con.execute(_WEEK_ROWS, args).fetchall()
-    weeks_present = {
-        r[0] for r in con.execute(
-            "select distinct week_start from marts.rpt_metrics__weekly where week_start in (?, ?)",
-            [week_start, previous_start],
-        ).fetchall()
-    }
+    args = (week_start, previous_start, dimension, region_arg, all_regions)
+    rows = _query(con, _WEEK_ROWS, *args)
+    weeks_present = {r[0] for r in _query(con, _WEEKS_PRESENT, week_start, previous_start)}
     cells: dict[tuple[dt.date, str, str], tuple[Any, Any, Any]] = {}
     slices: set[str] = set()
     for start, metric, reg, value_of_dim, num, den, value in rows:
@@ -216,9 +231,9 @@ def worst_customers(
 ) -> list[dict[str, Any]]:
     """The `top` customers whose week went worst, in the mart's documented order."""
     cols = ", ".join(WORST_COLUMNS)
-    rows = con.execute(
+    sql = (
         f"select {cols} from marts.rpt_customers__worst_weekly "
-        "where week_start = ? and rank <= ? order by rank",
-        [week_start, top],
-    ).fetchall()
+        "where week_start = {} and rank <= {} order by rank"
+    )
+    rows = _query(con, sql, week_start, int(top))
     return [dict(zip(WORST_COLUMNS, row, strict=True)) for row in rows]

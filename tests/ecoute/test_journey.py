@@ -118,3 +118,5 @@ def test_as_of_cuts_the_story_and_counts_days_so_far(story):
 
 def test_unknown_customer_has_no_events(story):
     assert customer_journey(story, "C404")["events"] == []
+    # ids are inlined as quoted SQL literals: a quote is data, not SQL
+    assert customer_journey(story, "C1' or '1'='1")["events"] == []
