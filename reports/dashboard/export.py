@@ -71,9 +71,21 @@ def snapshot(settings: Settings, reader: D.Reader | None = None) -> str:
     people = reader.fetch(("export-people", f, cfg.customer_views), compute).value
     figures = [
         F.trends(got["series"], cfg.kpis, cfg.targets, "week"),
-        F.region_bars(parts["region"], "service_level", None),
-        F.grouped_bars(parts["queue"], D.QUEUE_METRICS, "Contact centre by queue", None),
-        F.grouped_bars(parts["team"], D.TEAM_METRICS, "Field visits by technician team", None),
+        F.region_bars(parts["region"], "service_level", None, "worst on top (lower is worse)"),
+        F.grouped_bars(
+            parts["queue"],
+            D.QUEUE_METRICS,
+            "Contact centre by queue",
+            None,
+            "over the weeks of this snapshot",
+        ),
+        F.grouped_bars(
+            parts["team"],
+            D.TEAM_METRICS,
+            "Field visits by technician team",
+            None,
+            "over the weeks of this snapshot",
+        ),
     ]
     if people["risk"] is not None:
         figures.append(F.risk_bands(people["risk"]["bands"]))

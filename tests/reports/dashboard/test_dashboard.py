@@ -397,3 +397,14 @@ def test_risk_view_appears_when_its_mart_exists(copy_settings, dash_world) -> No
     _worst, risk_off = view_people(app, reader, off, period, None, None, None, {})
     text_off = str(risk_off.to_plotly_json())
     assert "Churn risk" in text_off and dash_world.worst_customer not in text_off
+
+
+def test_served_under_a_url_prefix(dash_world) -> None:
+    """Behind a reverse proxy at /ecoute/ (the proxy passes the path through)."""
+    settings = dash_world.settings.with_overrides(dashboard={"url_prefix": "/ecoute"})
+    app = create_app(settings, warm_up=False)
+    client = app.server.test_client()
+    assert client.get("/ecoute/").status_code == 200
+    assert client.get("/ecoute/_dash-layout").status_code == 200
+    assert client.get("/").status_code == 404
+    assert app.get_relative_path("/customer/C1") == "/ecoute/customer/C1"
