@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 WAREHOUSE ?= warehouse/ecoute.duckdb
 DEMO_DIR ?= demo
 BENCH_ROWS ?= 5000000
+BENCH_CUSTOMERS ?= 1000000
 PYTEST_ARGS ?=
 
 .PHONY: help install system-deps demo test lint bench notebooks clean
@@ -15,7 +16,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make demo       install, generate a demo operator, load it, write the report, print where to look"
 	@echo "make test       install, then run every test (unit, warehouse, browser, notebooks)"
-	@echo "make bench      benchmarks (BENCH_ROWS=$(BENCH_ROWS)); writes bench/out/"
+	@echo "make bench      benchmarks (BENCH_ROWS=$(BENCH_ROWS), BENCH_CUSTOMERS=$(BENCH_CUSTOMERS)); writes bench/out/"
 	@echo "make notebooks  JupyterLab on notebooks/ with the demo warehouse"
 	@echo "make lint       ruff"
 
@@ -50,11 +51,12 @@ lint: $(BIN)/python
 
 bench: $(BIN)/python
 	$(BIN)/python -m bench.run --rows $(BENCH_ROWS)
+	$(BIN)/python -m bench.world --customers $(BENCH_CUSTOMERS)
 
 notebooks: install
 	uv sync --frozen --group dev --group lab
 	@test -f $(WAREHOUSE) || $(BIN)/ecoute --warehouse $(WAREHOUSE) demo --out $(DEMO_DIR)
-	ECOUTE_WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/jupyter lab notebooks/
+	ECOUTE_WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 clean:
 	rm -rf $(VENV) bench/out build out $(DEMO_DIR) warehouse/*.duckdb warehouse/*.wal
