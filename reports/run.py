@@ -72,7 +72,10 @@ def run_weekly(
                 raise ReportRunError(f"no numbers for region {region!r} in the warehouse", 2)
         except duckdb.CatalogException as exc:
             raise ReportRunError("the metric marts are missing: run `ecoute build` first") from exc
-        return [_one(con, settings, week_start, out_dir, s, pdf, email, echo) for s in scopes]
+        try:
+            return [_one(con, settings, week_start, out_dir, s, pdf, email, echo) for s in scopes]
+        except duckdb.CatalogException as exc:
+            raise ReportRunError("the marts are missing: run `ecoute build` first") from exc
     finally:
         con.close()
 

@@ -219,3 +219,22 @@ def test_data_quality_without_expectation_results(tiny, tmp_path):
     assert "meta.expectation_results is missing" in quality
     assert "ended_at: is before started_at" in quality
     assert "No load started in the window" not in quality  # load 1 ran on Monday of W11
+
+
+def test_a_week_without_data_renders_dashes(tiny, tmp_path):
+    result = _cli(tiny, "report", "weekly", "--week", "2026-W40", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "weekly-2026-W40.html").read_text(encoding="utf-8")
+    assert re.search(r'data-metric="dropped_call_rate" data-value=""', html)
+    assert "No alert fired this week" in html
+    assert "No customer had a failure recorded this week" in html
+
+
+def test_a_warehouse_without_marts_is_a_clear_error(tmp_path):
+    import duckdb
+
+    duckdb.connect(str(tmp_path / "raw.duckdb")).close()
+    result = CliRunner().invoke(app, ["--warehouse", str(tmp_path / "raw.duckdb"), "report",
+                                      "weekly", "--week", "2026-W10", "--out", str(tmp_path)])  # fmt: skip
+    assert result.exit_code == 1
+    assert "run `ecoute build` first" in result.output
