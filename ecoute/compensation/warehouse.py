@@ -88,18 +88,21 @@ def _incidents(con: duckdb.DuckDBPyConnection) -> list[Incident]:
     appointments = _rows(con, "stg_appointments")
     fees = {str(c["customer_id"]): c.get("monthly_fee") for c in _rows(con, "stg_customers")}
     outages = {str(o["outage_id"]): o.get("started_at") for o in _rows(con, "stg_outages")}
+    # Only a total loss of service can earn repair compensation (partial or none is degraded
+    # service, excluded by every pack): the rest never reaches the Python engine.
+    tickets = _rows(con, "stg_tickets", "service_loss = 'total'")
     return [
-        *ticket_incidents(_rows(con, "stg_tickets"), appointments, fees, outages),
+        *ticket_incidents(tickets, appointments, fees, outages),
         *appointment_incidents(appointments),
         *activation_incidents(_rows(con, "stg_activations")),
     ]
 
 
-def _rows(con: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, Any]]:
+def _rows(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> list[dict[str, Any]]:
     # Optional tables (outages, activations) may be absent: absent means no such rows.
     if not _exists(con, table):
         return []
-    return con.execute(f"select * from staging.{table}").pl().to_dicts()
+    return con.execute(f"select * from staging.{table} where {where}").pl().to_dicts()
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
