@@ -46,6 +46,22 @@ def _wait_kpi_change(page, metric: str, before: str) -> str:
     return _kpi(page, metric)
 
 
+def _hover_text_of(page, graph: str, needle: str) -> str:
+    """Hover the graph's bars until the hover label mentions `needle`; its text."""
+    bars = page.locator(f"{graph} .bars path")
+    for i in reversed(range(bars.count())):
+        bars.nth(i).hover(force=True)
+        page.wait_for_timeout(100)
+        text = page.evaluate(
+            "(g) => { const h = document.querySelector(g + ' .hoverlayer');"
+            " return h ? h.textContent : ''; }",
+            graph,
+        )
+        if needle in text:
+            return text
+    raise AssertionError(f"no bar of {graph} hovers with {needle}")
+
+
 def test_filter_drill_and_journey(page, dash_world) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     calls_all = _kpi(page, "inbound_calls")
@@ -104,7 +120,29 @@ def test_filter_drill_and_journey(page, dash_world) -> None:
     assert HTML_SUBJECT in table
     assert page.locator("#journey-table b").count() == 0
     assert page.locator("#journey-table script").count() == 0
+    # …and in the plotly timeline's hover, which renders a subset of HTML: escaped there too.
+    hover = _hover_text_of(page, "#journey-graph", dash_world.html_message_id)
+    assert HTML_SUBJECT in hover
     page.screenshot(path=str(ARTIFACTS / "dashboard_journey.png"), full_page=True)
 
     page.click("a.back")
     page.wait_for_selector("#kpi-value-inbound_calls", state="visible", timeout=15_000)
+
+
+def test_aggregates_only_audience(dash_world) -> None:
+    """customer_views = false: no worst-customer table, no links, no journey."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    settings = dash_world.settings.with_overrides(dashboard={"customer_views": False})
+    app = create_app(settings)
+    with serve(app.server) as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.goto(url + "/")
+        page.wait_for_selector("#kpi-value-inbound_calls", timeout=30_000)
+        page.wait_for_selector("#by-region .bars path", timeout=30_000)
+        assert not page.locator("#worst-card").is_visible()
+        assert page.locator("a.cust-link").count() == 0
+        assert dash_world.worst_customer not in page.content()
+        page.goto(f"{url}/customer/{dash_world.worst_customer}")
+        page.wait_for_selector("#journey-off", timeout=30_000)
+        assert page.locator("#journey-graph").count() == 0
+        assert "switched off" in page.inner_text("#journey-off")
