@@ -95,9 +95,9 @@ call_signals as (
         count(*) filter (where calls.is_abandoned) as abandoned_calls,
         count(*) filter (where calls.is_abandoned and calls.started_at >= bounds.recent_start_at)
             as abandoned_calls_recent,
-        max(calls.started_at) filter (
-            where (calls.is_dropped and calls.has_callback = false) or calls.is_abandoned
-        ) as last_call_failure_at
+        -- Any drop counts here: whether it is called back may only be known after the cut-off.
+        max(calls.started_at) filter (where calls.is_dropped or calls.is_abandoned)
+            as last_call_failure_at
     from calls
     cross join bounds
     left join drops using (call_id)
