@@ -34,7 +34,9 @@ def risk(
     ctx: typer.Context,
     as_of: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option(help="Cut-off date (default [risk] as_of, else the day after the data)."),
+        typer.Option(
+            help="Cut-off date (default: the configured as_of, else the day after the data)."
+        ),
     ] = None,
     top: Annotated[int, typer.Option(help="Show the N riskiest customers (0 = all).", min=0)] = 20,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
@@ -43,7 +45,7 @@ def risk(
     ] = True,
 ) -> None:
     """Score every customer active at the cut-off (rules, or the trained model when
-    [risk] mode = "learned") and list the riskiest with their reasons."""
+    mode = "learned" in the risk settings) and list the riskiest with their reasons."""
     if ctx.invoked_subcommand is not None:
         return
     import json
