@@ -3,6 +3,8 @@ on the demo world. Both train for real; together they take about half a minute."
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.conftest import EXTERNAL
@@ -21,6 +23,22 @@ def test_ibm_telco_held_out_auc(tmp_path):
     assert learned["n_test"] == 1761 and learned["positives_test"] == 467
     assert learned["roc_auc"] >= 0.83  # published gradient boosting ≈ 0.84
     assert result.model_path.exists() and result.report_path.exists()
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "ibm.duckdb"), read_only=True)
+    try:
+        loaded = con.execute(
+            "select count(*), count(churned_at), min(customer_since), max(customer_since), "
+            "max(extra->>'Contract') from staging.stg_customers"
+        ).fetchone()
+        evaluation = con.execute(
+            "select mode, split from marts.rpt_risk__evaluation order by mode"
+        ).fetchall()
+    finally:
+        con.close()
+    # 1,869 Yes; tenure 72 months → 2014-01-01, tenure 0 → the snapshot date itself.
+    assert loaded == (7043, 1869, dt.date(2014, 1, 1), dt.date(2020, 1, 1), "Two year")
+    assert evaluation == [("learned", "stratified"), ("rules", "stratified")]
 
 
 def test_learned_beats_rules_on_the_demo_world(tmp_path):
