@@ -326,21 +326,50 @@ def query_requires(name: str) -> list[str]:
 def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
     schema, _, table = qualified.partition(".")
     row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table],
+        "select count(*) from information_schema.tables "
+        f"where table_schema = {sql_literal(schema)} and table_name = {sql_literal(table)}"
     ).fetchone()
     return bool(row and row[0])
+
+
+def sql_literal(value: Any) -> str:
+    """A value written as a SQL literal (strings quoted, quotes doubled).
+
+    Queries inline their few values instead of binding them: binding any parameter makes
+    DuckDB's Python client import pandas, seconds of every report (as ``ecoute.metrics``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(float(value)) if isinstance(value, float) else str(int(value))
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError("a naive datetime cannot be a query value")
+        return f"timestamptz '{value.isoformat()}'"
+    if isinstance(value, dt.date):
+        return f"date '{value.isoformat()}'"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(sql_literal(v) for v in value) + "]"
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def run_query(
     con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]
 ) -> list[dict[str, Any]] | None:
-    """Rows of ``queries/<name>.sql`` as dicts, or None when a table it needs is missing."""
+    """Rows of ``queries/<name>.sql`` as dicts, or None when a table it needs is missing.
+    ``$name`` in the query is replaced by the parameter's SQL literal."""
     if not all(table_exists(con, t) for t in query_requires(name)):
         return None
-    sql = query_text(name)
-    used = set(re.findall(r"\$([a-z_]+)", sql))
-    cursor = con.execute(sql, {k: v for k, v in params.items() if k in used})
+
+    def value(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in params:
+            raise KeyError(f"query {name}: no value for ${key}")
+        return sql_literal(params[key])
+
+    sql = re.sub(r"\$([a-z_]+)\b", value, query_text(name))
+    cursor = con.execute(sql)
     cols = [d[0] for d in cursor.description]
     return [dict(zip(cols, row, strict=True)) for row in cursor.fetchall()]
 

@@ -238,3 +238,18 @@ def test_a_warehouse_without_marts_is_a_clear_error(tmp_path):
                                       "weekly", "--week", "2026-W10", "--out", str(tmp_path)])  # fmt: skip
     assert result.exit_code == 1
     assert "run `ecoute build` first" in result.output
+
+
+def test_query_values_are_literals_not_sql(tiny):
+    from reports.weekly import run_query, sql_literal
+
+    assert sql_literal("Val d'Oise") == "'Val d''Oise'"
+    assert sql_literal([1, "a"]) == "[1, 'a']"
+    con = connect(tiny, read_only=True)
+    try:
+        params = {"week_start": W10, "top": 10}
+        everyone = run_query(con, "worst_customers", {**params, "region": None})
+        sneaky = run_query(con, "worst_customers", {**params, "region": "x' or '1'='1"})
+    finally:
+        con.close()
+    assert everyone and sneaky == []
