@@ -26,7 +26,7 @@ def weekly(
     ] = None,
     out: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option(help="Output folder (default [report] out, out/reports)."),
+        typer.Option(help="Output folder (default \\[report] out, out/reports)."),
     ] = None,
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also print a PDF (headless Chromium).")
@@ -36,7 +36,7 @@ def weekly(
         typer.Option("--all-regions", help="Burst: the national report and one per region."),
     ] = False,
     email: Annotated[
-        bool, typer.Option("--email", help="E-mail each report to its [email.recipients].")
+        bool, typer.Option("--email", help="E-mail each report to its \\[email.recipients].")
     ] = False,
 ) -> None:
     """Write the week's report: headline KPIs against last week, the trend and the targets'
