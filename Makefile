@@ -40,8 +40,20 @@ system-deps:
 	  || echo "warning: could not install$$missing (need root); browser/PDF tests will be skipped"; \
 	fi
 
+DEMO_WEEK ?= 2026-W27
+OUT_DIR ?= out
+
 demo: install
-	$(BIN)/ecoute --warehouse $(WAREHOUSE) demo --out $(DEMO_DIR)
+	$(BIN)/ecoute --warehouse $(WAREHOUSE) demo --out $(DEMO_DIR) --end-week $(DEMO_WEEK)
+	$(BIN)/ecoute --warehouse $(WAREHOUSE) report weekly --week $(DEMO_WEEK) --out $(OUT_DIR) --pdf
+	$(BIN)/ecoute --warehouse $(WAREHOUSE) dashboard --export $(OUT_DIR)/dashboard.html
+	@echo ""
+	@echo "Écoute demo ready:"
+	@echo "  warehouse      $(abspath $(WAREHOUSE))"
+	@echo "  weekly report  $(abspath $(OUT_DIR))/weekly-$(DEMO_WEEK).html (and .pdf)"
+	@echo "  dashboard      $(abspath $(OUT_DIR))/dashboard.html (static);  live: $(BIN)/ecoute dashboard"
+	@echo "  notebooks      make notebooks"
+	@echo "  try            $(BIN)/ecoute metrics --week $(DEMO_WEEK)   ·   $(BIN)/ecoute worst --week $(DEMO_WEEK)"
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
