@@ -110,16 +110,19 @@ def breakdown_data(reader: D.Reader, f: D.Filters, rank_metric: str) -> D.Fetche
     return reader.fetch(("breakdowns", f, rank_metric), compute)
 
 
-def people_data(reader: D.Reader, cfg: Config, f: D.Filters, latest: bool = False) -> D.Fetched:
-    def compute(con: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {"worst": [], "risk": None}
-        if cfg.customer_views:
-            out["worst"] = D.worst_customers(con, f, cfg.worst_top)
-        if D.has_table(con, "marts", "rpt_customers__risk"):
-            out["risk"] = D.risk(con, f, cfg.worst_top, cfg.customer_views, latest)
-        return out
+def worst_data(reader: D.Reader, cfg: Config, f: D.Filters) -> D.Fetched:
+    return reader.fetch(
+        ("worst", f, cfg.worst_top), lambda con: D.worst_customers(con, f, cfg.worst_top)
+    )
 
-    return reader.fetch(("people", f, cfg.customer_views, latest), compute)
+
+def risk_data(reader: D.Reader, cfg: Config, f: D.Filters, latest: bool = False) -> D.Fetched:
+    def compute(con: Any) -> dict[str, Any] | None:
+        if not D.has_table(con, "marts", "rpt_customers__risk"):
+            return None
+        return D.risk(con, f, cfg.worst_top, cfg.customer_views, latest)
+
+    return reader.fetch(("risk", f, cfg.customer_views, latest), compute)
 
 
 def tile_facts(cfg: Config, kpis: dict[str, Any], options: dict[str, Any] | None,
@@ -562,16 +565,20 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
     def update_breakdowns(start, end, region, current, rank_metric):  # noqa: ANN001, ANN202
         return view_breakdowns(reader, period, start, end, region, current, rank_metric, options)
 
-    @app.callback(
-        Output("worst", "children"),
-        Output("risk", "children"),
+    people_inputs = (
         Input("dates", "start_date"),
         Input("dates", "end_date"),
         Input("region", "value"),
         Input("drill", "data"),
     )
-    def update_people(start, end, region, current):  # noqa: ANN001, ANN202
-        return view_people(app, reader, cfg, period, start, end, region, current)
+
+    @app.callback(Output("worst", "children"), *people_inputs)
+    def update_worst(start, end, region, current):  # noqa: ANN001, ANN202
+        return view_worst(app, reader, cfg, period, start, end, region, current)
+
+    @app.callback(Output("risk", "children"), *people_inputs)
+    def update_risk(start, end, region, current):  # noqa: ANN001, ANN202
+        return view_risk(app, reader, cfg, period, start, end, region, current)
 
     @app.callback(
         Output("landing", "style"),
@@ -719,21 +726,41 @@ def view_breakdowns(reader: D.Reader, period: dict[str, Any], start: str | None,
     )  # fmt: skip
 
 
+def view_worst(app: Any, reader: D.Reader, cfg: Config, period: dict[str, Any],
+               start: str | None, end: str | None, region: str | None,
+               drill: dict[str, Any] | None) -> Any:  # fmt: skip
+    """The worst-customer table (nothing is read when customer views are off)."""
+    from dash import html
+
+    if not cfg.customer_views:
+        return []
+    f = filters_from(period, start, end, region, drill)
+    try:
+        rows = worst_data(reader, cfg, f).value
+    except D.WarehouseBusy as exc:
+        return html.P(str(exc), className="notice")
+    table = worst_table(app, rows)
+    if f.dimension in ("category", "queue", "technician") and f.has_slice:
+        return [html.P("Ranked within the region and segment filters (the worst-customer mart "
+                       "is not split by category, queue or team).", className="muted"), table]  # fmt: skip
+    return table
+
+
+def view_risk(app: Any, reader: D.Reader, cfg: Config, period: dict[str, Any],
+              start: str | None, end: str | None, region: str | None,
+              drill: dict[str, Any] | None) -> Any:  # fmt: skip
+    """The churn-risk section, once its mart exists (bands only without customer views)."""
+    f = filters_from(period, start, end, region, drill)
+    try:
+        risk = risk_data(reader, cfg, f, latest=f.end >= period["last_complete"]).value
+    except D.WarehouseBusy:
+        return []
+    return risk_section(app, risk, cfg.customer_views)
+
+
 def view_people(app: Any, reader: D.Reader, cfg: Config, period: dict[str, Any],
                 start: str | None, end: str | None, region: str | None,
                 drill: dict[str, Any] | None) -> tuple:  # fmt: skip
-    from dash import html
-
-    f = filters_from(period, start, end, region, drill)
-    try:
-        got = people_data(reader, cfg, f, latest=f.end >= period["last_complete"]).value
-    except D.WarehouseBusy as exc:
-        return html.P(str(exc), className="notice"), []
-    worst: Any = []
-    if cfg.customer_views:
-        worst = worst_table(app, got["worst"])
-        if f.dimension in ("category", "queue", "technician") and f.has_slice:
-            worst = [html.P("Ranked within the region and segment filters (the worst-customer "
-                            "mart is not split by category, queue or team).", className="muted"),
-                     worst]  # fmt: skip
-    return worst, risk_section(app, got["risk"], cfg.customer_views)
+    """(worst-customer table, risk section): the two callbacks below the charts."""
+    args = (app, reader, cfg, period, start, end, region, drill)
+    return view_worst(*args), view_risk(*args)

@@ -43,7 +43,7 @@ def scenarios(period: dict[str, Any], options: dict[str, Any]) -> list[tuple[str
     kpi_out = [("kpis", "children"), ("trends", "figure"), ("status", "children"),
                ("caption", "children")]  # fmt: skip
     bd_out = [("by-region", "figure"), ("by-queue", "figure"), ("by-team", "figure")]
-    ppl_out = [("worst", "children"), ("risk", "children")]
+    worst_out, risk_out = [("worst", "children")], [("risk", "children")]
     filters = [
         ("default", start, end, None, {}),
         ("region", start, end, region, {}),
@@ -62,7 +62,8 @@ def scenarios(period: dict[str, Any], options: dict[str, Any]) -> list[tuple[str
         out.append((f"breakdowns · {name}",
                     _payload(bd_out, [*base, ("rank-metric", "value", "service_level")],
                              "region.value")))  # fmt: skip
-        out.append((f"worst customers · {name}", _payload(ppl_out, base, "region.value")))
+        out.append((f"worst customers · {name}", _payload(worst_out, base, "region.value")))
+        out.append((f"churn risk · {name}", _payload(risk_out, base, "region.value")))
     base = [("dates", "start_date", start), ("dates", "end_date", end),
             ("region", "value", None), ("drill", "data", {})]  # fmt: skip
     out.append(("kpis+trends daily · default",

@@ -354,7 +354,7 @@ def test_data_text_is_escaped_in_figures_and_export(dash_world) -> None:
     bars = F.region_bars(
         [{"region": "<i>Evil</i>", "value": 0.5, "denominator": 2}], "abandon_rate", None
     )
-    assert bars.data[0].y == ("&lt;i&gt;Evil&lt;/i&gt;",)
+    assert bars["data"][0]["y"] == ["&lt;i&gt;Evil&lt;/i&gt;"]
     table = _worst([{"customer_id": "<b>x</b>", "region": "R", "segment": "s"}])
     assert "&lt;b&gt;x&lt;/b&gt;" in table and "<b>x</b>" not in table
 
