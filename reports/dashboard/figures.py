@@ -125,6 +125,7 @@ def trends(
             "type": "date",
             "gridcolor": GRID,
             "zeroline": False,
+            "automargin": True,
             "visible": not off,
         }
         layout[f"yaxis{n}"] = {"domain": ydomain, "anchor": f"x{n}", "gridcolor": GRID,
@@ -139,7 +140,7 @@ def trends(
             layout["annotations"].append({
                 "text": esc(unavailable[metric]), "showarrow": False, "xref": "paper",
                 "yref": "paper", "x": x0 + width / 2, "y": y1 - height / 2,
-                "font": {"size": 12, "color": MUTED},
+                "xanchor": "center", "yanchor": "middle", "font": {"size": 12, "color": MUTED},
             })  # fmt: skip
             continue
         points = [(p, v) for p, v in series.get(metric, []) if v is not None]
