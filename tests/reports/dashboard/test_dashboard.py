@@ -408,3 +408,26 @@ def test_served_under_a_url_prefix(dash_world) -> None:
     assert client.get("/ecoute/_dash-layout").status_code == 200
     assert client.get("/").status_code == 404
     assert app.get_relative_path("/customer/C1") == "/ecoute/customer/C1"
+
+
+def test_tiles_are_configurable(dash_world) -> None:
+    settings = dash_world.settings.with_overrides(
+        dashboard={"kpis": ["dropped_call_rate", "complaint_count"], "targets": {}}
+    )
+    cfg = Config.from_settings(settings)
+    assert [k[0] for k in cfg.kpis] == ["dropped_call_rate", "complaint_count"]
+    assert [k[2] for k in cfg.kpis] == ["pct", "count"]
+
+
+def test_hash_password_prints_a_hash_basic_auth_accepts() -> None:
+    from typer.testing import CliRunner
+
+    from ecoute.cli import app
+
+    result = CliRunner().invoke(app, ["dashboard", "--hash-password"], input="pw1\npw1\n",
+                                env={"ECOUTE_CONFIG": ""})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    stored = result.output.strip().splitlines()[-1]
+    access = Access.from_settings({"users": {"ceo": stored}})
+    token = base64.b64encode(b"ceo:pw1").decode()
+    assert access.check_basic(f"Basic {token}") and "pw1" not in stored
