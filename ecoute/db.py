@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import duckdb
@@ -21,9 +22,24 @@ def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConne
             f"no warehouse at {path}: run `ecoute load DIR` or `ecoute demo` first"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = _connect_waiting(
+        path, read_only, float(settings.section("warehouse").get("lock_wait_s", 10))
+    )
     configure(con, settings)
     return con
+
+
+def _connect_waiting(path: Path, read_only: bool, wait_s: float) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting while another process holds its lock (a dashboard refresh, a
+    report): DuckDB allows one writing process or several readers, and those hold it briefly."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.2)
 
 
 def configure(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
