@@ -193,7 +193,8 @@ def explain(
         ranked = sorted(
             ((d[i], c) for c, d in drops.items() if d[i] >= MIN_REASON_DROP), reverse=True
         )
-        reasons.append(tuple(_words(c, row) for _, c in ranked[:top]))
+        words = dict.fromkeys(_words(c, row) for _, c in ranked)  # same words once
+        reasons.append(tuple(list(words)[:top]))
     return reasons
 
 

@@ -44,7 +44,20 @@ CONTEXT_NUMERIC = (
     "long_repairs_recent",
     "abandoned_calls_recent",
     "contacts_recent",
+    "dropped_without_callback_decayed",
+    "missed_visits_decayed",
+    "long_repairs_decayed",
+    "abandoned_calls_decayed",
+    "contacts_decayed",
+    "max_calls_per_ticket",
 )
+# A recency-weighted count is said as the plain count it weighs.
+_SAID_AS = {
+    "dropped_without_callback_decayed": "dropped_without_callback",
+    "long_repairs_decayed": "long_repairs",
+    "abandoned_calls_decayed": "abandoned_calls",
+    "contacts_decayed": "contacts",
+}
 CONTEXT_CATEGORICAL = ("plan", "segment", "region", "language")
 RULE_SIGNALS = (*SERVICE_SIGNALS, "new_customer", "monthly_fee_per_100_eur")
 
@@ -105,6 +118,13 @@ _WORDS: dict[str, Callable[[float, Mapping[str, Any]], str]] = {
     "abandoned_calls_recent": lambda v, _: _plural(
         v, "1 abandoned call in the last 4 weeks", "abandoned calls in the last 4 weeks"
     ),
+    "missed_visits_decayed": lambda v, row: _plural(
+        float(row.get("missed_visits_unannounced") or 0)
+        + float(row.get("missed_visits_announced") or 0),
+        "missed visit",
+        "missed visits",
+    ),
+    "max_calls_per_ticket": lambda v, _: f"{int(v)} calls about the same problem",
     "contacts_recent": lambda v, _: _plural(
         v, "1 contact in the last 4 weeks", "contacts in the last 4 weeks"
     ),
@@ -128,6 +148,9 @@ def _fee_words(fee: Any) -> str:
 
 def describe(name: str, value: Any, row: Mapping[str, Any]) -> str:
     """One feature of one customer in plain words ("open repair for 16 days")."""
+    if name in _SAID_AS:
+        name = _SAID_AS[name]
+        value = row.get(name) or 0
     if name in _WORDS:
         return _WORDS[name](value, row)
     return f"{name}: {value}"

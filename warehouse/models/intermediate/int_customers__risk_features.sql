@@ -63,7 +63,9 @@ bounds as (
             getvariable('tz'),
             (as_of_date - coalesce(cast(getvariable('risk_recent_days') as integer), 28))::timestamp
         ) as recent_start_at,
-        coalesce(cast(getvariable('risk_long_repair_h') as double), 72.0) as long_repair_h
+        coalesce(cast(getvariable('risk_long_repair_h') as double), 72.0) as long_repair_h,
+        coalesce(cast(getvariable('risk_half_life_days') as double), 28.0) * 86400.0
+            as half_life_s
     from cutoff
 ),
 
@@ -73,6 +75,21 @@ active as (
     cross join bounds
     where (customers.customer_since is null or customers.customer_since <= bounds.as_of_date)
       and (customers.churned_at is null or customers.churned_at >= bounds.as_of_date)
+),
+
+ticket_calls as (
+    -- Inbound calls about one ticket before the cut-off: the customer chasing one problem.
+    select
+        calls.customer_id,
+        calls.ticket_id,
+        count(*) as calls_on_ticket
+    from calls
+    cross join bounds
+    where calls.ticket_id is not null
+      and calls.is_inbound
+      and calls.started_at >= bounds.window_start_at
+      and calls.started_at < bounds.as_of_at
+    group by all
 ),
 
 call_signals as (
@@ -91,16 +108,28 @@ call_signals as (
               and calls.has_callback = false
               and calls.started_at >= bounds.recent_start_at
         ) as dropped_without_callback_recent,
+        -- *_decayed: each event weighs 0.5 ^ (its age / risk_half_life_days, 28 by default).
+        sum(power(0.5, epoch(bounds.as_of_at - calls.started_at) / bounds.half_life_s)) filter (
+            where calls.is_dropped and calls.is_identified
+              and drops.callback_window_end_at <= bounds.as_of_at
+              and calls.has_callback = false
+        ) as dropped_without_callback_decayed,
         count(*) filter (where calls.is_unlogged) as unlogged_calls,
         count(*) filter (where calls.is_abandoned) as abandoned_calls,
         count(*) filter (where calls.is_abandoned and calls.started_at >= bounds.recent_start_at)
             as abandoned_calls_recent,
+        sum(power(0.5, epoch(bounds.as_of_at - calls.started_at) / bounds.half_life_s))
+            filter (where calls.is_abandoned) as abandoned_calls_decayed,
+        max(ticket_calls.calls_on_ticket) as max_calls_per_ticket,
         -- Any drop counts here: whether it is called back may only be known after the cut-off.
         max(calls.started_at) filter (where calls.is_dropped or calls.is_abandoned)
             as last_call_failure_at
     from calls
     cross join bounds
     left join drops using (call_id)
+    left join ticket_calls
+        on ticket_calls.customer_id = calls.customer_id
+        and ticket_calls.ticket_id = calls.ticket_id
     where calls.started_at >= bounds.window_start_at
       and calls.ended_at < bounds.as_of_at
     group by calls.customer_id
@@ -111,6 +140,8 @@ contact_signals as (
         contacts.customer_id,
         count(*) as contacts,
         count(*) filter (where contacts.contact_at >= bounds.recent_start_at) as contacts_recent,
+        sum(power(0.5, epoch(bounds.as_of_at - contacts.contact_at) / bounds.half_life_s))
+            as contacts_decayed,
         count(*) filter (where contacts.is_repeat) as repeat_contacts,
         max(contacts.contact_at) filter (where contacts.is_repeat) as last_repeat_at
     from contacts
@@ -131,6 +162,8 @@ visit_signals as (
         count(*) filter (
             where appointments.is_missed and appointments.window_start >= bounds.recent_start_at
         ) as missed_visits_recent,
+        sum(power(0.5, epoch(bounds.as_of_at - appointments.window_start) / bounds.half_life_s))
+            filter (where appointments.is_missed) as missed_visits_decayed,
         max(appointments.window_start) filter (where appointments.is_missed) as last_missed_at
     from appointments
     cross join bounds
@@ -184,7 +217,15 @@ ticket_signals as (
               and (tickets.service_restored_at is null
                    or tickets.service_restored_at
                        > tickets.opened_at + to_seconds(bounds.long_repair_h * 3600))
-        ) as long_repairs_recent
+        ) as long_repairs_recent,
+        sum(power(0.5, epoch(bounds.as_of_at - tickets.opened_at) / bounds.half_life_s)) filter (
+            where tickets.is_fault
+              and tickets.opened_at >= bounds.window_start_at
+              and tickets.opened_at + to_seconds(bounds.long_repair_h * 3600) <= bounds.as_of_at
+              and (tickets.service_restored_at is null
+                   or tickets.service_restored_at
+                       > tickets.opened_at + to_seconds(bounds.long_repair_h * 3600))
+        ) as long_repairs_decayed
     from tickets
     cross join bounds
     where tickets.opened_at < bounds.as_of_at
@@ -266,6 +307,13 @@ final as (
         coalesce(long_repairs_recent, 0) as long_repairs_recent,
         coalesce(abandoned_calls_recent, 0) as abandoned_calls_recent,
         coalesce(contacts_recent, 0) as contacts_recent,
+        round(coalesce(dropped_without_callback_decayed, 0), 4)::double
+            as dropped_without_callback_decayed,
+        round(coalesce(missed_visits_decayed, 0), 4)::double as missed_visits_decayed,
+        round(coalesce(long_repairs_decayed, 0), 4)::double as long_repairs_decayed,
+        round(coalesce(abandoned_calls_decayed, 0), 4)::double as abandoned_calls_decayed,
+        round(coalesce(contacts_decayed, 0), 4)::double as contacts_decayed,
+        coalesce(max_calls_per_ticket, 0) as max_calls_per_ticket,
         coalesce(complaint_messages, 0) as complaint_messages,
         coalesce(churn_threat_messages, 0) as churn_threat_messages,
         coalesce(ombudsman_threat_messages, 0) as ombudsman_threat_messages,
