@@ -37,7 +37,15 @@ def python_steps(settings: Settings) -> list[PythonStep]:
             writes=("core.fct_compensation",),
             run=lambda con, params: _compensation(con, params, settings),
         ),
+        _risk_step(settings),
     ]
+
+
+def _risk_step(settings: Settings) -> PythonStep:
+    """Churn risk per customer (ecoute/risk): rules, or the learned model once trained."""
+    from ecoute.risk.warehouse import risk_step
+
+    return risk_step(settings)
 
 
 def _working_day_calendar(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:

@@ -53,7 +53,9 @@ def test_table_and_the_scores_are_stored(warehouse):
     assert "open repair for 15 days" in result.output
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        stored = con.execute("select count(*) from marts.rpt_customers__risk").fetchone()[0]
+        stored = con.execute(
+            "select count(*) from marts.rpt_customers__risk where as_of = '2026-03-15'"
+        ).fetchone()[0]
     finally:
         con.close()
     assert stored == 5

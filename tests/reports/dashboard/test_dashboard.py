@@ -362,6 +362,16 @@ def test_data_text_is_escaped_in_figures_and_export(dash_world) -> None:
 # --- churn risk (appears once its mart exists) -------------------------------------------------
 
 
+def _drop_risk_table(settings: Settings) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(settings.warehouse))
+    try:
+        con.execute("drop table if exists marts.rpt_customers__risk")
+    finally:
+        con.close()
+
+
 def _add_risk_table(settings: Settings, customer: str) -> None:
     import duckdb
 
@@ -382,6 +392,7 @@ def _add_risk_table(settings: Settings, customer: str) -> None:
 
 
 def test_risk_view_appears_when_its_mart_exists(copy_settings, dash_world) -> None:
+    _drop_risk_table(copy_settings)  # the build scores customers by default
     app = create_app(copy_settings, warm_up=False)
     reader = D.Reader(copy_settings)
     period = reader.fetch(("periods",), D.periods).value
