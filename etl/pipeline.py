@@ -6,6 +6,7 @@ a failure, a blocking data-quality check or a ``kill -9`` leaves the warehouse a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable
@@ -122,7 +123,6 @@ def _load(
     load_id = con.execute("select coalesce(max(load_id), 0) + 1 from meta.loads").fetchone()[0]
     mapping_tag = _mapping_tag(mapping)
     result = LoadResult(load_id, "running")
-    started = time.time()
     con.begin()
     try:
         con.execute(
@@ -142,7 +142,7 @@ def _load(
             from warehouse.build import build_all
 
             build_all(con, settings)
-        _finish(con, result, "completed", "", started)
+        _finish(con, result, "completed", "")
         con.commit()
     except BaseException as exc:
         con.rollback()
@@ -150,7 +150,9 @@ def _load(
         if isinstance(exc, _BlockingChecks):
             result.checks = exc.report
         result.status, result.message = "failed", message
-        _record_failure(con, result, directory, mapping_tag)
+        # Keep the original reason, not the bookkeeping's, if recording the failure fails too.
+        with contextlib.suppress(duckdb.Error):
+            _record_failure(con, result, directory, mapping_tag)
         if isinstance(exc, KeyboardInterrupt):
             raise
         raise LoadError(message) from exc
@@ -314,9 +316,7 @@ class _BlockingChecks(RuntimeError):
         self.report = report
 
 
-def _finish(
-    con: duckdb.DuckDBPyConnection, result: LoadResult, status: str, message: str, started: float
-) -> None:
+def _finish(con: duckdb.DuckDBPyConnection, result: LoadResult, status: str, message: str) -> None:
     result.status, result.message = status, message
     con.execute(
         "update meta.loads set finished_at = now(), status = ?, message = ?, rows_read = ?, "
