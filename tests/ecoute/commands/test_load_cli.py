@@ -1,0 +1,88 @@
+"""`ecoute load`, `quarantine`, `loads`, `build` and `--help`, through the real command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from ecoute.cli import app
+
+CALLS = (
+    "call_id,direction,started_at,ended_at\n"
+    "c1,inbound,2026-06-15 09:00,2026-06-15 09:05\n"
+    "c2,inbound,2026-06-15 10:00,2026-06-15 09:05\n"
+)
+
+
+def _invoke(settings, *args: str):
+    return CliRunner().invoke(app, ["--warehouse", str(settings.warehouse), *args])
+
+
+def test_every_command_has_help():
+    runner = CliRunner()
+    top = runner.invoke(app, ["--help"])
+    assert top.exit_code == 0
+    names = [c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]
+    assert {"load", "quarantine", "loads", "build", "metrics", "customer", "worst", "messages",
+            "check", "report", "alerts", "schedule", "dashboard", "risk", "compensation",
+            "demo"} <= set(names)  # fmt: skip
+    for name in names:
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Usage" in result.output
+
+
+def test_help_imports_no_heavy_library():
+    code = (
+        "import sys; from ecoute.cli import app; "
+        "heavy = [m for m in ('duckdb', 'polars', 'pandas', 'great_expectations', 'plotly', "
+        "'dash', 'sklearn') if m in sys.modules]; print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_load_prints_accounting_then_quarantine_and_history(settings, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "calls.csv").write_text(CALLS)
+    result = _invoke(settings, "load", str(tmp_path / "in"), "--no-checks")
+    assert result.exit_code == 0, result.output
+    assert "load 1 completed: 2 rows read, 1 loaded (0 updated), 1 quarantined, 0 duplicates" in (
+        result.output
+    )
+    assert "ecoute quarantine --load 1" in result.output
+
+    rows = json.loads(_invoke(settings, "quarantine", "--format", "json").output)
+    assert [(r["line"], r["field"], r["reason"]) for r in rows] == [
+        (3, "ended_at", "ended_at: is before started_at")
+    ]
+    assert json.loads(rows[0]["record"])["call_id"] == "c2"
+
+    files = json.loads(_invoke(settings, "loads", "--files", "--format", "json").output)
+    assert [
+        (f["entity"], f["rows_read"], f["rows_loaded"], f["rows_quarantined"]) for f in files
+    ] == [("calls", 2, 1, 1)]
+    assert _invoke(settings, "build").exit_code == 0
+
+
+def test_load_failure_is_one_line_and_changes_nothing(settings, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "calls.csv").write_text("call_id,direction\nc1,inbound\n")
+    result = _invoke(settings, "load", str(tmp_path / "in"), "--no-checks")
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: load failed, warehouse unchanged:")
+    assert "no column for required field(s)" in lines[0]
+
+
+def test_bad_mapping_is_named(settings, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "calls.csv").write_text(CALLS)
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("entities:\n  callz: {}\n")
+    result = _invoke(settings, "load", str(tmp_path / "in"), "--mapping", str(mapping))
+    assert result.exit_code == 1
+    assert "unknown entity 'callz'" in result.output and str(mapping) in result.output
