@@ -54,9 +54,9 @@ def bare_read(folder: Path) -> list[str]:
         "fs=[p for p in pathlib.Path(sys.argv[2]).rglob('*') if p.is_file()];"
         "r={'.parquet':'read_parquet','.jsonl':'read_json'};"
         # The French-Excel export is cp1252 with ';': DuckDB reads it as latin-1, the nearest;
-        # the demo's deliberately broken JSON line is skipped.
-        "o=lambda p:\", encoding='latin-1', delim=';'\" if p.name=='appointments.csv' else "
-        "(', ignore_errors=true' if p.suffix=='.jsonl' else '');"
+        # the demo's deliberately broken rows are skipped (ignore_errors), as a bare read would.
+        "o=lambda p:(\", encoding='latin-1', delim=';'\" if p.name=='appointments.csv' else '')"
+        "+(', ignore_errors=true' if p.suffix!='.parquet' else '');"
         "[con.execute(f\"create table t{i} as select * from \"+"
         "r.get(p.suffix,'read_csv')+f\"('{p}'{o(p)})\") for i,p in enumerate(fs)]"
     )
