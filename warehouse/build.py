@@ -138,8 +138,22 @@ def params_of(settings: Settings) -> dict[str, Any]:
 
 
 def build_all(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
-    """Rebuild every model; returns what was built."""
+    """Rebuild every model; returns what was built.
+
+    The build joins and windows over whole histories, so it gets its own memory cap
+    (``[warehouse] build_memory_limit``) and drops insertion-order preservation, which DuckDB
+    otherwise pays for in memory; both are restored for the loader afterwards."""
     from etl.schema import create_raw_tables
 
     create_raw_tables(con)
-    return build(con, params_of(settings), python_steps(settings))
+    wh = settings.section("warehouse")
+    limit = wh.get("build_memory_limit") or wh.get("memory_limit")
+    if limit:
+        con.execute(f"set memory_limit = '{limit}'")
+    con.execute("set preserve_insertion_order = false")
+    try:
+        return build(con, params_of(settings), python_steps(settings))
+    finally:
+        con.execute("set preserve_insertion_order = true")
+        if wh.get("memory_limit"):
+            con.execute(f"set memory_limit = '{wh['memory_limit']}'")
