@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import duckdb
@@ -154,6 +155,9 @@ def build_all(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
     try:
         return build(con, params_of(settings), python_steps(settings))
     finally:
-        con.execute("set preserve_insertion_order = true")
-        if wh.get("memory_limit"):
-            con.execute(f"set memory_limit = '{wh['memory_limit']}'")
+        # In a transaction a failed model aborted, settings cannot change; the error that
+        # aborted it is the one to report, and the connection is not reused after it.
+        with contextlib.suppress(duckdb.Error):
+            con.execute("set preserve_insertion_order = true")
+            if wh.get("memory_limit"):
+                con.execute(f"set memory_limit = '{wh['memory_limit']}'")
