@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from ecoute.commands._common import settings_of
@@ -11,14 +13,26 @@ def register(app: typer.Typer) -> None:
     app.command("build")(build)
 
 
-def build(ctx: typer.Context) -> None:
+def build(
+    ctx: typer.Context,
+    atomic: Annotated[
+        bool,
+        typer.Option(
+            help="One transaction: readers see the old models or the new, never a mix. "
+            "--no-atomic commits model by model, for histories whose rebuild does not fit "
+            "in memory as one transaction (about 10 million calls at the default caps)."
+        ),
+    ] = True,
+) -> None:
     """Rebuild staging views, facts and marts (a load does this itself unless --no-build)."""
     from ecoute.db import connect
     from warehouse.build import build_all
 
     settings = settings_of(ctx)
     con = connect(settings)
-    con.begin()
+    if atomic:
+        con.begin()
     built = build_all(con, settings)
-    con.commit()
+    if atomic:
+        con.commit()
     typer.echo(f"built {len(built)} models in {settings.warehouse}")

@@ -66,6 +66,7 @@ def test_load_prints_accounting_then_quarantine_and_history(settings, tmp_path):
         (f["entity"], f["rows_read"], f["rows_loaded"], f["rows_quarantined"]) for f in files
     ] == [("calls", 2, 1, 1)]
     assert _invoke(settings, "build").exit_code == 0
+    assert _invoke(settings, "build", "--no-atomic").exit_code == 0
 
 
 def test_load_failure_is_one_line_and_changes_nothing(settings, tmp_path):
