@@ -1,8 +1,8 @@
-"""Extract: find each entity's files and read one into a DuckDB table with its line numbers.
+"""Extract: find each entity's files and prepare one for a single read by DuckDB.
 
-CSV is read by DuckDB as text (every column VARCHAR, so nothing is lost to type guessing); rows
-DuckDB cannot split (too few or too many fields, broken quoting) come back as rejects with their
-line. A file that is not valid UTF-8 is re-read after a per-line transcoding (UTF-8, else cp1252),
+CSV is read by DuckDB as text (every column VARCHAR, so nothing is lost to type guessing), not
+materialised: the clean step's SQL reads it straight from ``read_csv``. Rows DuckDB cannot split
+(too few or too many fields, broken quoting) come back as rejects with their line. A file that is not valid UTF-8 is re-read after a per-line transcoding (UTF-8, else cp1252),
 so a cp1252 export or one with mixed encodings loads without editing. JSON Lines are read a line at
 a time so a malformed line is a reject, not a lost row. Parquet is read as is.
 """
@@ -42,8 +42,9 @@ class Reject:
 
 @dataclass
 class Source:
-    """One file read into the temp table ``sql`` (as text, in file order), with its column names
-    and the lines the reader rejected."""
+    """One file, readable as the relation ``sql`` (text, in file order: a temp table, or for
+    CSV the ``read_csv(…)`` call itself), with its column names and the lines the reader
+    rejected (known once ``sql`` has been read)."""
 
     path: Path
     sql: str
@@ -54,6 +55,7 @@ class Source:
     transcoded: bool = False
     rejects_table: str | None = None
     rejects: list[Reject] = field(default_factory=list)
+    temp_file: Path | None = None
 
 
 def file_format(path: Path, mapping: EntityMapping) -> str:
@@ -102,11 +104,8 @@ def open_source(
     """Prepare one file for a single scan. ``transcode`` forces the per-line UTF-8/cp1252 copy."""
     fmt = file_format(path, mapping)
     if fmt == "parquet":
-        con.execute(
-            "create or replace temp table _src as "
-            f"select columns(*)::varchar from read_parquet({lit(str(path))})"
-        )
-        return Source(path, "_src", _columns(con, "_src", path), "parquet")
+        sql = f"(select columns(*)::varchar from read_parquet({lit(str(path))}))"
+        return Source(path, sql, _columns(con, sql, path), "parquet")
     if fmt == "jsonl":
         return _jsonl_source(con, path)
     return _csv_source(con, path, mapping, transcode or mapping.encoding == "cp1252")
@@ -138,6 +137,8 @@ def needs_transcoding(source: Source, mapping: EntityMapping) -> bool:
 def _csv_source(
     con: duckdb.DuckDBPyConnection, path: Path, mapping: EntityMapping, transcode: bool
 ) -> Source:
+    """The file as a ``read_csv(…)`` call, read once by the clean step; a transcoded copy lives
+    until ``release`` is called."""
     temp = _transcode(path) if transcode else None
     target = temp or path
     encoding = "utf-8" if transcode else (mapping.encoding or "utf-8")
@@ -156,15 +157,18 @@ def _csv_source(
         f"rejects_table='{table}', rejects_scan='{table}_scan')"
     )
     try:
-        con.execute(f"create or replace temp table _src as select * from {scan}")
+        columns = [r[0] for r in con.execute(f"describe select * from {scan}").fetchall()]
     except duckdb.Error as exc:
+        release(temp)
         raise ExtractError(f"{path}: cannot read as CSV: {_first_line(exc)}") from exc
-    finally:
-        if temp:
-            temp.unlink(missing_ok=True)
-    return Source(path, "_src", _columns(con, "_src", path), "csv",
-                  header_lines=1 if mapping.header else 0, transcoded=transcode,
-                  rejects_table=table)  # fmt: skip
+    return Source(path, scan, columns, "csv", header_lines=1 if mapping.header else 0,
+                  transcoded=transcode, rejects_table=table, temp_file=temp)  # fmt: skip
+
+
+def release(temp: Path | None) -> None:
+    """Remove a transcoded copy once it has been read."""
+    if temp:
+        temp.unlink(missing_ok=True)
 
 
 def _columns(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from etl.clean import lit, q
+from etl.clean import lit
 from etl.contract import Entity
 from etl.extract import Reject
 
@@ -25,33 +25,60 @@ class MergeCounts:
     duplicate: int = 0
 
 
-def numbered(typed: str, line_sql: str, where: str) -> str:
-    """The typed rows with their line in the file (``_ln``)."""
-    return f"(select {line_sql} as _ln, * from {typed} where {where})"
-
-
 def merge(
     con: duckdb.DuckDBPyConnection,
     entity: Entity,
-    typed: str,
+    rows: str,
     load_id: int,
     source_file: str,
-    line_sql: str,
 ) -> MergeCounts:
-    """Merge the ``_ok`` rows of ``typed`` into ``raw.<entity>``; returns the accounting.
+    """Merge the ``_ok`` rows of ``rows`` (typed rows with ``_ord`` and ``_ln``) into
+    ``raw.<entity>``; returns the accounting.
 
     Most ids appear once per file and are new or compared with their current version by hash;
-    only ids repeated within the file need the ordered (window) comparison, so only they pay for it.
+    only ids repeated within the file need the ordered (window) comparison, so only they pay for
+    it. A file whose ids are all new and unique (a first load, a day of new calls) is one insert.
     """
     key, raw = entity.key, f"raw.{entity.name}"
-    ok = numbered(typed, line_sql, "_ok")
-    has_rows = con.execute(f"select exists (select 1 from {raw})").fetchone()[0]
+    ok = f"(select * from {rows} where _ok)"
+    total = _scalar(con, f"select count(*) from {ok}")
+    _repeated_ids(con, key, ok)
+    has_rows = _scalar(con, f"select exists (select 1 from {raw})")
+    cur = f"(select {key}, _row_hash from {raw} where {key} in (select {key} from {ok}))"
+    con.execute(f"create or replace temp table _cur as {cur if has_rows else f'{cur} limit 0'}")
+    dup = upd = 0
+    rows_in = ok
+    if _scalar(con, "select exists (select 1 from _multi) or exists (select 1 from _cur)"):
+        dup, upd = _compare(con, key, ok)
+        if _scalar(con, "select exists (select 1 from _skip)"):
+            rows_in = f"(select g.* from {ok} g anti join _skip using (_ord))"
+    if upd:
+        replaced = f"select {key} from {rows_in} where {key} in (select {key} from _cur)"
+        con.execute(
+            f"insert into {raw}__history select *, {load_id} from {raw} where {key} in ({replaced})"
+        )
+        con.execute(f"delete from {raw} where {key} in ({replaced})")
+    names = ", ".join(entity.field_names())
+    con.execute(
+        f"insert into {raw} ({names}, extra, {LINEAGE_INSERT}) "
+        f"select {names}, extra, {load_id}, {lit(source_file)}, _ln, _row_hash from {rows_in}"
+    )
+    for t in ("_multi", "_cur", "_seq", "_skip"):
+        con.execute(f"drop table if exists {t}")
+    return MergeCounts(loaded=int(total - dup), updated=int(upd), duplicate=int(dup))
+
+
+def _repeated_ids(con: duckdb.DuckDBPyConnection, key: str, ok: str) -> None:
+    """``_multi``: the ids that appear more than once among the file's rows."""
     con.execute(
         f"create or replace temp table _multi as select {key} from {ok} "
         f"group by {key} having count(*) > 1"
     )
-    cur = f"(select {key}, _row_hash from {raw} where {key} in (select {key} from {ok}))"
-    con.execute(f"create or replace temp table _cur as {cur if has_rows else f'{cur} limit 0'}")
+
+
+def _compare(con: duckdb.DuckDBPyConnection, key: str, ok: str) -> tuple[int, int]:
+    """Duplicates and updates among the rows whose id is current or repeated; fills ``_skip``
+    with the rows not to insert (exact duplicates, and earlier versions of a repeated id)."""
     # Ids repeated in the file: apply the rows in file order; the last non-duplicate wins.
     con.execute(
         f"create or replace temp table _seq as select g._ord, g.{key}, g._row_hash, "
@@ -66,28 +93,17 @@ def merge(
         "select count(*) filter (where _seen = _row_hash), count(*) filter (where _seen <> _row_hash) "
         f"from (select _ord, _row_hash, _seen from _seq union all {single})"
     ).fetchone()
-    total = con.execute(f"select count(*) from {ok}").fetchone()[0]
     con.execute(
         f"create or replace temp table _skip as "
         f"select _ord from ({single}) where _seen = _row_hash "
         f"union all select _ord from _seq where _ord not in ("
         f"  select max(_ord) from _seq where _seen is distinct from _row_hash group by {key})"
     )
-    rows = f"(select * from {ok} where _ord not in (select _ord from _skip))"
-    if upd:
-        replaced = f"select {key} from {rows} where {key} in (select {key} from _cur)"
-        con.execute(
-            f"insert into {raw}__history select *, {load_id} from {raw} where {key} in ({replaced})"
-        )
-        con.execute(f"delete from {raw} where {key} in ({replaced})")
-    names = ", ".join(entity.field_names())
-    con.execute(
-        f"insert into {raw} ({names}, extra, {LINEAGE_INSERT}) "
-        f"select {names}, extra, {load_id}, {lit(source_file)}, _ln, _row_hash from {rows}"
-    )
-    for t in ("_multi", "_cur", "_seq", "_skip"):
-        con.execute(f"drop table {t}")
-    return MergeCounts(loaded=int(total - dup), updated=int(upd), duplicate=int(dup))
+    return int(dup), int(upd)
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    return con.execute(sql).fetchone()[0]
 
 
 def quarantine(
@@ -95,34 +111,23 @@ def quarantine(
     entity: Entity,
     load_id: int,
     source_file: str,
-    typed: str,
-    line_sql: str,
+    rows: str,
     rejects: list[Reject],
-    source_columns: list[str],
-    source_ord_sql: str,
 ) -> int:
-    """Write the rows that broke a rule (and the lines the reader rejected) to ``meta.quarantine``,
-    each with the record as received (found in ``_src`` by position)."""
-    con.execute(
-        f"create or replace temp table _bad as select _ord, {line_sql} as _ln, _errors "
-        f"from {typed} where not _ok"
-    )
-    count = con.execute("select count(*) from _bad").fetchone()[0]
+    """Write the rows that broke a rule (with the record as received) and the lines the reader
+    rejected to ``meta.quarantine``."""
+    head = f"{load_id}, {lit(entity.name)}, {lit(source_file)}"
+    count = _scalar(con, f"select count(*) from {rows} where not _ok")
     if count:
-        record = "json_object(" + ", ".join(f"{lit(c)}, s.{q(c)}" for c in source_columns)
         con.execute(
-            f"insert into meta.quarantine select {load_id}, {lit(entity.name)}, "
-            f"{lit(source_file)}, b._ln, split_part(b._errors[1], ':', 1), "
-            f"array_to_string(b._errors, '; '), {record})::varchar "
-            f"from (select {source_ord_sql} as _ord, * from _src) s join _bad b using (_ord)"
+            f"insert into meta.quarantine select {head}, _ln, split_part(_errors[1], ':', 1), "
+            f"array_to_string(_errors, '; '), _record from {rows} where not _ok"
         )
-    con.execute("drop table _bad")
-    if rejects:
-        con.executemany(
-            "insert into meta.quarantine values (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (load_id, entity.name, source_file, r.line, "(row)", r.reason, r.record)
-                for r in rejects
-            ],
+    # Literals, not parameters: binding a Python value makes duckdb import pandas (~1 s).
+    for start in range(0, len(rejects), 1000):
+        values = ", ".join(
+            f"({head}, {r.line}, '(row)', {lit(r.reason)}, {lit(r.record)})"
+            for r in rejects[start : start + 1000]
         )
+        con.execute(f"insert into meta.quarantine values {values}")
     return int(count) + len(rejects)

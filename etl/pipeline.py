@@ -19,7 +19,7 @@ import duckdb
 from ecoute.db import connect
 from ecoute.settings import Settings
 from etl import SOURCES
-from etl.clean import CleanError, clean_sql, lit
+from etl.clean import CleanError, bind, clean_sql, lit
 from etl.contract import Entity
 from etl.extract import (
     ExtractError,
@@ -28,6 +28,7 @@ from etl.extract import (
     find_files,
     needs_transcoding,
     open_source,
+    release,
     sha256_of,
 )
 from etl.load import merge, quarantine
@@ -125,11 +126,11 @@ def _load(
     result = LoadResult(load_id, "running")
     con.begin()
     try:
-        con.execute(
+        con.execute(bind(
             "insert into meta.loads (load_id, started_at, status, source, mapping) "
             "values (?, now(), 'running', ?, ?)",
             [load_id, str(directory), mapping_tag],
-        )
+        ))  # fmt: skip
         tz = mapping.timezone or settings.etl.get("timezone", "Europe/Brussels")
         for entity, path in plan:
             fr = _load_file(con, entity, path, mapping, tz, load_id, mapping_tag, force, progress)
@@ -186,20 +187,17 @@ def _load_file(
     except (ExtractError, CleanError) as exc:
         raise LoadError(f"{path}: {exc}") from exc
     progress("stage", {"stage": "checking rows"})
-    line_sql = _line_sql(con, source)
+    rows = _rows(con, source)
     fr.read = _count(con, "_typed") + len(source.rejects)
-    fr.quarantined = quarantine(
-        con, entity, load_id, str(path), "_typed", line_sql, source.rejects, source.columns,
-        _ord_sql(con, "_src"),
-    )  # fmt: skip
+    fr.quarantined = quarantine(con, entity, load_id, str(path), rows, source.rejects)
     progress("stage", {"stage": "merging"})
-    counts = merge(con, entity, "_typed", load_id, str(path), line_sql)
+    counts = merge(con, entity, rows, load_id, str(path))
     fr.loaded, fr.updated, fr.duplicate = counts.loaded, counts.updated, counts.duplicate
     fr.seconds = time.time() - t0
     if source.transcoded:
         fr.note = "not valid UTF-8: lines read as cp1252" if em.encoding != "cp1252" else "cp1252"
-    con.execute("drop table _typed")
-    con.execute("drop table _src")
+    for table in ("_typed", "_typed_lines", "_src"):
+        con.execute(f"drop table if exists {table}")
     if not fr.balanced:  # an accounting bug must never pass silently
         raise LoadError(f"{path}: accounting does not balance: {fr}")
     progress("file_done", {"result": fr})
@@ -209,51 +207,55 @@ def _load_file(
 def _scan(
     con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, em: EntityMapping, tz: str
 ) -> Source:
-    """Read the file into ``_src`` (re-read once if it is not UTF-8), then type and check it
-    into ``_typed``."""
+    """Read the file once, typing and checking it on the way, into ``_typed`` (re-read once if
+    it is not UTF-8)."""
     source = open_source(con, path, em)
-    collect_rejects(con, source)
+    _type_rows(con, entity, source, em, tz)
     if needs_transcoding(source, em):
         source = open_source(con, path, em, transcode=True)
-        collect_rejects(con, source)
-    sql = clean_sql(entity, em, source.columns, tz, "_src", _ord_sql(con, "_src"), source.has_line)
-    try:
-        con.execute(f"create or replace temp table _typed as {sql.typed}")
-    except duckdb.Error as exc:
-        raise LoadError(f"{source.path}: cannot read or map: {_reason(exc)}") from exc
+        _type_rows(con, entity, source, em, tz)
     return source
 
 
-def _line_sql(con: duckdb.DuckDBPyConnection, source: Source) -> str:
-    """SQL for each typed row's line in the file.
+def _type_rows(
+    con: duckdb.DuckDBPyConnection, entity: Entity, source: Source, em: EntityMapping, tz: str
+) -> None:
+    try:
+        sql = clean_sql(entity, em, source.columns, tz, source.sql, source.has_line)
+        con.execute(f"create or replace temp table _typed as {sql.typed}")
+    except duckdb.Error as exc:
+        raise LoadError(f"{source.path}: cannot read or map: {_reason(exc)}") from exc
+    finally:
+        release(source.temp_file)
+    collect_rejects(con, source)
 
+
+def _rows(con: duckdb.DuckDBPyConnection, source: Source) -> str:
+    """SQL for the typed rows with their position ``_ord`` (1, 2, … in file order) and their
+    line in the file ``_ln``.
+
+    ``_typed`` was filled in file order, so a row's position is its rowid from the first.
     A row's line is its position plus the header — plus, when the reader rejected lines, the
     rejected lines before it. A quoted field holding a newline makes physical lines drift from
     this count; docs/data-contract.md says so.
     """
+    base = con.execute("select coalesce(min(rowid), 0) from _typed").fetchone()[0]
+    ordered = f"(select rowid - {int(base)} + 1 as _ord, * from _typed)"
     if source.has_line:
-        return "_line"
+        return f"(select *, _line as _ln from {ordered})"
     if not source.rejects:
-        return f"(_ord + {source.header_lines})"
+        return f"(select *, _ord + {source.header_lines} as _ln from {ordered})"
     shifts = {1: source.header_lines}
     for i, r in enumerate(source.rejects):
         # The next accepted record has position (line - header - rejects before this one).
         shifts[r.line - source.header_lines - i] = source.header_lines + i + 1
-    con.execute("create or replace temp table _line_shift (from_ord bigint, shift bigint)")
-    con.executemany("insert into _line_shift values (?, ?)", list(shifts.items()))
+    values = ", ".join(f"({k}, {v})" for k, v in shifts.items())
     con.execute(
-        "create or replace temp table _typed as select t.*, t._ord + s.shift as _line "
-        "from _typed t asof join _line_shift s on t._ord >= s.from_ord order by t._ord"
+        "create or replace temp table _typed_lines as select t.*, t._ord + s.shift as _ln "
+        f"from {ordered} t asof join (values {values}) s(from_ord, shift) on t._ord >= s.from_ord "
+        "order by t._ord"
     )
-    con.execute("drop table _line_shift")
-    return "_line"
-
-
-def _ord_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    """A row's position (1, 2, …) in a temp table filled in file order; inside a transaction
-    rowids start at some base, not 0."""
-    base = con.execute(f"select coalesce(min(rowid), 0) from {table}").fetchone()[0]
-    return f"(rowid - {int(base)} + 1)"
+    return "_typed_lines"
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -261,7 +263,7 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 
 def _set_pii_key(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    con.execute("set variable pii_key = ?", [str(settings.etl.get("pii_key", ""))])
+    con.execute(bind("set variable pii_key = ?", [str(settings.etl.get("pii_key", ""))]))
     con.execute(
         "create or replace temp macro pii_hash(v) as case when v is null then null "
         "else sha256(getvariable('pii_key') || '|' || case when v like '%@%' then lower(trim(v)) "
@@ -275,21 +277,21 @@ def _mapping_tag(mapping: Mapping) -> str:
 
 
 def _already_loaded(con: duckdb.DuckDBPyConnection, entity: str, sha: str, tag: str) -> int | None:
-    row = con.execute(
+    row = con.execute(bind(
         "select max(f.load_id) from meta.load_files f join meta.loads l using (load_id) "
         "where f.entity = ? and f.sha256 = ? and f.status = 'loaded' and l.status = 'completed' "
         "and l.mapping = ?",
         [entity, sha, tag],
-    ).fetchone()
+    )).fetchone()  # fmt: skip
     return row[0] if row else None
 
 
 def _record_file(con: duckdb.DuckDBPyConnection, load_id: int, fr: FileResult) -> None:
-    con.execute(
+    con.execute(bind(
         "insert into meta.load_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [load_id, fr.entity, fr.path, fr.sha256, fr.bytes, fr.status, fr.read, fr.loaded,
          fr.updated, fr.quarantined, fr.duplicate, round(fr.seconds, 3)],
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def _validate(
@@ -318,12 +320,12 @@ class _BlockingChecks(RuntimeError):
 
 def _finish(con: duckdb.DuckDBPyConnection, result: LoadResult, status: str, message: str) -> None:
     result.status, result.message = status, message
-    con.execute(
+    con.execute(bind(
         "update meta.loads set finished_at = now(), status = ?, message = ?, rows_read = ?, "
         "rows_loaded = ?, rows_updated = ?, rows_quarantined = ?, rows_duplicate = ? where load_id = ?",
         [status, message, result.total("read"), result.total("loaded"), result.total("updated"),
          result.total("quarantined"), result.total("duplicate"), result.load_id],
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def _record_failure(
@@ -331,11 +333,11 @@ def _record_failure(
 ) -> None:
     """After the rollback, keep a trace of the failed attempt (and its check results)."""
     con.begin()
-    con.execute(
+    con.execute(bind(
         "insert into meta.loads (load_id, started_at, finished_at, status, source, mapping, message) "
         "values (?, now(), now(), 'failed', ?, ?, ?)",
         [result.load_id, str(directory), tag, result.message],
-    )
+    ))  # fmt: skip
     if result.checks is not None:
         result.checks.record(con)
     con.commit()
