@@ -193,13 +193,18 @@ def _typed_expr(f: Field, mapping: EntityMapping, timezone: str) -> str:
     fmt = mapping.format_for(f.name, f.type)
     if f.type in ("id", "text"):
         return t
+    # list_contains, not IN: DuckDB turns an IN list of 5 or more values into a join, and a
+    # join in the read's pipeline costs the CREATE TABLE its parallel, order-keeping insert.
     if f.type == "enum":
         allowed = ", ".join(lit(v) for v in f.values)
-        return f"(case when lower({t}) in ({allowed}) then lower({t}) end)"
+        return f"(case when list_contains([{allowed}], lower({t})) then lower({t}) end)"
     if f.type == "bool":
         trues = ", ".join(lit(w) for w in TRUE_WORDS)
         falses = ", ".join(lit(w) for w in FALSE_WORDS)
-        return f"(case when lower({t}) in ({trues}) then true when lower({t}) in ({falses}) then false end)"
+        return (
+            f"(case when list_contains([{trues}], lower({t})) then true "
+            f"when list_contains([{falses}], lower({t})) then false end)"
+        )
     if f.type == "int":
         return f"try_cast({t} as bigint)"
     if f.type == "decimal":

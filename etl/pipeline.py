@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -172,20 +173,27 @@ def _load_file(
     progress: Progress,
 ) -> FileResult:
     t0 = time.time()
-    fr = FileResult(entity.name, str(path), sha256_of(path), path.stat().st_size)
+    fr = FileResult(entity.name, str(path), "", path.stat().st_size)
     progress(
         "file_start", {"entity": entity.name, "path": str(path), "bytes": fr.bytes, "con": con}
     )
-    previous = _already_loaded(con, entity.name, fr.sha256, mapping_tag)
-    if previous and not force:
-        fr.status, fr.note = "skipped", f"identical file already loaded in load {previous}"
-        progress("file_done", {"result": fr})
-        return fr
     em = mapping.for_entity(entity.name)
-    try:
-        source = _scan(con, entity, path, em, tz)
-    except (ExtractError, CleanError) as exc:
-        raise LoadError(f"{path}: {exc}") from exc
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(sha256_of, path)
+        # Only a file the size of one already loaded can be identical to it: for any other file
+        # the hash runs beside DuckDB's read (hashlib releases the GIL) instead of before it.
+        if not force and _size_loaded(con, entity.name, fr.bytes, mapping_tag):
+            fr.sha256 = digest.result()
+            previous = _already_loaded(con, entity.name, fr.sha256, mapping_tag)
+            if previous:
+                fr.status, fr.note = "skipped", f"identical file already loaded in load {previous}"
+                progress("file_done", {"result": fr})
+                return fr
+        try:
+            source = _scan(con, entity, path, em, tz)
+        except (ExtractError, CleanError) as exc:
+            raise LoadError(f"{path}: {exc}") from exc
+        fr.sha256 = digest.result()
     progress("stage", {"stage": "checking rows"})
     rows = _rows(con, source)
     fr.read = _count(con, "_typed") + len(source.rejects)
@@ -274,6 +282,15 @@ def _set_pii_key(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
 def _mapping_tag(mapping: Mapping) -> str:
     text = repr(mapping.entities) + repr(mapping.timezone)
     return f"{mapping.name}@{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+
+
+def _size_loaded(con: duckdb.DuckDBPyConnection, entity: str, size: int, tag: str) -> bool:
+    return con.execute(bind(
+        "select exists (select 1 from meta.load_files f join meta.loads l using (load_id) "
+        "where f.entity = ? and f.bytes = ? and f.status = 'loaded' and l.status = 'completed' "
+        "and l.mapping = ?)",
+        [entity, size, tag],
+    )).fetchone()[0]  # fmt: skip
 
 
 def _already_loaded(con: duckdb.DuckDBPyConnection, entity: str, sha: str, tag: str) -> int | None:
