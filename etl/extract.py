@@ -29,6 +29,10 @@ _EXTENSIONS = {
 }  # fmt: skip
 
 
+# Maps bytes 0x80-0x9F to 0x80 and every other byte to 0.
+_C1 = bytes(0x80 if 0x80 <= b <= 0x9F else 0 for b in range(256))
+
+
 class ExtractError(ValueError):
     """A file that cannot be read at all."""
 
@@ -108,7 +112,17 @@ def open_source(
         return Source(path, sql, _columns(con, sql, path), "parquet")
     if fmt == "jsonl":
         return _jsonl_source(con, path)
-    return _csv_source(con, path, mapping, transcode or mapping.encoding == "cp1252")
+    # cp1252 differs from latin-1, which DuckDB reads natively, only in bytes 0x80-0x9F: a
+    # cp1252 file without them is read as latin-1; one with them goes through the copy.
+    cp1252 = mapping.encoding == "cp1252"
+    return _csv_source(con, path, mapping, transcode or (cp1252 and has_c1_bytes(path)))
+
+
+def has_c1_bytes(path: Path) -> bool:
+    """Whether the (possibly gzipped) file holds any byte 0x80-0x9F (~0.3 s for 150 MB)."""
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rb") as f:
+        return any(b"\x80" in chunk.translate(_C1) for chunk in iter(lambda: f.read(1 << 22), b""))
 
 
 def collect_rejects(con: duckdb.DuckDBPyConnection, source: Source) -> list[Reject]:
@@ -142,6 +156,8 @@ def _csv_source(
     temp = _transcode(path) if transcode else None
     target = temp or path
     encoding = "utf-8" if transcode else (mapping.encoding or "utf-8")
+    if encoding == "cp1252":
+        encoding = "latin-1"  # the file has no byte where the two differ (see open_source)
     options = [
         "all_varchar=true",
         f"header={'true' if mapping.header else 'false'}",

@@ -202,8 +202,10 @@ def _load_file(
     counts = merge(con, entity, rows, load_id, str(path))
     fr.loaded, fr.updated, fr.duplicate = counts.loaded, counts.updated, counts.duplicate
     fr.seconds = time.time() - t0
-    if source.transcoded:
-        fr.note = "not valid UTF-8: lines read as cp1252" if em.encoding != "cp1252" else "cp1252"
+    if em.encoding == "cp1252":
+        fr.note = "cp1252"
+    elif source.transcoded:
+        fr.note = "not valid UTF-8: lines read as cp1252"
     for table in ("_typed", "_typed_lines", "_src"):
         con.execute(f"drop table if exists {table}")
     if not fr.balanced:  # an accounting bug must never pass silently

@@ -171,6 +171,31 @@ entities:
     assert len(rows[0][6]) == 64
 
 
+def test_cp1252_characters_outside_latin1(settings, tmp_path):
+    """A cp1252 file with bytes that latin-1 reads differently (€ is 0x80, ’ is 0x92), and one
+    without: both load with every character intact."""
+    folder = tmp_path / "in"
+    _write(folder / "customers.csv", "customer_id;region;note\r\n1;Liège;l’offre à 5 €\r\n",
+           encoding="cp1252")  # fmt: skip
+    _write(folder / "notifications.csv", "notification_id;customer_id;sent_at;channel;kind\r\n"
+           "N1;1;2026-03-02 10:00:00;sms;outage\r\n", encoding="cp1252")  # fmt: skip
+    mapping = _write(
+        tmp_path / "m.yaml",
+        """
+name: cp
+entities:
+  customers: {delimiter: ";", encoding: cp1252}
+  notifications: {delimiter: ";", encoding: cp1252}
+""",
+    )
+    files = _load(settings, folder, mapping).files
+    assert [(f.entity, f.loaded, f.note) for f in files] == [
+        ("customers", 1, "cp1252"), ("notifications", 1, "cp1252")]  # fmt: skip
+    assert _rows(settings, "select region, extra->>'note' from raw.customers") == [
+        ("Liège", "l’offre à 5 €")
+    ]
+
+
 def test_mixed_encodings_in_one_file(settings, tmp_path):
     """A UTF-8 file with one cp1252 line: every line loads, accents intact."""
     data = ("customer_id,region\n1,Liège\n".encode() + "2,Liège\n".encode("cp1252")
