@@ -45,7 +45,9 @@ def q(name: str) -> str:
 
 
 def lit(value: str) -> str:
-    """Quote a string literal."""
+    """Quote a string literal (a NUL character, which ends SQL text, is spliced in as chr(0))."""
+    if "\x00" in value:
+        return "(" + " || chr(0) || ".join(lit(part) for part in value.split("\x00")) + ")"
     return "'" + value.replace("'", "''") + "'"
 
 
