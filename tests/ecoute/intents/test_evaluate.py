@@ -19,8 +19,6 @@ from ecoute.intents.evaluate import (
     score_heldout,
 )
 
-# Known, documented misses (docs/intents.md); each floor still catches a regression.
-KNOWN_MISSES: dict[tuple[str, str, str], float] = {}
 # The held-out sample was labelled blind, after tuning (docs/intents.md says what it then taught).
 HELDOUT_FLOORS = {("en", "churn_threat"): (TARGET_PRECISION, TARGET_RECALL)}
 
@@ -55,10 +53,8 @@ def scores(external_data_dir):
 def test_targets(scores, language, intent):
     s = next(s for s in scores if s.language == language and s.intent == intent)
     assert s.support >= 10, "too few labelled examples to measure"
-    floor_p = KNOWN_MISSES.get((language, intent, "precision"), TARGET_PRECISION)
-    floor_r = KNOWN_MISSES.get((language, intent, "recall"), TARGET_RECALL)
-    assert not math.isnan(s.precision) and s.precision >= floor_p, s
-    assert s.recall >= floor_r, s
+    assert not math.isnan(s.precision) and s.precision >= TARGET_PRECISION, s
+    assert s.recall >= TARGET_RECALL, s
 
 
 def test_heldout_files_hold_no_text():
