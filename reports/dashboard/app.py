@@ -328,8 +328,13 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         retries=int(settings.section("dashboard").get("busy_retries", 5)),
         retry_wait_s=float(settings.section("dashboard").get("busy_wait_ms", 100)) / 1000,
     )
-    period = reader.fetch(("periods",), D.periods).value
-    options = reader.fetch(("options",), D.options).value
+    # Started while a nightly load runs, wait for it (saying so) rather than die: there is no
+    # earlier result to show yet. Later refreshes never wait long (see data.Reader.fetch).
+    from ecoute.db import wait_limit_s
+
+    start_wait = wait_limit_s(settings, read_only=True)
+    period = reader.fetch(("periods",), D.periods, wait_s=start_wait).value
+    options = reader.fetch(("options",), D.options, wait_s=start_wait).value
     if not period["weeks"]:
         raise D.WarehouseBusy("the metric marts are empty: run `ecoute load` or `ecoute demo`")
     default = D.default_filters(period, cfg.weeks)

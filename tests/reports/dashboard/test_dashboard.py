@@ -183,7 +183,7 @@ def test_a_load_holding_the_lock_gets_the_last_result_then_busy(copy_settings) -
         os.utime(copy_settings.warehouse, (later, later))  # as a load would: a new version
         stale = reader.fetch(("periods",), D.periods)
         assert stale.stale and stale.value == first.value
-        with pytest.raises(D.WarehouseBusy, match="a load is writing"):
+        with pytest.raises(D.WarehouseBusy, match="A load is writing"):
             reader.fetch(("options",), D.options)
     finally:
         _release(proc)
