@@ -12,6 +12,7 @@ stderr, and whoever gives up gets :class:`WarehouseBusy` with a one-line reason.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time
@@ -80,21 +81,64 @@ def wait_limit_s(settings: Settings, read_only: bool) -> float:
 def _connect_waiting(
     path: Path, read_only: bool, wait_s: float, notify: Callable[[str], None] | None
 ) -> duckdb.DuckDBPyConnection:
-    """Open the file, polling while another process holds its lock."""
+    """Open the file, polling while another process holds its lock.
+
+    A waiting writer leaves a marker beside the file and new readers stand back while it is
+    fresh: DuckDB's lock keeps no queue, so readers that open and close back to back (a report
+    loop, many dashboard users after a load) could otherwise starve a load for ever."""
     deadline = time.monotonic() + wait_s
     told = False
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
-                raise
-            if time.monotonic() >= deadline:
-                raise WarehouseBusy(_gave_up(path, read_only, wait_s, exc)) from exc
-            if not told and notify is not None:
-                notify(_waiting(path, read_only, wait_s, exc))
-                told = True
-            time.sleep(min(_POLL_S, max(deadline - time.monotonic(), 0.0)))
+    marker = _writer_marker(path)
+    try:
+        while True:
+            try:
+                if read_only and _writer_waiting(marker):
+                    raise duckdb.IOException(f'Could not set lock on file "{path}": {_WAITING}')
+                return duckdb.connect(str(path), read_only=read_only)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise
+                if not read_only:
+                    _touch(marker)
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusy(_gave_up(path, read_only, wait_s, exc)) from exc
+                if not told and notify is not None:
+                    notify(_waiting(path, read_only, wait_s, exc))
+                    told = True
+                time.sleep(min(_POLL_S, max(deadline - time.monotonic(), 0.0)))
+    finally:
+        if not read_only:
+            _untouch(marker)
+
+
+_WAITING = "a writer is waiting for the file"
+_MARKER_FRESH_S = 2.0  # a writer re-touches its marker every poll; older means it went away
+
+
+def _writer_marker(path: Path) -> Path:
+    return path.with_name(path.name + ".writer-waiting")
+
+
+def _writer_waiting(marker: Path) -> bool:
+    try:
+        return time.time() - marker.stat().st_mtime < _MARKER_FRESH_S
+    except FileNotFoundError:
+        return False
+
+
+def _touch(marker: Path) -> None:
+    try:
+        marker.write_text(str(os.getpid()), encoding="ascii")
+    except OSError:  # a read-only folder: no priority, still correct
+        pass
+
+
+def _untouch(marker: Path) -> None:
+    try:
+        if marker.read_text(encoding="ascii") == str(os.getpid()):
+            marker.unlink()
+    except OSError:
+        pass
 
 
 def _holder(exc: Exception) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 
 import duckdb
@@ -76,6 +77,31 @@ def test_gives_up_after_the_wait(settings):
     finally:
         reader.kill()
         reader.wait()
+
+
+def test_a_waiting_writer_goes_before_new_readers(settings):
+    """DuckDB's lock keeps no queue: readers opening back to back could starve a load. A
+    waiting writer's marker makes new readers stand back until the writer got in."""
+    duckdb.connect(str(settings.warehouse)).close()
+    marker = settings.warehouse.with_name(settings.warehouse.name + ".writer-waiting")
+    reader = subprocess.Popen(
+        [sys.executable, "-c", _HOLD.replace("time.sleep(float(sys.argv[3]))", "input()"),
+         str(settings.warehouse), "r", "0"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    reader.stdout.readline()
+    got: list = []
+    writer = threading.Thread(target=lambda: got.append(connect(settings, notify=None)))
+    writer.start()
+    while not marker.exists():  # the barrier: the writer is waiting
+        time.sleep(0.01)
+    with pytest.raises(WarehouseBusy, match="a load still held"):
+        connect(settings, read_only=True, wait_s=0, notify=None)  # a new reader stands back
+    reader.communicate("\n")  # the old reader lets go
+    writer.join(30)
+    assert got and not marker.exists()
+    got[0].close()
+    connect(settings, read_only=True, wait_s=0).close()  # and readers come back after it
 
 
 def test_read_only_on_missing_file_says_what_to_do(settings):
