@@ -10,8 +10,9 @@ than a clean refusal escapes, so the process exits non-zero with a traceback: a 
 
 KIND is ``cli`` (``ecoute metrics --week 2026-W27 --format json`` as a subprocess), ``report``
 (``reports.run.run_weekly``, the function behind ``ecoute report weekly``: its text summary holds
-the headline figures) or ``dashboard`` (``landing_data``, the function behind the dashboard's
-KPI callback, through one long-lived ``Reader`` as the dashboard process keeps it).
+the headline figures) or ``dashboard`` (the KPI callback posted to the Dash app's test client,
+and ``landing_data``, the function behind it, through one long-lived ``Reader``, as the
+dashboard process keeps one).
 """
 
 from __future__ import annotations
@@ -87,22 +88,46 @@ def _report(warehouse: Path) -> Callable[[], dict]:
 
 def _dashboard(warehouse: Path) -> Callable[[], dict]:
     from reports.dashboard import data as D
-    from reports.dashboard.app import Config, landing_data
+    from reports.dashboard.app import Config, create_app, landing_data
 
     settings = _settings(warehouse)
     reader = D.Reader(settings)
     cfg = Config.from_settings(settings)
-    filters = D.Filters(start=MONDAY - dt.timedelta(weeks=3), end=MONDAY)
+    start = MONDAY - dt.timedelta(weeks=3)
+    filters = D.Filters(start=start, end=MONDAY)
+    client = create_app(settings, warm_up=False).server.test_client()
+    tiles_request = _kpi_callback(start, MONDAY)
 
     def read() -> dict:
-        try:
+        # the KPI callback through the app's HTTP endpoint, as a browser calls it
+        answer = client.post("/_dash-update-component", json=tiles_request)
+        if answer.status_code != 200:
+            return {"error": f"HTTP {answer.status_code}: {answer.get_data(as_text=True)[:300]}"}
+        response = answer.get_json()["response"]
+        stale = "A load is writing to the warehouse" in json.dumps(response["status"])
+        try:  # and the function behind it, with a Reader kept across reads as the app keeps one
             fetched = landing_data(reader, cfg, filters, "week")
         except D.WarehouseBusy as exc:  # busy before it ever read: the page says so
             return {"busy": True, "refused": str(exc)}
-        return {"figures": json.loads(json.dumps(fetched.value, default=str)),
-                "busy": fetched.stale}  # fmt: skip
+        figures = {"landing": fetched.value, "tiles": response["kpis"]["children"]}
+        return {"figures": json.loads(json.dumps(figures, default=str)),
+                "busy": fetched.stale or stale}  # fmt: skip
 
     return read
+
+
+def _kpi_callback(start: dt.date, end: dt.date) -> dict:
+    outputs = [("kpis", "children"), ("trends", "figure"), ("status", "children"),
+               ("caption", "children")]  # fmt: skip
+    inputs = [("dates", "start_date", start.isoformat()), ("dates", "end_date", end.isoformat()),
+              ("region", "value", None), ("drill", "data", {}), ("grain", "value", "week")]  # fmt: skip
+    return {
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
+        "outputs": [{"id": i, "property": p} for i, p in outputs],
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "changedPropIds": ["dates.start_date"],
+        "state": [],
+    }
 
 
 READERS: dict[str, Callable[[Path], Callable[[], dict]]] = {

@@ -121,9 +121,11 @@ def test_load_b_changes_known_figures(world) -> None:
     # last week's figures are the same on both sides: B only carries W27
     assert (before["cli"]["metrics"]["inbound_calls"]["previous"]
             == after["cli"]["metrics"]["inbound_calls"]["previous"])  # fmt: skip
-    landing = after["dashboard"]["kpis"]["metrics"]["inbound_calls"]
+    landing = after["dashboard"]["landing"]["kpis"]["metrics"]["inbound_calls"]
     assert landing["value"] == inbound
-    assert before["dashboard"]["kpis"]["metrics"]["inbound_calls"]["value"] in (0, None)
+    assert before["dashboard"]["landing"]["kpis"]["metrics"]["inbound_calls"]["value"] in (0, None)
+    assert f"{inbound:,}" in json.dumps(after["dashboard"]["tiles"], ensure_ascii=False)
+    assert before["dashboard"]["tiles"] != after["dashboard"]["tiles"]
     assert before["report"] != after["report"]
 
 
