@@ -7,6 +7,7 @@ run. Layout and callbacks live here; figures in :mod:`reports.dashboard.figures`
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -625,7 +626,8 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         # The first plotly-express timeline and the first journey query of a process pay
         # one-time imports and function set-up (over a second on a busy machine); pay them here.
         if cfg.customer_views:
-            reader.fetch(("journey-warm-up",), lambda con: D.journey(con, ""))
+            with contextlib.suppress(D.WarehouseBusy):  # a load started meanwhile: warm later
+                reader.fetch(("journey-warm-up",), lambda con: D.journey(con, ""))
             F.journey_timeline({"customer_id": "", "events": [_WARM_EVENT]})
         view_kpis(reader, cfg, period, options, None, None, None, {}, "week")
         view_breakdowns(reader, period, None, None, None, {}, "service_level", options)

@@ -201,6 +201,27 @@ def test_the_dashboard_never_blocks_a_load(copy_settings) -> None:
     assert proc.returncode == 0
 
 
+def test_started_during_a_load_it_waits_for_it_then_serves(copy_settings, capsys) -> None:
+    """`ecoute dashboard` started while a nightly load runs says it waits, instead of dying."""
+    import threading
+
+    proc = _hold_write_lock(copy_settings.warehouse)
+    made: list = []
+    starting = threading.Thread(target=lambda: made.append(create_app(copy_settings)))
+    try:
+        starting.start()
+        said = ""
+        while "warehouse busy" not in said:  # the barrier: it told it waits for the load
+            said += capsys.readouterr().err
+            starting.join(0.05)
+            assert starting.is_alive(), "create_app returned or died while the load held the file"
+    finally:
+        _release(proc)
+    starting.join(120)
+    assert said.startswith("warehouse busy: a load is running") and "900 s" in said
+    assert made and made[0].server.test_client().get("/").status_code == 200
+
+
 def test_stale_page_says_so(copy_settings) -> None:
     from reports.dashboard.app import view_kpis
 
