@@ -11,11 +11,12 @@ with the last result it had for that view, marked stale (the page says since whe
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -160,6 +161,7 @@ class Reader:
     opened: int = 0  # connections opened (tests and the bench read it)
     _cache: OrderedDict[tuple, _Entry] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _pinned: Any = field(default=None, repr=False)
 
     @property
     def team_re(self) -> str:
@@ -185,6 +187,8 @@ class Reader:
         tried ``retries + 1`` times ``retry_wait_s`` apart, then the last result read for `key`
         stands in (marked stale). `wait_s` waits that long instead, saying so on stderr (the
         dashboard's start-up read: there is no earlier result to show)."""
+        if self._pinned is not None:  # inside session(): one connection, one warehouse state
+            return Fetched(compute(self._pinned), dt.datetime.now(dt.UTC))
         version = self.version()
         with self._lock:
             entry = self._cache.get(key)
@@ -206,6 +210,22 @@ class Reader:
             while len(self._cache) > self.max_entries:
                 self._cache.popitem(last=False)
         return Fetched(value, now)
+
+    @contextlib.contextmanager
+    def session(self, wait_s: float) -> Iterator[None]:
+        """Within it, every fetch reads through ONE read-only connection, opened after waiting
+        up to `wait_s` for a running load (saying so on stderr): figures read together come
+        from one state of the warehouse, before a load or after it. For one-shot readers (the
+        static export), never for the live app, whose refreshes must not hold the file."""
+        con, why = self._open(wait_s)
+        if con is None:
+            raise WarehouseBusy(str(why)) from why
+        self._pinned = con
+        try:
+            yield
+        finally:
+            self._pinned = None
+            con.close()
 
     def _open(self, wait_s: float | None) -> tuple[Any, Exception | None]:
         """(read-only connection, None), or (None, why) when a load kept the file locked."""

@@ -222,6 +222,34 @@ def test_started_during_a_load_it_waits_for_it_then_serves(copy_settings, capsys
     assert made and made[0].server.test_client().get("/").status_code == 200
 
 
+def test_the_static_export_waits_for_a_load_and_reads_one_state(copy_settings, capsys) -> None:
+    import threading
+
+    from reports.dashboard.export import snapshot
+
+    proc = _hold_write_lock(copy_settings.warehouse)
+    made: list = []
+    exporting = threading.Thread(target=lambda: made.append(snapshot(copy_settings)))
+    try:
+        exporting.start()
+        said = ""
+        while "warehouse busy" not in said:  # the barrier: it told it waits for the load
+            said += capsys.readouterr().err
+            exporting.join(0.05)
+            assert exporting.is_alive(), "the export returned or died while the load held the file"
+    finally:
+        _release(proc)
+    exporting.join(120)
+    assert made and made[0].startswith("<!doctype html>")
+    quick = copy_settings.with_overrides(warehouse={"read_wait_s": 0.2})
+    proc = _hold_write_lock(copy_settings.warehouse)
+    try:
+        with pytest.raises(D.WarehouseBusy, match="still held .* after 0.2 s"):
+            snapshot(quick)
+    finally:
+        _release(proc)
+
+
 def test_stale_page_says_so(copy_settings) -> None:
     from reports.dashboard.app import view_kpis
 
