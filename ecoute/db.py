@@ -12,6 +12,7 @@ stderr, and whoever gives up gets :class:`WarehouseBusy` with a one-line reason.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -127,18 +128,14 @@ def _writer_waiting(marker: Path) -> bool:
 
 
 def _touch(marker: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):  # a read-only folder: no priority, still correct
         marker.write_text(str(os.getpid()), encoding="ascii")
-    except OSError:  # a read-only folder: no priority, still correct
-        pass
 
 
 def _untouch(marker: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         if marker.read_text(encoding="ascii") == str(os.getpid()):
             marker.unlink()
-    except OSError:
-        pass
 
 
 def _holder(exc: Exception) -> str:
