@@ -245,6 +245,12 @@ def spark_models(models_dir: Path = MODELS_DIR) -> list[Model]:
 def session(settings_engine: dict[str, Any] | None = None, app: str = "ecoute"):
     """A Spark session in UTC: ``spark_remote`` (Spark Connect, e.g. ``sc://host:15002``) when
     set, else ``spark_master`` (``local[2]`` by default, ``yarn``, ``spark://host:7077``)."""
+    import warnings
+
+    # Écoute hands Spark no pandas objects; pyspark's pandas-3 warning is noise here.
+    warnings.filterwarnings(
+        "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+    )
     from pyspark.sql import SparkSession
 
     conf = dict(settings_engine or {})
