@@ -253,4 +253,19 @@ def test_small_demo_world_equal_on_spark_and_read_the_same_way(spark, tmp_path):
         "select sql from duckdb_views() where view_name = 'rpt_metrics__weekly'"
     ).fetchone()[0]
     assert week_metrics(lake_con, monday) == duck
+    lake_con.close()
+
+    # `ecoute metrics` itself, configured through the environment as an operator would.
+    from typer.testing import CliRunner
+
+    from ecoute.cli import app
+
+    y, w, _ = monday.isocalendar()
+    args = ["--warehouse", str(settings.warehouse), "metrics", "--week", f"{y}-W{w:02d}",
+            "--format", "json"]  # fmt: skip
+    lake_env = {"ECOUTE__ENGINE__NAME": "spark", "ECOUTE__ENGINE__LAKE": str(tmp_path / "lake")}
+    via_lake = CliRunner().invoke(app, args, env=lake_env)
+    via_file = CliRunner().invoke(app, args, env={"ECOUTE__ENGINE__NAME": "duckdb"})
+    assert via_lake.exit_code == 0, via_lake.output
+    assert via_lake.output == via_file.output
     assert isinstance(monday, dt.date)
