@@ -268,4 +268,14 @@ def test_small_demo_world_equal_on_spark_and_read_the_same_way(spark, tmp_path):
     via_file = CliRunner().invoke(app, args, env={"ECOUTE__ENGINE__NAME": "duckdb"})
     assert via_lake.exit_code == 0, via_lake.output
     assert via_lake.output == via_file.output
+
+    # The weekly report, from the lake and from the file: the same page.
+    from reports.run import run_weekly
+
+    run_weekly(on_spark, monday, tmp_path / "from-lake", echo=lambda _: None)
+    run_weekly(settings, monday, tmp_path / "from-file", echo=lambda _: None)
+    pages = [sorted((tmp_path / d).glob("*.html")) for d in ("from-lake", "from-file")]
+    assert [p.name for p in pages[0]] == [p.name for p in pages[1]] != []
+    for lake_page, file_page in zip(*pages, strict=True):
+        assert lake_page.read_text() == file_page.read_text()
     assert isinstance(monday, dt.date)
