@@ -7,9 +7,11 @@ module only builds the settings and adds the commands. Command modules import he
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -77,6 +79,33 @@ def _register_all() -> None:
         if importlib.util.find_spec(module_name) is None:
             continue
         importlib.import_module(module_name).register(app)
+    _wrap_commands(app)
+
+
+def _wrap_commands(typer_app: typer.Typer) -> None:
+    for info in typer_app.registered_commands:
+        info.callback = _busy_is_one_line(info.callback)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _wrap_commands(group.typer_instance)
+
+
+def _busy_is_one_line(command):  # noqa: ANN001, ANN202 - wraps any command callback
+    """A warehouse another process held longer than this command would wait ends the command
+    with one line on stderr and exit status 1, never a traceback, whichever command it was."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        try:
+            return command(*args, **kwargs)
+        except RuntimeError as exc:
+            db = sys.modules.get("ecoute.db")  # not imported: the error cannot be WarehouseBusy
+            if db is None or not isinstance(exc, db.WarehouseBusy):
+                raise
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+
+    return run
 
 
 _register_all()

@@ -50,7 +50,7 @@ def run_weekly(
     """Write the week's report(s) into `out_dir`; with `email`, send each to its recipients."""
     import duckdb
 
-    from ecoute.db import WarehouseMissing, connect
+    from ecoute.db import WarehouseBusy, WarehouseMissing, connect
     from reports.alerts import RuleError, rules_from
     from reports.weekly import regions
 
@@ -59,8 +59,8 @@ def run_weekly(
     except RuleError as exc:
         raise ReportRunError(str(exc), 2) from exc
     try:
-        con = connect(settings, read_only=True)
-    except WarehouseMissing as exc:
+        con = connect(settings, read_only=True)  # waits for a running load, saying so on stderr
+    except (WarehouseMissing, WarehouseBusy) as exc:
         raise ReportRunError(str(exc)) from exc
     try:
         try:

@@ -114,12 +114,27 @@ def _clause_tokens_after(text: str, end: int, limit: int = 60) -> list[str]:
     return _TOKEN.findall(_CLAUSE_BREAK.split(after)[0])
 
 
+def _other_subject(before: list[str], rule: IntentRules) -> bool:
+    """True when the nearest subject pronoun before the trigger, in its clause, is someone
+    else's ("they charged off the debt and cancelled it"), not the customer's ("me", "I")."""
+    if rule.others is None:
+        return False
+    for token in reversed(before):
+        if rule.selves is not None and rule.selves.match(token):
+            return False
+        if rule.others.match(token):
+            return True
+    return False
+
+
 def _is_negated(text: str, match: re.Match[str], rule: IntentRules, lang: LanguageRules) -> bool:
     """True if the trigger is voided: someone else is the agent (not_after), or a negator
     governs it and no blocker says the customer was obstructed."""
     before = _clause_tokens_before(text, match.start())
     if rule.not_after is not None and rule.not_after.search(" ".join(before[-2:])):
         return True  # someone else is the agent ("they have canceled", "votre résiliation")
+    if _other_subject(before, rule):
+        return True
     if not rule.negatable or rule.negators is None:
         return False
     negated = bool(rule.negators.search(" ".join(before[-rule.window :])))

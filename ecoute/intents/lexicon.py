@@ -45,6 +45,9 @@ class IntentRules:
     negators: re.Pattern[str] | None
     window: int
     not_after: re.Pattern[str] | None  # tokens right before the trigger that void it
+    # Subject pronouns: the one nearest before the trigger in its clause says who acts.
+    others: re.Pattern[str] | None = None  # "when they charged off the debt and cancelled it"
+    selves: re.Pattern[str] | None = None  # "they told me I could cancel"
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ def _compile_intent(name: str, spec: dict[str, Any], negation: dict[str, Any]) -
     if pattern is None:
         raise ValueError(f"intent {name} has no patterns")
     negators = spec.get("negators", negation.get("negators", []))
+    subject = spec.get("subject", {}) or {}
     return IntentRules(
         name=name,
         pattern=pattern,
@@ -116,7 +120,14 @@ def _compile_intent(name: str, spec: dict[str, Any], negation: dict[str, Any]) -
         negators=_whole_words(list(negators)),
         window=int(spec.get("window", negation.get("window", 3))),
         not_after=_whole_words(list(spec.get("not_after", []))),
+        others=_exact_token(subject.get("others", [])),
+        selves=_exact_token(subject.get("self", [])),
     )
+
+
+def _exact_token(words: list[str]) -> re.Pattern[str] | None:
+    """A pattern that matches one whole token from the list."""
+    return re.compile("(?:" + "|".join(fold_pattern(w) for w in words) + r")\Z") if words else None
 
 
 def compile_language(data: dict[str, Any]) -> LanguageRules:

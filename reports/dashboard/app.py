@@ -7,6 +7,7 @@ run. Layout and callbacks live here; figures in :mod:`reports.dashboard.figures`
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -328,11 +329,15 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         retries=int(settings.section("dashboard").get("busy_retries", 5)),
         retry_wait_s=float(settings.section("dashboard").get("busy_wait_ms", 100)) / 1000,
     )
-    period = reader.fetch(("periods",), D.periods).value
-    options = reader.fetch(("options",), D.options).value
+    # Started while a nightly load runs, wait for it (saying so) rather than die: there is no
+    # earlier result to show yet. Later refreshes never wait long (see data.Reader.fetch).
+    from ecoute.db import wait_limit_s
+
+    start_wait = wait_limit_s(settings, read_only=True)
+    period = reader.fetch(("periods",), D.periods, wait_s=start_wait).value
+    options = reader.fetch(("options",), D.options, wait_s=start_wait).value
     if not period["weeks"]:
         raise D.WarehouseBusy("the metric marts are empty: run `ecoute load` or `ecoute demo`")
-    default = D.default_filters(period, cfg.weeks)
     app = dash.Dash(
         __name__,
         title="Écoute dashboard",
@@ -344,166 +349,188 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
     Access.from_settings(settings.section("dashboard")).install(app.server)
     app.server.config["ECOUTE_READER"] = reader
 
-    def opts(values: list[str]) -> list[dict[str, str]]:
-        return [{"label": v, "value": v} for v in values]
+    latest = {"period": period, "options": options}
 
-    controls = html.Div(
-        [
-            html.Div(
-                [
-                    html.Label("Weeks"),
-                    dcc.DatePickerRange(
-                        id="dates",
-                        start_date=default.start.isoformat(),
-                        end_date=default.end.isoformat(),
-                        min_date_allowed=period["weeks"][0].isoformat(),
-                        max_date_allowed=(period["weeks"][-1] + dt.timedelta(days=6)).isoformat(),
-                        display_format="D MMM YYYY",
-                        first_day_of_week=1,
-                        minimum_nights=0,
-                    ),
-                ],
-                className="control dates",
-            ),  # fmt: skip
-            html.Div(
-                [
-                    html.Label("Region"),
-                    dcc.Dropdown(
-                        id="region",
-                        options=opts(options["values"].get("region", [])),
-                        placeholder="All regions",
-                        clearable=True,
-                    ),
-                ],
-                className="control",
-            ),  # fmt: skip
-            html.Div(
-                [
-                    html.Label("Segment"),
-                    dcc.Dropdown(
-                        id="segment",
-                        options=opts(options["values"].get("segment", [])),
-                        placeholder="All segments",
-                        clearable=True,
-                    ),
-                ],
-                className="control",
-            ),  # fmt: skip
-            html.Div(
-                [
-                    html.Label("Category"),
-                    dcc.Dropdown(
-                        id="category",
-                        options=opts(options["values"].get("category", [])),
-                        placeholder="All categories",
-                        clearable=True,
-                    ),
-                ],
-                className="control",
-            ),  # fmt: skip
-            html.Div(
-                [
-                    html.Label("Trend"),
-                    dcc.RadioItems(
-                        id="grain",
-                        options=[
-                            {"label": "weekly", "value": "week"},
-                            {"label": "daily", "value": "day"},
-                        ],
-                        value="week",
-                        inline=True,
-                    ),
-                ],
-                className="control small",
-            ),  # fmt: skip
-        ],
-        className="controls",
-    )
-    landing = html.Div(
-        [
-            controls,
-            html.Div(
-                [
-                    html.Div(id="drill-bar"),
-                    html.Button(
-                        "Clear drill-down",
-                        id="clear-drill",
-                        className="clear",
-                        style={"display": "none"},
-                    ),
-                ],
-                className="drill-bar",
-            ),  # fmt: skip
-            html.Div(id="status", className="status"),
-            html.Div(id="kpis", className="kpis"),
-            html.Div(dcc.Graph(id="trends", config={"displaylogo": False}), className="card"),
-            html.Div(
-                [
-                    html.Div(
-                        [
-                            dcc.Dropdown(
-                                id="rank-metric",
-                                value="service_level",
-                                clearable=False,
-                                options=[
-                                    {"label": D.LABELS.get(m, m.replace("_", " ")), "value": m}
-                                    for m in D.RANKABLE
-                                ],
-                            ),
-                            dcc.Graph(id="by-region", config={"displaylogo": False}),
-                        ],
-                        className="card",
-                    ),  # fmt: skip
-                    html.Div(
-                        dcc.Graph(id="by-queue", config={"displaylogo": False}), className="card"
-                    ),  # fmt: skip
-                    html.Div(
-                        dcc.Graph(id="by-team", config={"displaylogo": False}), className="card"
-                    ),  # fmt: skip
-                ],
-                className="grid3",
-            ),
-            html.Div(
-                [
-                    html.H2("Who is suffering most"),
-                    html.P(
-                        "Customers whose weeks went worst in the selected range (weighted failures: "
-                        "missed visits, drops without callback, days without service, repeats…). "
-                        "Click one to see their journey.",
-                        className="muted",
-                    ),
-                    html.Div(id="worst"),
-                ],
-                className="card",
-                id="worst-card",
-                style={} if cfg.customer_views else {"display": "none"},
-            ),  # fmt: skip
-            html.Div(id="risk"),
-        ],
-        id="landing",
-    )
-    app.layout = html.Div(
-        [
-            dcc.Location(id="url"),
-            dcc.Store(id="drill", data={}),
-            html.Header(
-                [
-                    html.Div(
-                        [
-                            html.Span("Écoute", className="brand"),
-                            html.Span(
-                                " customer service, as customers live it", className="tagline"
-                            ),
-                        ]
-                    ),
-                    html.Div(id="caption", className="caption"),
-                ],
-            ),  # fmt: skip
-            landing,
-            html.Div(id="journey-page", style={"display": "none"}),
-        ],
-        className="page",
-    )
+    def current_weeks() -> tuple[dict[str, Any], dict[str, Any]]:
+        """Weeks and filter values as of the warehouse's current version (cached per version);
+        while a load holds the file, the last ones read."""
+        try:
+            latest["period"] = reader.fetch(("periods",), D.periods).value
+            latest["options"] = reader.fetch(("options",), D.options).value
+        except D.WarehouseBusy:
+            pass
+        return latest["period"], latest["options"]
+
+    def page() -> Any:
+        """The page, built on every visit from the weeks and filter values the warehouse
+        holds now: a long-running dashboard shows the week a nightly load added."""
+        period, options = current_weeks()
+        default = D.default_filters(period, cfg.weeks)
+
+        def opts(values: list[str]) -> list[dict[str, str]]:
+            return [{"label": v, "value": v} for v in values]
+
+        controls = html.Div(
+            [
+                html.Div(
+                    [
+                        html.Label("Weeks"),
+                        dcc.DatePickerRange(
+                            id="dates",
+                            start_date=default.start.isoformat(),
+                            end_date=default.end.isoformat(),
+                            min_date_allowed=period["weeks"][0].isoformat(),
+                            max_date_allowed=(
+                                period["weeks"][-1] + dt.timedelta(days=6)
+                            ).isoformat(),
+                            display_format="D MMM YYYY",
+                            first_day_of_week=1,
+                            minimum_nights=0,
+                        ),
+                    ],
+                    className="control dates",
+                ),  # fmt: skip
+                html.Div(
+                    [
+                        html.Label("Region"),
+                        dcc.Dropdown(
+                            id="region",
+                            options=opts(options["values"].get("region", [])),
+                            placeholder="All regions",
+                            clearable=True,
+                        ),
+                    ],
+                    className="control",
+                ),  # fmt: skip
+                html.Div(
+                    [
+                        html.Label("Segment"),
+                        dcc.Dropdown(
+                            id="segment",
+                            options=opts(options["values"].get("segment", [])),
+                            placeholder="All segments",
+                            clearable=True,
+                        ),
+                    ],
+                    className="control",
+                ),  # fmt: skip
+                html.Div(
+                    [
+                        html.Label("Category"),
+                        dcc.Dropdown(
+                            id="category",
+                            options=opts(options["values"].get("category", [])),
+                            placeholder="All categories",
+                            clearable=True,
+                        ),
+                    ],
+                    className="control",
+                ),  # fmt: skip
+                html.Div(
+                    [
+                        html.Label("Trend"),
+                        dcc.RadioItems(
+                            id="grain",
+                            options=[
+                                {"label": "weekly", "value": "week"},
+                                {"label": "daily", "value": "day"},
+                            ],
+                            value="week",
+                            inline=True,
+                        ),
+                    ],
+                    className="control small",
+                ),  # fmt: skip
+            ],
+            className="controls",
+        )
+        landing = html.Div(
+            [
+                controls,
+                html.Div(
+                    [
+                        html.Div(id="drill-bar"),
+                        html.Button(
+                            "Clear drill-down",
+                            id="clear-drill",
+                            className="clear",
+                            style={"display": "none"},
+                        ),
+                    ],
+                    className="drill-bar",
+                ),  # fmt: skip
+                html.Div(id="status", className="status"),
+                html.Div(id="kpis", className="kpis"),
+                html.Div(dcc.Graph(id="trends", config={"displaylogo": False}), className="card"),
+                html.Div(
+                    [
+                        html.Div(
+                            [
+                                dcc.Dropdown(
+                                    id="rank-metric",
+                                    value="service_level",
+                                    clearable=False,
+                                    options=[
+                                        {"label": D.LABELS.get(m, m.replace("_", " ")), "value": m}
+                                        for m in D.RANKABLE
+                                    ],
+                                ),
+                                dcc.Graph(id="by-region", config={"displaylogo": False}),
+                            ],
+                            className="card",
+                        ),  # fmt: skip
+                        html.Div(
+                            dcc.Graph(id="by-queue", config={"displaylogo": False}), className="card"
+                        ),  # fmt: skip
+                        html.Div(
+                            dcc.Graph(id="by-team", config={"displaylogo": False}), className="card"
+                        ),  # fmt: skip
+                    ],
+                    className="grid3",
+                ),
+                html.Div(
+                    [
+                        html.H2("Who is suffering most"),
+                        html.P(
+                            "Customers whose weeks went worst in the selected range (weighted failures: "
+                            "missed visits, drops without callback, days without service, repeats…). "
+                            "Click one to see their journey.",
+                            className="muted",
+                        ),
+                        html.Div(id="worst"),
+                    ],
+                    className="card",
+                    id="worst-card",
+                    style={} if cfg.customer_views else {"display": "none"},
+                ),  # fmt: skip
+                html.Div(id="risk"),
+            ],
+            id="landing",
+        )
+        return html.Div(
+            [
+                dcc.Location(id="url"),
+                dcc.Store(id="drill", data={}),
+                html.Header(
+                    [
+                        html.Div(
+                            [
+                                html.Span("Écoute", className="brand"),
+                                html.Span(
+                                    " customer service, as customers live it", className="tagline"
+                                ),
+                            ]
+                        ),
+                        html.Div(id="caption", className="caption"),
+                    ],
+                ),  # fmt: skip
+                landing,
+                html.Div(id="journey-page", style={"display": "none"}),
+            ],
+            className="page",
+        )
+
+    app.layout = page
 
     @app.callback(
         Output("region", "value"),
@@ -550,6 +577,7 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         Input("grain", "value"),
     )
     def update_kpis(start, end, region, current, grain):  # noqa: ANN001, ANN202
+        period, options = current_weeks()
         return view_kpis(reader, cfg, period, options, start, end, region, current, grain)
 
     @app.callback(
@@ -563,6 +591,7 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         Input("rank-metric", "value"),
     )
     def update_breakdowns(start, end, region, current, rank_metric):  # noqa: ANN001, ANN202
+        period, options = current_weeks()
         return view_breakdowns(reader, period, start, end, region, current, rank_metric, options)
 
     people_inputs = (
@@ -574,11 +603,11 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
 
     @app.callback(Output("worst", "children"), *people_inputs)
     def update_worst(start, end, region, current):  # noqa: ANN001, ANN202
-        return view_worst(app, reader, cfg, period, start, end, region, current)
+        return view_worst(app, reader, cfg, current_weeks()[0], start, end, region, current)
 
     @app.callback(Output("risk", "children"), *people_inputs)
     def update_risk(start, end, region, current):  # noqa: ANN001, ANN202
-        return view_risk(app, reader, cfg, period, start, end, region, current)
+        return view_risk(app, reader, cfg, current_weeks()[0], start, end, region, current)
 
     @app.callback(
         Output("landing", "style"),
@@ -597,7 +626,8 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         # The first plotly-express timeline and the first journey query of a process pay
         # one-time imports and function set-up (over a second on a busy machine); pay them here.
         if cfg.customer_views:
-            reader.fetch(("journey-warm-up",), lambda con: D.journey(con, ""))
+            with contextlib.suppress(D.WarehouseBusy):  # a load started meanwhile: warm later
+                reader.fetch(("journey-warm-up",), lambda con: D.journey(con, ""))
             F.journey_timeline({"customer_id": "", "events": [_WARM_EVENT]})
         view_kpis(reader, cfg, period, options, None, None, None, {}, "week")
         view_breakdowns(reader, period, None, None, None, {}, "service_level", options)

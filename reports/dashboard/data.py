@@ -11,11 +11,12 @@ with the last result it had for that view, marked stale (the page says since whe
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -78,6 +79,12 @@ DEFAULT_TEAM_PATTERN = r"^(.+)-[0-9]+$"
 
 class WarehouseBusy(RuntimeError):
     """A load holds the warehouse's write lock and no earlier result can stand in."""
+
+
+BUSY_MESSAGE = (
+    "A load is writing to the warehouse: these figures appear when it has finished "
+    "(reload the page in a moment)."
+)
 
 
 @cache
@@ -154,6 +161,7 @@ class Reader:
     opened: int = 0  # connections opened (tests and the bench read it)
     _cache: OrderedDict[tuple, _Entry] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _pinned: Any = field(default=None, repr=False)
 
     @property
     def team_re(self) -> str:
@@ -170,46 +178,80 @@ class Reader:
                 out += [0, 0]
         return tuple(out)
 
-    def fetch(self, key: tuple, compute: Callable[[Any], T]) -> Fetched[T]:
-        """`compute(con)` on a fresh read-only connection, or the cached result of `key`."""
-        import duckdb
+    def fetch(
+        self, key: tuple, compute: Callable[[Any], T], wait_s: float | None = None
+    ) -> Fetched[T]:
+        """`compute(con)` on a fresh read-only connection, or the cached result of `key`.
 
-        from ecoute.db import connect
-
+        While a load holds the file, a page refresh must not hang: by default the opening is
+        tried ``retries + 1`` times ``retry_wait_s`` apart, then the last result read for `key`
+        stands in (marked stale). `wait_s` waits that long instead, saying so on stderr (the
+        dashboard's start-up read: there is no earlier result to show)."""
+        if self._pinned is not None:  # inside session(): one connection, one warehouse state
+            return Fetched(compute(self._pinned), dt.datetime.now(dt.UTC))
         version = self.version()
         with self._lock:
             entry = self._cache.get(key)
             if entry is not None and entry.version == version:
                 self._cache.move_to_end(key)
                 return Fetched(entry.value, entry.read_at)
+        con, last_error = self._open(wait_s)
+        if con is None:
+            return self._stale(key, last_error)
+        try:
+            self.opened += 1
+            value = compute(con)
+        finally:
+            con.close()  # never hold the file between refreshes: a load must get its lock
+        now = dt.datetime.now(dt.UTC)
+        with self._lock:
+            self._cache[key] = _Entry(version, value, now)
+            self._cache.move_to_end(key)
+            while len(self._cache) > self.max_entries:
+                self._cache.popitem(last=False)
+        return Fetched(value, now)
+
+    @contextlib.contextmanager
+    def session(self, wait_s: float) -> Iterator[None]:
+        """Within it, every fetch reads through ONE read-only connection, opened after waiting
+        up to `wait_s` for a running load (saying so on stderr): figures read together come
+        from one state of the warehouse, before a load or after it. For one-shot readers (the
+        static export), never for the live app, whose refreshes must not hold the file."""
+        con, why = self._open(wait_s)
+        if con is None:
+            raise WarehouseBusy(str(why)) from why
+        self._pinned = con
+        try:
+            yield
+        finally:
+            self._pinned = None
+            con.close()
+
+    def _open(self, wait_s: float | None) -> tuple[Any, Exception | None]:
+        """(read-only connection, None), or (None, why) when a load kept the file locked."""
+        from ecoute.db import WarehouseBusy, connect
+
+        if wait_s is not None:
+            try:
+                return connect(self.settings, read_only=True, wait_s=wait_s), None
+            except WarehouseBusy as exc:
+                return None, exc
         last_error: Exception | None = None
         for attempt in range(self.retries + 1):
             try:
-                con = connect(self.settings, read_only=True)
-            except duckdb.IOException as exc:  # a writer holds the lock
+                return connect(self.settings, read_only=True, wait_s=0, notify=None), None
+            except WarehouseBusy as exc:
                 last_error = exc
                 if attempt < self.retries:
                     time.sleep(self.retry_wait_s)
-                continue
-            try:
-                self.opened += 1
-                value = compute(con)
-            finally:
-                con.close()
-            now = dt.datetime.now(dt.UTC)
-            with self._lock:
-                self._cache[key] = _Entry(version, value, now)
-                self._cache.move_to_end(key)
-                while len(self._cache) > self.max_entries:
-                    self._cache.popitem(last=False)
-            return Fetched(value, now)
+        return None, last_error
+
+    def _stale(self, key: tuple, why: Exception | None) -> Fetched:
         with self._lock:
             entry = self._cache.get(key)
         if entry is not None:
             return Fetched(entry.value, entry.read_at, stale=True)
-        raise WarehouseBusy(
-            "the warehouse is busy (a load is writing to it); try again in a moment"
-        ) from last_error
+        raise WarehouseBusy(BUSY_MESSAGE) from why
 
 
 # ---------------------------------------------------------------------------------------------

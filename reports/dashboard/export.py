@@ -47,11 +47,20 @@ def _worst(rows: list[dict[str, Any]]) -> str:
 
 
 def snapshot(settings: Settings, reader: D.Reader | None = None) -> str:
-    """The landing page as one self-contained HTML document."""
+    """The landing page as one self-contained HTML document, read from one state of the
+    warehouse (waiting for a running load, as every command-line reader does)."""
+    from ecoute.db import wait_limit_s
+
+    reader = reader or D.Reader(settings)
+    # one connection for every figure: a load committing midway cannot mix before and after
+    with reader.session(wait_s=wait_limit_s(settings, read_only=True)):
+        return _snapshot(settings, reader)
+
+
+def _snapshot(settings: Settings, reader: D.Reader) -> str:
     import plotly.io as pio
 
     cfg = Config.from_settings(settings)
-    reader = reader or D.Reader(settings)
     period = reader.fetch(("periods",), D.periods).value
     if not period["weeks"]:
         raise D.WarehouseBusy("the metric marts are empty: run `ecoute load` or `ecoute demo`")

@@ -69,6 +69,24 @@ def test_someone_else_cancelling_is_not_churn():
     assert "churn_threat" not in names("they have cancelled my appointment twice", "en")
 
 
+@pytest.mark.parametrize(
+    ("text", "churn"),
+    [
+        # The nearest subject pronoun in the clause says who cancels.
+        ("when they charged off the debt and cancelled my account", False),
+        ("he said the bank already closed my account", False),
+        ("they told me I could cancel my service", True),
+        ("they will not let me cancel my service", True),
+        ("we cancelled our contract last month", True),
+        # A termination fee is paid for the customer's own leaving.
+        ("Excessive early termination fees", True),
+        ("Internet service termination", True),
+    ],
+)
+def test_who_acts_decides_churn(text, churn):
+    assert ("churn_threat" in names(text, "en")) is churn
+
+
 def test_negated_compensation_only_when_volitional():
     assert "compensation_request" not in names("je ne demande pas de remboursement", "fr")
     assert "compensation_request" in names("aucun remboursement depuis 3 mois", "fr")

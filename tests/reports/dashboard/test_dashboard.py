@@ -183,7 +183,7 @@ def test_a_load_holding_the_lock_gets_the_last_result_then_busy(copy_settings) -
         os.utime(copy_settings.warehouse, (later, later))  # as a load would: a new version
         stale = reader.fetch(("periods",), D.periods)
         assert stale.stale and stale.value == first.value
-        with pytest.raises(D.WarehouseBusy, match="a load is writing"):
+        with pytest.raises(D.WarehouseBusy, match="A load is writing"):
             reader.fetch(("options",), D.options)
     finally:
         _release(proc)
@@ -199,6 +199,55 @@ def test_the_dashboard_never_blocks_a_load(copy_settings) -> None:
     proc = _hold_write_lock(copy_settings.warehouse)  # would fail if the app held the file
     _release(proc)
     assert proc.returncode == 0
+
+
+def test_started_during_a_load_it_waits_for_it_then_serves(copy_settings, capsys) -> None:
+    """`ecoute dashboard` started while a nightly load runs says it waits, instead of dying."""
+    import threading
+
+    proc = _hold_write_lock(copy_settings.warehouse)
+    made: list = []
+    starting = threading.Thread(target=lambda: made.append(create_app(copy_settings)))
+    try:
+        starting.start()
+        said = ""
+        while "warehouse busy" not in said:  # the barrier: it told it waits for the load
+            said += capsys.readouterr().err
+            starting.join(0.05)
+            assert starting.is_alive(), "create_app returned or died while the load held the file"
+    finally:
+        _release(proc)
+    starting.join(120)
+    assert said.startswith("warehouse busy: a load is running") and "900 s" in said
+    assert made and made[0].server.test_client().get("/").status_code == 200
+
+
+def test_the_static_export_waits_for_a_load_and_reads_one_state(copy_settings, capsys) -> None:
+    import threading
+
+    from reports.dashboard.export import snapshot
+
+    proc = _hold_write_lock(copy_settings.warehouse)
+    made: list = []
+    exporting = threading.Thread(target=lambda: made.append(snapshot(copy_settings)))
+    try:
+        exporting.start()
+        said = ""
+        while "warehouse busy" not in said:  # the barrier: it told it waits for the load
+            said += capsys.readouterr().err
+            exporting.join(0.05)
+            assert exporting.is_alive(), "the export returned or died while the load held the file"
+    finally:
+        _release(proc)
+    exporting.join(120)
+    assert made and made[0].startswith("<!doctype html>")
+    quick = copy_settings.with_overrides(warehouse={"read_wait_s": 0.2})
+    proc = _hold_write_lock(copy_settings.warehouse)
+    try:
+        with pytest.raises(D.WarehouseBusy, match="still held .* after 0.2 s"):
+            snapshot(quick)
+    finally:
+        _release(proc)
 
 
 def test_stale_page_says_so(copy_settings) -> None:
