@@ -20,24 +20,27 @@ help:
 	@echo "make notebooks  JupyterLab on notebooks/ with the demo warehouse"
 	@echo "make lint       ruff"
 
-# uv bootstraps itself from PyPI, then installs the locked environment.
+# uv bootstraps itself from PyPI, then installs the locked environment, pyspark (with its
+# Spark Connect client) and sqlglot included: the `spark` group (docs/spark.md).
 $(BIN)/python: pyproject.toml uv.lock
 	@if ! command -v uv >/dev/null 2>&1; then python3 -m pip install --quiet "uv==$(UV_VERSION)"; fi
-	uv sync --frozen --python $(PY_VERSION) --group dev
+	uv sync --frozen --python $(PY_VERSION) --group dev --group spark
 	@touch $(BIN)/python
 
 install: $(BIN)/python system-deps
 
-# Debian packages the tests use: Chromium (dashboard tests, PDF printing) and poppler (pdftotext).
+# Debian packages the tests use: Chromium (dashboard tests, PDF printing), poppler (pdftotext)
+# and a Java runtime (pyspark runs Spark in a local JVM for the Spark tests).
 system-deps:
 	@missing=""; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
-	  || echo "warning: could not install$$missing (need root); browser/PDF tests will be skipped"; \
+	  || echo "warning: could not install$$missing (need root); browser/PDF/Spark tests will be skipped"; \
 	fi
 
 DEMO_WEEK ?= 2026-W27
@@ -66,7 +69,7 @@ bench: $(BIN)/python
 	$(BIN)/python -m bench.world --customers $(BENCH_CUSTOMERS)
 
 notebooks: install
-	uv sync --frozen --group dev --group lab
+	uv sync --frozen --group dev --group spark --group lab
 	@test -f $(WAREHOUSE) || $(BIN)/ecoute --warehouse $(WAREHOUSE) demo --out $(DEMO_DIR)
 	ECOUTE_WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 

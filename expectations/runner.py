@@ -98,6 +98,12 @@ def _load_clock(con: duckdb.DuckDBPyConnection, load_id: int | None) -> dt.datet
     return row[0] if row else None
 
 
+# GX imports pyspark when it is installed (the spark group, docs/spark.md); pyspark then warns
+# that it does not fully support pandas 3, which concerns Spark's pandas API, not GX on DuckDB.
+warnings.filterwarnings(
+    "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+)
+
 _CONTEXT: list[Any] = []  # one ephemeral GX context per process (each makes a temp docs dir)
 
 

@@ -24,12 +24,20 @@ def build(
         ),
     ] = True,
 ) -> None:
-    """Rebuild staging views, facts and marts (a load does this itself unless --no-build)."""
+    """Rebuild staging views, facts and marts (a load does this itself unless --no-build).
+    With [engine] name = "spark", on Spark over the lake (docs/spark.md)."""
     from ecoute.db import connect
     from warehouse.build import build_all
 
     settings = settings_of(ctx)
     con = connect(settings)
+    if settings.section("engine").get("name", "duckdb") == "spark":
+        from warehouse.spark import build_with_spark, lake_of
+
+        built = build_with_spark(con, settings)
+        con.close()
+        typer.echo(f"built {len(built)} models on Spark in {lake_of(settings)}")
+        return
     if atomic:
         con.begin()
     built = build_all(con, settings)

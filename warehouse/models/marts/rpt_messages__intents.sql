@@ -15,7 +15,7 @@ hits as (
 phrases as (
     select
         message_id,
-        list(intent || ': ' || phrase order by intent) as intent_phrases
+        list(intent || ': ' || phrase order by intent, phrase) as intent_phrases
     from hits
     group by message_id
 ),

@@ -66,7 +66,7 @@ open_tickets as (
     from periods
     inner join tickets
         on tickets.opened_at < periods.as_of_at
-        and coalesce(tickets.ended_at, 'infinity'::timestamptz) >= periods.as_of_at
+        and (tickets.ended_at is null or tickets.ended_at >= periods.as_of_at)
 ),
 
 aggregated as (

@@ -23,16 +23,23 @@ communication as (
     select * from marts.rpt_metrics__communication
 ),
 
+-- Explicit columns rather than `union all by name`: the same in every engine (Spark
+-- runs these models too, docs/spark.md); every metric mart has these columns.
 unioned as (
-    select * from calls
-    union all by name
-    select * from appointments
-    union all by name
-    select * from tickets
-    union all by name
-    select * from backlog
-    union all by name
-    select * from communication
+    select grain, period_start, metric, kind, region, dimension, dimension_value, numerator, denominator, value
+    from calls
+    union all
+    select grain, period_start, metric, kind, region, dimension, dimension_value, numerator, denominator, value
+    from appointments
+    union all
+    select grain, period_start, metric, kind, region, dimension, dimension_value, numerator, denominator, value
+    from tickets
+    union all
+    select grain, period_start, metric, kind, region, dimension, dimension_value, numerator, denominator, value
+    from backlog
+    union all
+    select grain, period_start, metric, kind, region, dimension, dimension_value, numerator, denominator, value
+    from communication
 ),
 
 final as (
