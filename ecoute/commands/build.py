@@ -23,16 +23,27 @@ def build(
             "in memory as one transaction (about 10 million calls at the default caps)."
         ),
     ] = True,
+    incremental: Annotated[
+        bool,
+        typer.Option(
+            help="Rebuild only what the loads since the last build changed (as a load does; "
+            "docs/incremental.md); falls back to a full build when that is unsafe. Always one "
+            "transaction: it parks tables and narrows views while it runs."
+        ),
+    ] = False,
 ) -> None:
-    """Rebuild staging views, facts and marts (a load does this itself unless --no-build)."""
+    """Rebuild staging views, facts and marts in full (a load rebuilds incrementally itself
+    unless --no-build)."""
     from ecoute.db import connect
     from warehouse.build import build_all
+    from warehouse.incremental import last_build
 
     settings = settings_of(ctx)
     con = connect(settings)
+    atomic = atomic or incremental
     if atomic:
         con.begin()
-    built = build_all(con, settings)
+    built = build_all(con, settings, incremental=incremental)
     if atomic:
         con.commit()
-    typer.echo(f"built {len(built)} models in {settings.warehouse}")
+    typer.echo(f"built {len(built)} models in {settings.warehouse}: {last_build(con)}")

@@ -1,6 +1,8 @@
 -- Customer contacts (inbound calls that are not short abandons, and messages) of identified
 -- customers, each placed after the previous one of the same customer: the basis of repeat
 -- contacts, context loss and repeat-window FCR.
+-- grain: customer_id — every row is a function of one customer's rows (docs/incremental.md)
+-- pending: is_answered_call and is_fcr is null
 with calls as (
     select * from intermediate.int_calls__classified
 ),

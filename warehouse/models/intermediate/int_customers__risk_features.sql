@@ -5,6 +5,7 @@
 -- The cut-off is the variable `risk_as_of` (a date; its local midnight is the instant); unset,
 -- it is the day after the data's horizon, or for a customer table without events the latest
 -- customer_since. `*_recent` columns count the last `risk_recent_days` (default 28) only.
+-- grain: snapshot — as of the data's horizon for every customer: rebuilt in full
 with customers as (
     select * from staging.stg_customers
 ),

@@ -1,5 +1,7 @@
 -- Per ticket with at least one completed visit: the first completed visit, whether it fixed
 -- the problem, and whether another visit for the same ticket followed within `refix_window_days`.
+-- grain: ticket_id — every row is a function of its ticket's customer's rows
+-- pending: is_first_time_fix is null
 with appointments as (
     select * from staging.stg_appointments
 ),

@@ -3,6 +3,7 @@
 -- `worst_weight_<failure>`), ties broken by the heavier failures first, then customer_id.
 -- Each failure counts in the week of its event (a visit: when due; a drop: when the call
 -- started; days without service: the part of the outage that fell in the week).
+-- grain: period — per day/week over all customers: rebuilt in full from the facts
 with calls as (
     select * from core.fct_calls
     where customer_id is not null
