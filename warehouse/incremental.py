@@ -281,14 +281,17 @@ def _scope(con: duckdb.DuckDBPyConnection, last: int, nodes: list[Node], moved: 
 
 
 def _pending(nodes: list[Node]) -> list[str]:
-    """Customers with a row waiting on the horizon, read from the previous build's tables."""
+    """Customers with a row whose flag waited on the horizon and that the new horizon decides
+    (the models' ``-- pending:`` headers, ANDed), read from the previous build's tables against
+    the horizon just rebuilt."""
     parts = []
     for node in nodes:
         if not isinstance(node, Model):
             continue
-        found = _PENDING.search(node.sql)
+        found = _PENDING.findall(node.sql)
         if found:
-            keys = f"select {node.grain} from {node.qualified} where {found.group(1)}"
+            where = " and ".join(f"({p})" for p in found)
+            keys = f"select {node.grain} from {node.qualified} where {where}"
             parts.append(f"select customer_id from (with k as ({keys}) {_OWNER[node.grain]})")
     return parts
 
