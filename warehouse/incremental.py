@@ -242,7 +242,10 @@ def _check_outages(con: duckdb.DuckDBPyConnection, last: int) -> None:
 
 
 def _check_share(con: duckdb.DuckDBPyConnection, scope: int, max_share: float) -> None:
-    total = con.execute("select count(*) from core.dim_customers").fetchone()[0]
+    total = con.execute(
+        "select greatest((select count(*) from raw.customers), "
+        "(select count(*) from core.dim_customers))"
+    ).fetchone()[0]
     if scope > max_share * max(total, 1):
         raise _Full(f"{scope:,} of {total:,} customers changed: a full build is faster")
 
@@ -324,15 +327,14 @@ def _scoped(
         )
     parked: list[tuple[str, str]] = []
     built = []
-    try:
-        for node in keyed:
-            for table in node.writes:
-                _park(con, table)
-                parked.append((table, grains[_name(node)]))
-            built.append(run_node(con, node, params))
-    finally:
-        for model in staging:
-            con.execute(f"create or replace view {model.qualified} as\n{model.sql}")
+    for node in keyed:
+        # A failure leaves the narrowed views and parked tables to the caller's rollback.
+        for table in node.writes:
+            _park(con, table)
+            parked.append((table, grains[_name(node)]))
+        built.append(run_node(con, node, params))
+    for model in staging:
+        con.execute(f"create or replace view {model.qualified} as\n{model.sql}")
     for table, key in parked:
         _merge(con, table, key)
     return built
