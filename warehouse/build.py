@@ -11,7 +11,7 @@ import duckdb
 
 from ecoute.settings import Settings
 from warehouse import incremental as inc
-from warehouse.runner import MODELS_DIR, PythonStep, build
+from warehouse.runner import MODELS_DIR, PythonStep
 
 
 # Python steps plug in here: message intents, compensation, churn scoring. Each says its grain
@@ -167,7 +167,7 @@ def build_all(
         con.execute(f"set memory_limit = '{limit}'")
     con.execute("set preserve_insertion_order = false")
     try:
-        return build_models(con, settings, incremental=incremental).built or []
+        return build_models(con, settings, incremental=incremental).built
     finally:
         # In a transaction a failed model aborted, settings cannot change; the error that
         # aborted it is the one to report, and the connection is not reused after it.
@@ -188,6 +188,6 @@ def build_models(
         share = float(settings.section("warehouse").get("incremental_max_share", 0.3))
         outcome = inc.build_incremental(con, params, steps, fp, share)
     else:
-        outcome = inc.Outcome("full", "asked for", None, build(con, params, steps))
+        outcome = inc.build_full(con, params, steps, "asked for")
     inc.record(con, outcome, fp, started)
     return outcome

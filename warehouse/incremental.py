@@ -33,8 +33,8 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +99,8 @@ class Outcome:
     kind: str
     reason: str = ""
     scope: int | None = None
-    built: list[str] | None = None
+    built: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per model, step and merge
 
 
 class _Full(Exception):
@@ -119,7 +120,7 @@ def ensure_builds_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "create table if not exists meta.builds (build_id bigint, built_at timestamptz, "
         "kind varchar, reason varchar, through_load_id bigint, fingerprint varchar, "
-        "scope_customers bigint, seconds double)"
+        "scope_customers bigint, seconds double, step_seconds json)"
     )
 
 
@@ -128,8 +129,15 @@ def record(con: duckdb.DuckDBPyConnection, outcome: Outcome, fp: str, started: f
     ensure_builds_table(con)
     con.execute(
         "insert into meta.builds select coalesce(max(build_id), 0) + 1, now(), ?, ?, "
-        "(select coalesce(max(load_id), 0) from meta.loads), ?, ?, ? from meta.builds",
-        [outcome.kind, outcome.reason, fp, outcome.scope, round(time.time() - started, 3)],
+        "(select coalesce(max(load_id), 0) from meta.loads), ?, ?, ?, ? from meta.builds",
+        [
+            outcome.kind,
+            outcome.reason,
+            fp,
+            outcome.scope,
+            round(time.time() - started, 3),
+            json.dumps(outcome.seconds),
+        ],  # fmt: skip
     )
 
 
@@ -144,6 +152,24 @@ def last_build(con: duckdb.DuckDBPyConnection) -> str:
     return f"{kind} ({scope:,} customers)" if kind == "incremental" else f"{kind} ({reason})"
 
 
+def build_full(
+    con: duckdb.DuckDBPyConnection,
+    params: dict[str, Any],
+    steps: Iterable[PythonStep],
+    reason: str,
+    models_dir: Path = MODELS_DIR,
+) -> Outcome:
+    """Every model in dependency order, timed."""
+    outcome = Outcome("full", reason)
+    for schema in SCHEMAS:
+        con.execute(f"create schema if not exists {schema}")
+    set_params(con, params)
+    run = _runner(con, params, outcome)
+    for node in order(discover(models_dir), steps):
+        run(node)
+    return outcome
+
+
 def build_incremental(
     con: duckdb.DuckDBPyConnection,
     params: dict[str, Any],
@@ -156,32 +182,50 @@ def build_incremental(
     steps = list(steps)
     nodes = order(discover(models_dir), steps)
     grains = {_name(n): _grain(n) for n in nodes}
-    for schema in SCHEMAS:
-        con.execute(f"create schema if not exists {schema}")
-    set_params(con, params)
-    first = [n for n in nodes if grains[_name(n)] in ("staging", FIRST)]
-    rest = [n for n in nodes if grains[_name(n)] not in ("staging", FIRST)]
     try:
         last = _previous(con, fp)
     except _Full as why:
-        return Outcome("full", str(why), None, [run_node(con, n, params) for n in nodes])
+        return build_full(con, params, steps, str(why), models_dir)
+    outcome = Outcome("incremental")
+    run = _runner(con, params, outcome)
+    set_params(con, params)
+    first = [n for n in nodes if grains[_name(n)] in ("staging", FIRST)]
+    rest = [n for n in nodes if grains[_name(n)] not in ("staging", FIRST)]
     before = _horizon(con), _calendar(con)
-    built = [run_node(con, n, params) for n in first]
+    for node in first:
+        run(node)
     try:
         _check_globals(before, (_horizon(con), _calendar(con)))
         _check_outages(con, last)
-        scope = _scope(con, last, nodes, moved=before[0] != _horizon(con))
-        _check_share(con, scope, max_share)
+        outcome.scope = _scope(con, last, nodes, moved=before[0] != _horizon(con))
+        _check_share(con, outcome.scope, max_share)
     except _Full as why:
         _drop_work(con)
-        return Outcome("full", str(why), None, built + [run_node(con, n, params) for n in rest])
+        outcome.kind, outcome.reason, outcome.scope = "full", str(why), None
+        for node in rest:
+            run(node)
+        return outcome
     keyed = [n for n in rest if grains[_name(n)] in KEYED]
     _check_order(keyed, rest, grains)
     staging = [n for n in first if isinstance(n, Model) and n.name in _STAGING_SCOPE]
-    built += _scoped(con, params, staging, keyed, grains)
-    built += [run_node(con, n, params) for n in rest if grains[_name(n)] in LAST]
+    _scoped(con, run, staging, keyed, grains, outcome)
+    for node in rest:
+        if grains[_name(node)] in LAST:
+            run(node)
     _drop_work(con)
-    return Outcome("incremental", "", scope, built)
+    return outcome
+
+
+def _runner(
+    con: duckdb.DuckDBPyConnection, params: dict[str, Any], outcome: Outcome
+) -> Callable[[Node], None]:
+    def run(node: Node) -> None:
+        t0 = time.perf_counter()
+        name = run_node(con, node, params)
+        outcome.built.append(name)
+        outcome.seconds[name] = round(time.perf_counter() - t0, 3)
+
+    return run
 
 
 def _name(node: Node) -> str:
@@ -311,11 +355,12 @@ def _check_order(keyed: list[Node], rest: list[Node], grains: dict[str, str]) ->
 
 def _scoped(
     con: duckdb.DuckDBPyConnection,
-    params: dict[str, Any],
+    run: Callable[[Node], None],
     staging: list[Model],
     keyed: list[Node],
     grains: dict[str, str],
-) -> list[str]:
+    outcome: Outcome,
+) -> None:
     """Phase B: each customer-grained model over the scope's rows, merged into its table."""
     for model in staging:
         con.execute(
@@ -326,18 +371,18 @@ def _scoped(
             f"create or replace view {model.qualified} as select * from {WORK}_{model.name}"
         )
     parked: list[tuple[str, str]] = []
-    built = []
     for node in keyed:
         # A failure leaves the narrowed views and parked tables to the caller's rollback.
         for table in node.writes:
             _park(con, table)
             parked.append((table, grains[_name(node)]))
-        built.append(run_node(con, node, params))
+        run(node)
     for model in staging:
         con.execute(f"create or replace view {model.qualified} as\n{model.sql}")
     for table, key in parked:
+        t0 = time.perf_counter()
         _merge(con, table, key)
-    return built
+        outcome.seconds[f"merge {table}"] = round(time.perf_counter() - t0, 3)
 
 
 def _prev(table: str) -> str:
