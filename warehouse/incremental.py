@@ -122,6 +122,8 @@ def ensure_builds_table(con: duckdb.DuckDBPyConnection) -> None:
         "kind varchar, reason varchar, through_load_id bigint, fingerprint varchar, "
         "scope_customers bigint, seconds double, step_seconds json)"
     )
+    # Warehouses built before per-model seconds were recorded.
+    con.execute("alter table meta.builds add column if not exists step_seconds json")
 
 
 def record(con: duckdb.DuckDBPyConnection, outcome: Outcome, fp: str, started: float) -> None:

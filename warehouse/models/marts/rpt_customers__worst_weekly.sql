@@ -93,12 +93,11 @@ outage_days as (
     select
         weeks.week_start,
         tickets.customer_id,
+        -- Whole microseconds summed, then divided: the same total whatever the rows' order.
         sum(
-            (
-                epoch(least(coalesce(tickets.service_restored_at, horizon.horizon_at), weeks.week_end_at))
-                - epoch(greatest(tickets.opened_at, weeks.week_start_at))
-            ) / 86400.0
-        ) as days_without_service
+            epoch_us(least(coalesce(tickets.service_restored_at, horizon.horizon_at), weeks.week_end_at))
+            - epoch_us(greatest(tickets.opened_at, weeks.week_start_at))
+        ) / 86400e6 as days_without_service
     from tickets
     cross join horizon
     inner join weeks
