@@ -150,7 +150,11 @@ def params_of(settings: Settings) -> dict[str, Any]:
 
 
 def build_all(
-    con: duckdb.DuckDBPyConnection, settings: Settings, *, incremental: bool = False
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    incremental: bool = False,
+    atomic: bool = True,
 ) -> list[str]:
     """Rebuild every model (or, with ``incremental``, what the loads since the last build
     changed: warehouse/incremental.py); returns what was built.
@@ -167,7 +171,7 @@ def build_all(
         con.execute(f"set memory_limit = '{limit}'")
     con.execute("set preserve_insertion_order = false")
     try:
-        return build_models(con, settings, incremental=incremental).built
+        return build_models(con, settings, incremental=incremental, atomic=atomic).built
     finally:
         # In a transaction a failed model aborted, settings cannot change; the error that
         # aborted it is the one to report, and the connection is not reused after it.
@@ -178,15 +182,20 @@ def build_all(
 
 
 def build_models(
-    con: duckdb.DuckDBPyConnection, settings: Settings, *, incremental: bool = False
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    incremental: bool = False,
+    atomic: bool = True,
 ) -> inc.Outcome:
-    """The build itself, recorded in meta.builds (which the next incremental build starts from)."""
+    """The build itself, recorded in meta.builds (which the next incremental build starts from).
+    ``atomic``: the caller holds a transaction around the build (see ``build_incremental``)."""
     started = time.time()
     params, steps = params_of(settings), python_steps(settings)
     fp = inc.fingerprint(params, steps, MODELS_DIR)
     if incremental:
         share = float(settings.section("warehouse").get("incremental_max_share", 0.3))
-        outcome = inc.build_incremental(con, params, steps, fp, share)
+        outcome = inc.build_incremental(con, params, steps, fp, share, atomic=atomic)
     else:
         outcome = inc.build_full(con, params, steps, "asked for")
     inc.record(con, outcome, fp, started)

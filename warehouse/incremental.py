@@ -179,8 +179,14 @@ def build_incremental(
     fp: str,
     max_share: float,
     models_dir: Path = MODELS_DIR,
+    *,
+    atomic: bool = True,
 ) -> Outcome:
-    """Rebuild what the loads since the last build changed, or everything when that is unsafe."""
+    """Rebuild what the loads since the last build changed, or everything when that is unsafe.
+
+    ``atomic``: the caller holds one transaction around it all. Otherwise the narrowed part
+    (phases A and B) still runs in a transaction of its own, committed before the models rebuilt
+    in full, which then commit one by one (``ecoute build --no-atomic`` on a large history)."""
     steps = list(steps)
     nodes = order(discover(models_dir), steps)
     grains = {_name(n): _grain(n) for n in nodes}
@@ -191,6 +197,8 @@ def build_incremental(
     outcome = Outcome("incremental")
     run = _runner(con, params, outcome)
     set_params(con, params)
+    if not atomic:
+        con.begin()
     first = [n for n in nodes if grains[_name(n)] in ("staging", FIRST)]
     rest = [n for n in nodes if grains[_name(n)] not in ("staging", FIRST)]
     before = _horizon(con), _calendar(con)
@@ -204,6 +212,8 @@ def build_incremental(
     except _Full as why:
         _drop_work(con)
         outcome.kind, outcome.reason, outcome.scope = "full", str(why), None
+        if not atomic:
+            con.commit()
         for node in rest:
             run(node)
         return outcome
@@ -211,6 +221,8 @@ def build_incremental(
     _check_order(keyed, rest, grains)
     staging = [n for n in first if isinstance(n, Model) and n.name in _STAGING_SCOPE]
     _scoped(con, run, staging, keyed, grains, outcome)
+    if not atomic:
+        con.commit()
     for node in rest:
         if grains[_name(node)] in LAST:
             run(node)

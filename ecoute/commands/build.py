@@ -27,8 +27,8 @@ def build(
         bool,
         typer.Option(
             help="Rebuild only what the loads since the last build changed (as a load does; "
-            "docs/incremental.md); falls back to a full build when that is unsafe. Always one "
-            "transaction: it parks tables and narrows views while it runs."
+            "docs/incremental.md); falls back to a full build when that is unsafe. With "
+            "--no-atomic, the per-customer part still commits as one transaction."
         ),
     ] = False,
 ) -> None:
@@ -40,10 +40,9 @@ def build(
 
     settings = settings_of(ctx)
     con = connect(settings)
-    atomic = atomic or incremental
     if atomic:
         con.begin()
-    built = build_all(con, settings, incremental=incremental)
+    built = build_all(con, settings, incremental=incremental, atomic=atomic)
     if atomic:
         con.commit()
     typer.echo(f"built {len(built)} models in {settings.warehouse}: {last_build(con)}")

@@ -197,6 +197,17 @@ def test_a_small_demo_world_split_into_history_and_last_day(quiet, tmp_path):
     assert _differences(con, tables) == {}
 
 
+def test_loads_without_build_then_one_incremental_build_not_atomic(quiet, tmp_path):
+    run_load(quiet, _history(tmp_path / "history"))
+    run_load(quiet, _day(tmp_path / "day"), build=False)
+    con = connect(quiet)
+    build_all(con, quiet, incremental=True, atomic=False)
+    assert inc.last_build(con) == "incremental (7 customers)"
+    tables = _keep_copy(con)
+    build_all(con, quiet)
+    assert _differences(con, tables) == {}
+
+
 def test_what_the_scope_cannot_capture_falls_back_to_a_full_build(quiet, tmp_path):
     run_load(quiet, _history(tmp_path / "history"))
     changed = quiet.with_overrides(metrics={"callback_window_h": 4})
