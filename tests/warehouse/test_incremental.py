@@ -27,6 +27,7 @@ HISTORY_CUSTOMERS = {
     "D": "D,residential,Antwerp,coax,2019-05-01",
     "E": "E,residential,Brussels,coax,2022-03-01",
     "G": "G,residential,Antwerp,fibre,2018-01-01",
+    "H": "H,residential,Ghent,fibre,2023-01-01",
 }
 CALLS = (
     "call_id,direction,initiation,started_at,queued_at,answered_at,ended_at,customer_id,"
@@ -46,6 +47,8 @@ HISTORY_CALLS = [
     "c8,inbound,,2026-05-04 09:00,2026-05-04 09:00,2026-05-04 09:01,2026-05-04 09:05,G,customer,,tech",
     # G's answered call: its 7-day FCR window ends on the day, so it is decided then.
     "c9,inbound,,2026-06-08 10:00,2026-06-08 10:00,2026-06-08 10:01,2026-06-08 10:10,G,customer,,tech",
+    # H, never in scope, calls about B's ticket T3, which is rebuilt: T3 must still count it.
+    "c14,inbound,,2026-06-12 10:00,2026-06-12 10:00,2026-06-12 10:01,2026-06-12 10:09,H,customer,T3,tech",
 ]
 DAY_CALLS = [
     "c10,outbound,callback,2026-06-15 00:45,,2026-06-15 00:46,2026-06-15 00:50,C,customer,,tech",
@@ -163,8 +166,8 @@ def test_history_then_day_equals_a_full_build(quiet, tmp_path):
         "where ticket_id = 'T1'"
     ).fetchone()
     assert t1 == ("resolved", False, 1)
-    assert _one(con, "select is_restored_within_target from core.fct_tickets "
-                     "where ticket_id = 'T3'") is False  # fmt: skip
+    t3 = "select is_restored_within_target, contact_count from core.fct_tickets where ticket_id = 'T3'"
+    assert con.execute(t3).fetchone() == (False, 2)
     assert _one(con, "select contact_count from core.fct_tickets where ticket_id = 'T2'") == 2
     assert _one(
         con, "select count(*) from marts.rpt_customer__journey where customer_id = 'F'"
