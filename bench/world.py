@@ -141,6 +141,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=OUT / "world")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)  # --work elsewhere leaves bench/out uncreated
     results = run(args.customers, args.work)
     table, missed = report_md(results)
     (OUT / "world.json").write_text(json.dumps(results, indent=2))
