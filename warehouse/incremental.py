@@ -57,14 +57,20 @@ FIRST, LAST = "global", ("period", "snapshot")
 GRAINS = {"staging", FIRST, *LAST, *KEYED}
 WORK = "_incr"  # prefix of one incremental build's temp tables (temp: never committed)
 
+_SCOPE = f"customer_id in (select customer_id from {WORK}_scope)"
 # Which raw entity owns each key, and how its rows find their customer.
 _OWNED = {
     "customer_id": f"select customer_id from {WORK}_scope",
     # An unidentified call belongs to no customer: it is in scope when it was loaded since.
     "call_id": f"select call_id from raw.calls where customer_id in (select customer_id from "
     f"{WORK}_scope) or (customer_id is null and _load_id > {{last}})",
-    "ticket_id": f"select ticket_id from raw.tickets where customer_id in (select customer_id "
-    f"from {WORK}_scope)",
+    # A ticket belongs to its customer; a ticket id no ticket row carries, to the visits that point
+    # to it (int_tickets__visited has a row for it), now or before this load.
+    "ticket_id": "select ticket_id from (select ticket_id from raw.tickets where {scope} "
+    "union select ticket_id from raw.appointments where {scope} "
+    "union select ticket_id from raw.appointments__history where _replaced_by > {last} "
+    "and {scope}) where ticket_id is not null and ticket_id not in "
+    "(select ticket_id from raw.tickets where not {scope})",
     "message_id": f"select message_id from raw.messages where customer_id in (select "
     f"customer_id from {WORK}_scope)",
 }
@@ -77,7 +83,6 @@ _OWNER = {  # key → SQL mapping a relation `k` of keys to customers
 # The scope's rows of each staging view: its own rows, plus the rows of other customers that its
 # rows read (a ticket its calls or visits point to; calls and visits pointing to its tickets).
 # Rows of other customers are read, never kept: merging keeps the scope's own rows only.
-_SCOPE = f"customer_id in (select customer_id from {WORK}_scope)"
 _STAGING_SCOPE = {
     "stg_customers": _SCOPE,
     "stg_messages": _SCOPE,
@@ -337,7 +342,8 @@ def _scope(con: duckdb.DuckDBPyConnection, last: int, nodes: list[Node], moved: 
         "where customer_id is not null"
     )
     for key, sql in _OWNED.items():
-        con.execute(f"create temp table {WORK}_owned_{key} as {sql.format(last=last)}")
+        sql = sql.format(last=last, scope=_SCOPE)
+        con.execute(f"create temp table {WORK}_owned_{key} as {sql}")
     return con.execute(f"select count(*) from {WORK}_scope").fetchone()[0]
 
 

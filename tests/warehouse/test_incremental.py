@@ -72,6 +72,10 @@ APPOINTMENTS = (
     "fixed\n"
     "ap1,A,2026-05-21 09:00,2026-06-03 08:00,2026-06-03 12:00,completed,T1,2026-06-03 11:00,false\n"
 )
+# A visit for a ticket no export carries (TX), said fixed; the day corrects it to not fixed.
+HISTORY_AP2 = (
+    "ap2,C,2026-06-01 09:00,2026-06-05 08:00,2026-06-05 12:00,completed,TX,2026-06-05 11:00,"
+)
 # A message after midnight moves the horizon past T3's target (Tuesday 00:00).
 DAY_MESSAGES = (
     '{"message_id": "m1", "customer_id": "A", "received_at": "2026-06-16 00:30", '
@@ -88,7 +92,7 @@ def _history(folder: Path) -> Path:
     _write(folder / "customers.csv", CUSTOMERS + "\n".join(HISTORY_CUSTOMERS.values()) + "\n")
     _write(folder / "calls.csv", CALLS + "\n".join(HISTORY_CALLS) + "\n")
     _write(folder / "tickets.csv", TICKETS + "\n".join(HISTORY_TICKETS) + "\n")
-    _write(folder / "appointments.csv", APPOINTMENTS)
+    _write(folder / "appointments.csv", APPOINTMENTS + HISTORY_AP2 + "true\n")
     return folder
 
 
@@ -100,6 +104,9 @@ def _day(folder: Path) -> Path:
     _write(folder / "calls.csv", CALLS + "\n".join(DAY_CALLS) + "\n")
     _write(folder / "tickets.csv", TICKETS + "\n".join(DAY_TICKETS) + "\n")
     _write(folder / "messages.jsonl", DAY_MESSAGES)
+    _write(
+        folder / "appointments.csv", APPOINTMENTS.splitlines()[0] + "\n" + HISTORY_AP2 + "false\n"
+    )
     return folder
 
 
@@ -168,6 +175,8 @@ def test_history_then_day_equals_a_full_build(quiet, tmp_path):
     assert t1 == ("resolved", False, 1)
     t3 = "select is_restored_within_target, contact_count from core.fct_tickets where ticket_id = 'T3'"
     assert con.execute(t3).fetchone() == (False, 2)
+    tx = "select is_first_time_fix from intermediate.int_tickets__visited where ticket_id = 'TX'"
+    assert _one(con, tx) is False
     assert _one(con, "select contact_count from core.fct_tickets where ticket_id = 'T2'") == 2
     assert _one(
         con, "select count(*) from marts.rpt_customer__journey where customer_id = 'F'"
