@@ -70,6 +70,7 @@ class LoadResult:
     files: list[FileResult] = field(default_factory=list)
     message: str = ""
     checks: Any = None
+    build: str = ""  # how the models were rebuilt: incremental (N customers) or full (why)
 
     def total(self, name: str) -> int:
         return sum(getattr(f, name) for f in self.files)
@@ -88,8 +89,12 @@ def run_load(
     build: bool = True,
     checks: bool = True,
     progress: Progress = _quiet,
+    full_build: bool = False,
 ) -> LoadResult:
-    """Load every entity file found in ``directory``; raises ``LoadError`` with a one-line reason."""
+    """Load every entity file found in ``directory``; raises ``LoadError`` with a one-line reason.
+
+    The models are then rebuilt incrementally (only what the load changed, see
+    warehouse/incremental.py) unless ``full_build``; a first build is always full."""
     if not directory.is_dir():
         raise LoadError(f"{directory}: not a folder")
     mapping = load_mapping(mapping_path) if mapping_path else Mapping()
@@ -104,7 +109,8 @@ def run_load(
         )
     con = connect(settings)
     try:
-        return _load(con, settings, directory, mapping, plan, force, build, checks, progress)
+        how = ("full" if full_build else "incremental") if build else ""
+        return _load(con, settings, directory, mapping, plan, force, how, checks, progress)
     finally:
         con.close()
 
@@ -116,7 +122,7 @@ def _load(
     mapping: Mapping,
     plan: list[tuple[Entity, Path]],
     force: bool,
-    build: bool,
+    build: str,  # "" (no build), "full" or "incremental"
     checks: bool,
     progress: Progress,
 ) -> LoadResult:
@@ -142,8 +148,10 @@ def _load(
         if build:
             progress("stage", {"stage": "building models"})
             from warehouse.build import build_all
+            from warehouse.incremental import last_build
 
-            build_all(con, settings)
+            build_all(con, settings, incremental=build == "incremental")
+            result.build = last_build(con)
         _finish(con, result, "completed", "")
         con.commit()
     except BaseException as exc:

@@ -229,7 +229,8 @@ def _build(state: _State) -> str:
     con = connect(state.settings)
     try:
         con.begin()
-        built = build_all(con, state.settings)
+        # Only what the loads since the last build changed (docs/incremental.md).
+        built = build_all(con, state.settings, incremental=True)
         con.commit()
     finally:
         con.close()

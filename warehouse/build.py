@@ -3,28 +3,37 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import time
 from typing import Any
 
 import duckdb
 
 from ecoute.settings import Settings
-from warehouse.runner import PythonStep, build
+from warehouse import incremental as inc
+from warehouse.runner import MODELS_DIR, PythonStep
 
 
-# Python steps plug in here: message intents, compensation, churn scoring.
+# Python steps plug in here: message intents, compensation, churn scoring. Each says its grain
+# (warehouse/incremental.py): which rows a load can change, so an incremental build knows what
+# to rebuild; ``snapshot`` (the default) is rebuilt in full.
 def python_steps(settings: Settings) -> list[PythonStep]:
+    classify = bool(settings.section("intents").get("classify", True))
     return [
         PythonStep(
             "int_calendar__working_days",
             reads=("stg_calls", "stg_tickets", "stg_appointments", "stg_messages"),
             writes=("intermediate.int_calendar__working_days",),
             run=_working_day_calendar,
+            grain="global",
         ),
         PythonStep(
             "int_messages__classified",
             reads=("stg_messages",),
             writes=("intermediate.int_messages__classified", "intermediate.int_messages__intents"),
             run=_message_intents,
+            # Intents stated by hand (classify = false) are kept as they are, never rebuilt.
+            grain="message_id" if classify else "global",
         ),
         PythonStep(
             "fct_compensation",
@@ -37,16 +46,18 @@ def python_steps(settings: Settings) -> list[PythonStep]:
             ),
             writes=("core.fct_compensation",),
             run=lambda con, params: _compensation(con, params, settings),
+            grain="snapshot",  # what is owed as of the horizon, for every customer
         ),
         _risk_step(settings),
     ]
 
 
 def _risk_step(settings: Settings) -> PythonStep:
-    """Churn risk per customer (ecoute/risk): rules, or the learned model once trained."""
+    """Churn risk per customer (ecoute/risk): rules, or the learned model once trained.
+    Scores are as of the horizon for every customer: rebuilt in full."""
     from ecoute.risk.warehouse import risk_step
 
-    return risk_step(settings)
+    return dataclasses.replace(risk_step(settings), grain="snapshot")
 
 
 def _working_day_calendar(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
@@ -138,8 +149,15 @@ def params_of(settings: Settings) -> dict[str, Any]:
     return params
 
 
-def build_all(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
-    """Rebuild every model; returns what was built.
+def build_all(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    incremental: bool = False,
+    atomic: bool = True,
+) -> list[str]:
+    """Rebuild every model (or, with ``incremental``, what the loads since the last build
+    changed: warehouse/incremental.py); returns what was built.
 
     The build joins and windows over whole histories, so it gets its own memory cap
     (``[warehouse] build_memory_limit``) and drops insertion-order preservation, which DuckDB
@@ -153,7 +171,7 @@ def build_all(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
         con.execute(f"set memory_limit = '{limit}'")
     con.execute("set preserve_insertion_order = false")
     try:
-        return build(con, params_of(settings), python_steps(settings))
+        return build_models(con, settings, incremental=incremental, atomic=atomic).built
     finally:
         # In a transaction a failed model aborted, settings cannot change; the error that
         # aborted it is the one to report, and the connection is not reused after it.
@@ -161,3 +179,24 @@ def build_all(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
             con.execute("set preserve_insertion_order = true")
             if wh.get("memory_limit"):
                 con.execute(f"set memory_limit = '{wh['memory_limit']}'")
+
+
+def build_models(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    incremental: bool = False,
+    atomic: bool = True,
+) -> inc.Outcome:
+    """The build itself, recorded in meta.builds (which the next incremental build starts from).
+    ``atomic``: the caller holds a transaction around the build (see ``build_incremental``)."""
+    started = time.time()
+    params, steps = params_of(settings), python_steps(settings)
+    fp = inc.fingerprint(params, steps, MODELS_DIR)
+    if incremental:
+        share = float(settings.section("warehouse").get("incremental_max_share", 0.3))
+        outcome = inc.build_incremental(con, params, steps, fp, share, atomic=atomic)
+    else:
+        outcome = inc.build_full(con, params, steps, "asked for")
+    inc.record(con, outcome, fp, started)
+    return outcome

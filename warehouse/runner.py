@@ -7,6 +7,10 @@ found by looking for other models' names in the SQL. Parameters come from the se
 Python steps (models that need Python, such as message intents) are registered in
 ``PYTHON_STEPS`` with the models they read and write.
 
+Every non-staging model declares its grain in a header line ``-- grain: <grain>``; Python steps
+declare it in ``PythonStep.grain``. The incremental build (warehouse/incremental.py) reads it to
+know which rows of the model a load can change; see docs/incremental.md.
+
 Why not dbt: one dependency less, builds in-process on the same connection (so a load and
 its rebuild commit together), and the models stay plain SQL files that dbt could adopt.
 """
@@ -26,6 +30,9 @@ SCHEMAS = ("staging", "intermediate", "core", "marts")
 VIEW_SCHEMAS = {"staging"}
 
 
+_GRAIN = re.compile(r"^--\s*grain:\s*(\w+)", re.MULTILINE)
+
+
 @dataclass(frozen=True)
 class Model:
     schema: str
@@ -36,15 +43,32 @@ class Model:
     def qualified(self) -> str:
         return f"{self.schema}.{self.name}"
 
+    @property
+    def writes(self) -> tuple[str, ...]:
+        return (self.qualified,)
+
+    @property
+    def grain(self) -> str:
+        """``staging`` for views over raw, else the ``-- grain:`` header (empty when missing)."""
+        if self.schema in VIEW_SCHEMAS:
+            return "staging"
+        found = _GRAIN.search(self.sql)
+        return found.group(1) if found else ""
+
 
 @dataclass(frozen=True)
 class PythonStep:
-    """A model computed in Python: ``run(con, params)`` writes the tables named in ``writes``."""
+    """A model computed in Python: ``run(con, params)`` writes the tables named in ``writes``.
+
+    ``grain`` says which rows a load can change (see warehouse/incremental.py); the default,
+    ``snapshot``, rebuilds the step in full after the per-customer models, which is always right.
+    """
 
     name: str
     reads: tuple[str, ...]
     writes: tuple[str, ...]
     run: Callable[[duckdb.DuckDBPyConnection, dict[str, Any]], Any]
+    grain: str = "snapshot"
 
 
 def discover(models_dir: Path = MODELS_DIR) -> list[Model]:
@@ -118,14 +142,19 @@ def build(
     set_params(con, params)
     built = []
     for node in order(discover(models_dir), steps):
-        if isinstance(node, PythonStep):
-            if not only_views:
-                node.run(con, params)
-                built.append(node.name)
+        if only_views and not (isinstance(node, Model) and node.schema in VIEW_SCHEMAS):
             continue
-        if only_views and node.schema not in VIEW_SCHEMAS:
-            continue
-        kind = "view" if node.schema in VIEW_SCHEMAS else "table"
-        con.execute(f"create or replace {kind} {node.qualified} as\n{node.sql}")
-        built.append(node.qualified)
+        built.append(run_node(con, node, params))
     return built
+
+
+def run_node(
+    con: duckdb.DuckDBPyConnection, node: Model | PythonStep, params: dict[str, Any]
+) -> str:
+    """Materialise one model (or run one step); returns its name as ``build`` lists it."""
+    if isinstance(node, PythonStep):
+        node.run(con, params)
+        return node.name
+    kind = "view" if node.schema in VIEW_SCHEMAS else "table"
+    con.execute(f"create or replace {kind} {node.qualified} as\n{node.sql}")
+    return node.qualified

@@ -23,11 +23,20 @@ def build(
             "in memory as one transaction (about 10 million calls at the default caps)."
         ),
     ] = True,
+    incremental: Annotated[
+        bool,
+        typer.Option(
+            help="Rebuild only what the loads since the last build changed (as a load does; "
+            "docs/incremental.md); falls back to a full build when that is unsafe. With "
+            "--no-atomic, the per-customer part still commits as one transaction."
+        ),
+    ] = False,
 ) -> None:
-    """Rebuild staging views, facts and marts (a load does this itself unless --no-build).
-    With [engine] name = "spark", on Spark over the lake (docs/spark.md)."""
+    """Rebuild staging views, facts and marts in full (a load rebuilds incrementally itself
+    unless --no-build). With [engine] name = "spark", on Spark over the lake (docs/spark.md)."""
     from ecoute.db import connect
     from warehouse.build import build_all
+    from warehouse.incremental import last_build
 
     settings = settings_of(ctx)
     con = connect(settings)
@@ -40,7 +49,7 @@ def build(
         return
     if atomic:
         con.begin()
-    built = build_all(con, settings)
+    built = build_all(con, settings, incremental=incremental, atomic=atomic)
     if atomic:
         con.commit()
-    typer.echo(f"built {len(built)} models in {settings.warehouse}")
+    typer.echo(f"built {len(built)} models in {settings.warehouse}: {last_build(con)}")

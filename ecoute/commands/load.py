@@ -26,6 +26,13 @@ def load(
     ] = None,
     force: Annotated[bool, typer.Option(help="Re-read files already loaded unchanged.")] = False,
     build: Annotated[bool, typer.Option(help="Rebuild the warehouse models after loading.")] = True,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Rebuild every model, not only what this load changed (docs/incremental.md).",
+        ),
+    ] = False,
     checks: Annotated[
         bool, typer.Option(help="Run the data-quality suites (expectations/).")
     ] = True,
@@ -45,7 +52,7 @@ def load(
     try:
         with _Progress(console, settings.etl.get("progress", "auto")) as progress:
             result = run_load(settings, directory, mapping, force=force, build=build,
-                              checks=checks, progress=progress)  # fmt: skip
+                              full_build=full, checks=checks, progress=progress)  # fmt: skip
     except (LoadError, MappingError) as exc:
         fail(f"load failed, warehouse unchanged: {exc}")
     Console().print(accounting_table(result))
@@ -55,6 +62,8 @@ def load(
         f"{result.total('quarantined'):,} quarantined, {result.total('duplicate'):,} duplicates "
         f"→ {settings.warehouse}"
     )
+    if result.build:
+        typer.echo(f"models rebuilt: {result.build}")
     if result.total("quarantined"):
         typer.echo(f"see why with: ecoute quarantine --load {result.load_id}")
 

@@ -5,6 +5,7 @@
 -- The cut-off is the variable `risk_as_of` (a date; its local midnight is the instant); unset,
 -- it is the day after the data's horizon, or for a customer table without events the latest
 -- customer_since. `*_recent` columns count the last `risk_recent_days` (default 28) only.
+-- grain: snapshot — as of the data's horizon for every customer: rebuilt in full
 with customers as (
     select * from staging.stg_customers
 ),
@@ -182,15 +183,17 @@ ticket_signals as (
               and (tickets.service_restored_at is null
                    or tickets.service_restored_at >= bounds.as_of_at)
         ), 0) as open_repair_days,
+        -- Summed in whole microseconds, then divided: a sum of fractions depends on the order
+        -- of the rows, and rounding then flips at .005 between two builds of the same data.
         coalesce(sum(
-            epoch(
+            epoch_us(
                 least(coalesce(tickets.service_restored_at, bounds.as_of_at), bounds.as_of_at)
-                - greatest(tickets.opened_at, bounds.window_start_at)
-            ) / 86400.0
+            )
+            - epoch_us(greatest(tickets.opened_at, bounds.window_start_at))
         ) filter (
             where tickets.is_service_lost
               and coalesce(tickets.service_restored_at, bounds.as_of_at) > bounds.window_start_at
-        ), 0) as days_without_service,
+        ), 0) / 86400e6 as days_without_service,
         count(*) filter (
             where tickets.target_at <= bounds.as_of_at
               and tickets.target_at > bounds.window_start_at

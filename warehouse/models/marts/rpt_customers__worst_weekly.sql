@@ -3,6 +3,7 @@
 -- `worst_weight_<failure>`), ties broken by the heavier failures first, then customer_id.
 -- Each failure counts in the week of its event (a visit: when due; a drop: when the call
 -- started; days without service: the part of the outage that fell in the week).
+-- grain: period — per day/week over all customers: rebuilt in full from the facts
 with calls as (
     select * from core.fct_calls
     where customer_id is not null
@@ -92,12 +93,11 @@ outage_days as (
     select
         weeks.week_start,
         tickets.customer_id,
+        -- Whole microseconds summed, then divided: the same total whatever the rows' order.
         sum(
-            (
-                epoch(least(coalesce(tickets.service_restored_at, horizon.horizon_at), weeks.week_end_at))
-                - epoch(greatest(tickets.opened_at, weeks.week_start_at))
-            ) / 86400.0
-        ) as days_without_service
+            epoch_us(least(coalesce(tickets.service_restored_at, horizon.horizon_at), weeks.week_end_at))
+            - epoch_us(greatest(tickets.opened_at, weeks.week_start_at))
+        ) / 86400e6 as days_without_service
     from tickets
     cross join horizon
     inner join weeks

@@ -3,6 +3,7 @@
 -- (window_start); first-time fix counts a ticket in the day/week of its first completed visit.
 -- Lead-time percentiles are computed per slice (they cannot be re-aggregated): `value` holds
 -- the percentile and `denominator` the number of appointments it was computed over.
+-- grain: period — per day/week over all customers: rebuilt in full from the facts
 with appointments as (
     select * from core.fct_appointments
 ),

@@ -3,6 +3,7 @@
 -- Period end = local midnight ending the period, or the data's horizon if that comes first
 -- (the current week is counted as of the last data). Open = opened before the end and not yet
 -- restored, resolved or closed. Counts per slice add up; counts of different periods do not.
+-- grain: period — per day/week over all customers: rebuilt in full from the facts
 with tickets as (
     select * from core.fct_tickets
     where is_fault

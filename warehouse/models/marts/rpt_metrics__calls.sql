@@ -2,6 +2,7 @@
 -- calls and per region, segment, queue and agent (and region × segment, region × queue).
 -- A call counts in the day/week it started; repeat and context-loss contacts in the day/week
 -- of the repeat contact.
+-- grain: period — per day/week over all customers: rebuilt in full from the facts
 with calls as (
     select * from core.fct_calls
 ),

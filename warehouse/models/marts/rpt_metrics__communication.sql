@@ -2,6 +2,7 @@
 -- segment: outage_notified_rate (a customer-outage pair counts in the day/week of the
 -- customer's first contact about it), complaint_count (messages received) and
 -- complaint_intent_share.<intent> (messages carrying the intent ÷ messages).
+-- grain: period — per day/week over all customers: rebuilt in full from the facts
 with messages as (
     select * from core.fct_messages
 ),

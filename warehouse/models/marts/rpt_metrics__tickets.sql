@@ -3,6 +3,7 @@
 -- ticket when service was restored (else resolved), restored_within_target on the target day,
 -- reopen_rate when resolved. Time-to-restore percentiles are computed per slice (they cannot
 -- be re-aggregated): `value` holds the percentile, `denominator` the number of tickets.
+-- grain: period — per day/week over all customers: rebuilt in full from the facts
 with tickets as (
     select * from core.fct_tickets
 ),

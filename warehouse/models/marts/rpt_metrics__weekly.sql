@@ -3,6 +3,7 @@
 -- one of segment, queue, agent, technician, category. Sum numerators and denominators across
 -- the values of one dimension to re-aggregate a ratio or mean; kind = 'percentile' rows are
 -- computed per slice and cannot be combined. See docs/metrics.md.
+-- grain: period — per day/week over all customers: rebuilt in full from the facts
 with calls as (
     select * from marts.rpt_metrics__calls
 ),
