@@ -178,8 +178,7 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> li
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str, schema: str = "staging") -> bool:
     query = (
-        "select count(*) from information_schema.tables "
-        "where table_schema = ? and table_name = ?"
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
     )
     return con.execute(query, [schema, table]).fetchone()[0] > 0
 
