@@ -182,15 +182,18 @@ ticket_signals as (
               and (tickets.service_restored_at is null
                    or tickets.service_restored_at >= bounds.as_of_at)
         ), 0) as open_repair_days,
+        -- Summed in whole microseconds, then divided: a sum of fractions of days depends on
+        -- the order the threads add them, and rounding to 2 decimals then flipped a value.
         coalesce(sum(
-            epoch(
+            datediff(
+                'microsecond',
+                greatest(tickets.opened_at, bounds.window_start_at),
                 least(coalesce(tickets.service_restored_at, bounds.as_of_at), bounds.as_of_at)
-                - greatest(tickets.opened_at, bounds.window_start_at)
-            ) / 86400.0
+            )
         ) filter (
             where tickets.is_service_lost
               and coalesce(tickets.service_restored_at, bounds.as_of_at) > bounds.window_start_at
-        ), 0) as days_without_service,
+        ), 0) / 86400e6 as days_without_service,
         count(*) filter (
             where tickets.target_at <= bounds.as_of_at
               and tickets.target_at > bounds.window_start_at
