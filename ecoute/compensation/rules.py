@@ -341,8 +341,8 @@ class RuleKind:
     default_params: Mapping[str, Any]
     apply: Callable[[Incident, Rule, Context], Outcome]
     # SQL predicate over the staging rows of `applies_to`: a row outside it can never owe
-    # anything under this kind, so it is not read into Python at all (1M customers have
-    # about a million appointments, a tenth of them missed).
+    # anything under this kind, so it is not read into Python at all (in the demo, 1 in 6
+    # appointments is a candidate for per_event).
     candidates: str = "true"
 
 
