@@ -173,11 +173,34 @@ def _appointment_candidates(packs: Sequence[Pack]) -> str:
     return " or ".join(f"({w})" for w in sorted(wanted)) or "false"
 
 
+# The columns the incidents read (`incidents.py`); optional ones may be missing. Reading only
+# these keeps the rest of each row (free text, lineage) out of Python and DuckDB's cache.
+_USED = {
+    "stg_tickets": ("ticket_id", "customer_id", "opened_at", "status", "category",
+                    "service_loss", "restored_at", "resolved_at", "root_cause", "outage_id"),
+    "stg_appointments": ("appointment_id", "customer_id", "booked_at", "window_start",
+                         "window_end", "status", "ticket_id", "arrived_at", "cancelled_at",
+                         "customer_notified_at", "earliest_offered_at"),
+    "stg_customers": ("customer_id", "monthly_fee"),
+    "stg_outages": ("outage_id", "started_at"),
+    "stg_activations": ("activation_id", "customer_id", "promised_date", "activated_at"),
+}  # fmt: skip
+
+
 def _rows(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> list[dict[str, Any]]:
     # Optional tables (outages, activations) may be absent: absent means no such rows.
     if not _exists(con, table):
         return []
-    return con.execute(f"select * from staging.{table} where {where}").pl().to_dicts()
+    present = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'staging' and table_name = ?",
+            [table],
+        ).fetchall()
+    }
+    columns = ", ".join(c for c in _USED[table] if c in present)
+    return con.execute(f"select {columns} from staging.{table} where {where}").pl().to_dicts()
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str, schema: str = "staging") -> bool:
