@@ -31,7 +31,7 @@ def python_steps(settings: Settings) -> list[PythonStep]:
             "int_messages__classified",
             reads=("stg_messages",),
             writes=("intermediate.int_messages__classified", "intermediate.int_messages__intents"),
-            run=_message_intents,
+            run=lambda con, params: _message_intents(con, params, settings),
             # Intents stated by hand (classify = false) are kept as they are, never rebuilt.
             grain="message_id" if classify else "global",
         ),
@@ -107,7 +107,9 @@ _CALENDAR_YEARS_SQL = """
 """
 
 
-def _message_intents(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+def _message_intents(
+    con: duckdb.DuckDBPyConnection, params: dict[str, Any], settings: Settings
+) -> None:
     """Complaint intents per message (ecoute/intents): lexicons per language, offline.
 
     With ``[intents] classify = false`` (tests that state their intents by hand) the tables are
@@ -122,23 +124,25 @@ def _message_intents(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> 
             "(message_id varchar, language varchar, severity double, intents varchar[])"
         )
         return
+    from ecoute.batches import batch_messages
     from ecoute.intents import build_message_intents
 
-    build_message_intents(con)
+    build_message_intents(con, batch_messages=batch_messages(settings))
 
 
 def _compensation(
     con: duckdb.DuckDBPyConnection, params: dict[str, Any], settings: Settings
 ) -> None:
     """What each configured rule pack says is owed, as of the data's horizon (never the clock)."""
-    from ecoute.compensation import build_compensation
+    from ecoute.batches import batch_customers
+    from ecoute.compensation.warehouse import rebuild_compensation
 
     section = settings.section("compensation")
     horizon = con.execute("select horizon_at from intermediate.int_data__horizon").fetchone()
     as_of = horizon[0] if horizon else None
     tz = section.get("timezone") or params.get("tz", "Europe/Brussels")
-    for pack in section.get("packs", ["be_outage_2024", "be_easy_switch"]):
-        build_compensation(con, pack, tz, as_of=as_of)
+    packs = section.get("packs", ["be_outage_2024", "be_easy_switch"])
+    rebuild_compensation(con, packs, tz, as_of=as_of, batch_customers=batch_customers(settings))
 
 
 def params_of(settings: Settings) -> dict[str, Any]:

@@ -117,6 +117,8 @@ def _epoch(node: exp.Expression, params: dict[str, Any]) -> exp.Expression:
     if _name(node) == "epoch" or isinstance(node, exp.TimeToUnix):
         micros = exp.cast(exp.func("unix_micros", node.this), "double")
         return exp.Paren(this=exp.Div(this=micros, expression=exp.Literal.number("1e6")))
+    if _name(node) == "epoch_us":  # whole microseconds, an integer on both engines
+        return exp.func("unix_micros", node.expressions[0])
     return node
 
 

@@ -53,7 +53,9 @@ def risk(
     import duckdb
 
     from ecoute.db import WarehouseMissing, connect
-    from ecoute.risk.warehouse import as_records, score_customers, store_scores
+    from ecoute.risk.config import risk_config
+    from ecoute.risk.features import materialize_features
+    from ecoute.risk.warehouse import as_records, band_counts, score_in_batches, top_scores
 
     if fmt not in ("table", "json", "csv"):
         fail(f"--format must be table, json or csv, got {fmt!r}", 2)
@@ -64,16 +66,18 @@ def risk(
     except WarehouseMissing as exc:
         fail(str(exc))
     try:
-        scores = score_customers(con, settings, cutoff)
-        if store and scores.height:
-            store_scores(con, scores)
+        # Scored a batch of customers at a time into the risk table (or a temporary one):
+        # only the rows shown and the band counts come back to Python.
+        features = materialize_features(con, settings, cutoff or risk_config(settings).as_of)
+        scored = score_in_batches(con, settings, features, store=store)
+        shown = top_scores(con, scored, top)
+        counts = band_counts(con, scored)
     except duckdb.CatalogException as exc:
         fail(f"the warehouse is not built ({exc.args[0].splitlines()[0]}): run `ecoute build`")
     except ValueError as exc:
         fail(str(exc), 2)
     finally:
         con.close()
-    shown = scores.head(top) if top else scores
     records = as_records(shown)
     day = records[0]["as_of"] if records else (cutoff.isoformat() if cutoff else None)
     mode = records[0]["mode"] if records else None
@@ -96,17 +100,15 @@ def risk(
             )
         typer.echo(out.getvalue(), nl=False)
     else:
-        _table(records, day, mode, scores)
+        _table(records, day, mode, counts)
 
 
-def _table(records: list[dict], day: str | None, mode: str | None, scores) -> None:  # noqa: ANN001
+def _table(records: list[dict], day: str | None, mode: str | None, counts: dict[str, int]) -> None:
     if not records:
         typer.echo("No active customers at this cut-off.")
         return
-    bands = scores["band"].value_counts()
-    counts = {b: n for b, n in bands.iter_rows()}
     typer.echo(
-        f"Churn risk as of {day} ({mode} mode): {scores.height:,} customers — "
+        f"Churn risk as of {day} ({mode} mode): {sum(counts.values()):,} customers — "
         f"high {counts.get('high', 0):,}, medium {counts.get('medium', 0):,}, "
         f"low {counts.get('low', 0):,}\n"
     )

@@ -8,7 +8,7 @@ and without `as_of` it is left out (documented in docs/compensation.md).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from ecoute.batches import DEFAULT_BATCH_CUSTOMERS, Bucket, customer_buckets
 from ecoute.compensation.engine import compute
 from ecoute.compensation.incidents import (
     activation_incidents,
@@ -26,7 +27,8 @@ from ecoute.compensation.incidents import (
     ticket_incidents,
 )
 from ecoute.compensation.model import Incident, Owed
-from ecoute.compensation.packs import load_pack
+from ecoute.compensation.packs import Pack, load_pack
+from ecoute.compensation.rules import KINDS
 
 _MONEY = pl.Decimal(18, 2)
 
@@ -38,6 +40,7 @@ def build_compensation(
     *,
     as_of: datetime | None = None,
     extra_dirs: Sequence[Path] = (),
+    batch_customers: int = DEFAULT_BATCH_CUSTOMERS,
 ) -> int:
     """Rebuild pack `pack_name`'s rows of core.fct_compensation; return how many were written.
 
@@ -45,19 +48,71 @@ def build_compensation(
     left alone, so a Belgian operator can hold be_outage_2024 and be_easy_switch side by side.
     """
     pack = load_pack(pack_name, extra_dirs)
-    owed = compute(_incidents(con), pack, tz=tz, as_of=as_of)
-    paid = _payments(con, as_of)
-    frame = _frame(owed, paid, as_of)
-    con.execute(_sql("fct_compensation"))
     # No transaction of its own: the build (inside a load, or `ecoute build`) holds one, so the
-    # delete and the insert commit together with everything else.
-    con.execute("delete from core.fct_compensation where pack = ?", [pack.name])
+    # delete and the inserts commit together with everything else.
+    if _exists(con, "fct_compensation", "core"):
+        con.execute("delete from core.fct_compensation where pack = ?", [pack.name])
+    else:
+        con.execute(_sql("fct_compensation"))
+    return _write(con, [pack], tz, as_of, batch_customers)
+
+
+def rebuild_compensation(
+    con: duckdb.DuckDBPyConnection,
+    pack_names: Sequence[str],
+    tz: str = "Europe/Brussels",
+    *,
+    as_of: datetime | None = None,
+    extra_dirs: Sequence[Path] = (),
+    batch_customers: int = DEFAULT_BATCH_CUSTOMERS,
+) -> int:
+    """Replace core.fct_compensation with the rows of every pack in `pack_names` (the build's
+    step); return how many were written. Each batch of customers is read once for all packs."""
+    packs = [load_pack(name, extra_dirs) for name in dict.fromkeys(pack_names)]
+    con.execute(_sql("fct_compensation"))
+    return _write(con, packs, tz, as_of, batch_customers)
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    packs: Sequence[Pack],
+    tz: str,
+    as_of: datetime | None,
+    batch_customers: int,
+) -> int:
+    # Customer by customer is exact: an incident, its pauses, fee and payments are all one
+    # customer's, so each batch of customers is read, valued and written on its own.
+    applies_to = {rule.applies_to for pack in packs for rule in pack.rules}
+    candidates = _appointment_candidates(packs)
+    written = 0
+    for bucket in _buckets(con, batch_customers):
+        incidents = _incidents(con, bucket, applies_to, candidates)
+        paid = _payments(con, as_of, bucket)
+        for pack in packs:
+            # A pack's rules look only at their own kinds of incident: the others are not
+            # even converted to UTC (a third of the step's time when every pack saw all).
+            kinds = {rule.applies_to for rule in pack.rules}
+            own = [incident for incident in incidents if incident.kind in kinds]
+            frame = _frame(compute(own, pack, tz=tz, as_of=as_of), paid, as_of)
+            _insert(con, frame)
+            written += frame.height
+    return written
+
+
+def _buckets(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[Bucket]:
+    if not _exists(con, "stg_customers"):
+        return iter([Bucket(0, 1)])
+    return customer_buckets(con, size)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
+    if frame.is_empty():
+        return
     con.register("_compensation_rows", frame)
     try:
         con.execute(_sql("insert_fct_compensation"))
     finally:
         con.unregister("_compensation_rows")
-    return frame.height
 
 
 def owed_table(
@@ -84,42 +139,86 @@ def iso_week_bounds(week: str) -> tuple[date, date]:
     return monday, monday + timedelta(days=7)
 
 
-def _incidents(con: duckdb.DuckDBPyConnection) -> list[Incident]:
-    appointments = _rows(con, "stg_appointments")
-    fees = {str(c["customer_id"]): c.get("monthly_fee") for c in _rows(con, "stg_customers")}
-    outages = {str(o["outage_id"]): o.get("started_at") for o in _rows(con, "stg_outages")}
-    # Only a total loss of service can earn repair compensation (partial or none is degraded
-    # service, excluded by every pack): the rest never reaches the Python engine.
-    tickets = _rows(con, "stg_tickets", "service_loss = 'total'")
-    return [
-        *ticket_incidents(tickets, appointments, fees, outages),
-        *appointment_incidents(appointments),
-        *activation_incidents(_rows(con, "stg_activations")),
-    ]
+def _incidents(
+    con: duckdb.DuckDBPyConnection, bucket: Bucket, applies_to: set[str], candidates: str
+) -> list[Incident]:
+    """The incidents of one bucket of customers, of the kinds some rule applies to."""
+    mine = bucket.where("customer_id")
+    incidents: list[Incident] = []
+    if "ticket" in applies_to:
+        # Only a total loss of service can earn repair compensation (partial or none is
+        # degraded service, excluded by every pack): the rest never reaches the Python engine.
+        total = f"service_loss = 'total' and {mine}"
+        tickets = _rows(con, "stg_tickets", total)
+        # A ticket's pauses come from all its appointments, whoever they are booked for.
+        pausing = f"ticket_id in (select ticket_id from staging.stg_tickets where {total})"
+        fees = {str(c["customer_id"]): c.get("monthly_fee")
+                for c in _rows(con, "stg_customers", mine)}  # fmt: skip
+        outages = {str(o["outage_id"]): o.get("started_at") for o in _rows(con, "stg_outages")}
+        pauses = _rows(con, "stg_appointments", pausing)
+        incidents += ticket_incidents(tickets, pauses, fees, outages)
+    if "appointment" in applies_to:
+        appointments = _rows(con, "stg_appointments", f"({candidates}) and {mine}")
+        incidents += appointment_incidents(appointments)
+    if "activation" in applies_to:
+        incidents += activation_incidents(_rows(con, "stg_activations", mine))
+    return incidents
+
+
+def _appointment_candidates(packs: Sequence[Pack]) -> str:
+    """SQL predicate for the appointments some appointment rule could owe for: each rule kind
+    names the ones it could (`RuleKind.candidates`), so the others stay in DuckDB."""
+    kinds = (KINDS[rule.kind] for pack in packs for rule in pack.rules)
+    wanted = {kind.candidates for kind in kinds if kind.applies_to == "appointment"}
+    return " or ".join(f"({w})" for w in sorted(wanted)) or "false"
+
+
+# The columns the incidents read (`incidents.py`); optional ones may be missing. Reading only
+# these keeps the rest of each row (free text, lineage) out of Python and DuckDB's cache.
+_USED = {
+    "stg_tickets": ("ticket_id", "customer_id", "opened_at", "status", "category",
+                    "service_loss", "restored_at", "resolved_at", "root_cause", "outage_id"),
+    "stg_appointments": ("appointment_id", "customer_id", "booked_at", "window_start",
+                         "window_end", "status", "ticket_id", "arrived_at", "cancelled_at",
+                         "customer_notified_at", "earliest_offered_at"),
+    "stg_customers": ("customer_id", "monthly_fee"),
+    "stg_outages": ("outage_id", "started_at"),
+    "stg_activations": ("activation_id", "customer_id", "promised_date", "activated_at"),
+}  # fmt: skip
 
 
 def _rows(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> list[dict[str, Any]]:
     # Optional tables (outages, activations) may be absent: absent means no such rows.
     if not _exists(con, table):
         return []
-    return con.execute(f"select * from staging.{table} where {where}").pl().to_dicts()
+    present = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'staging' and table_name = ?",
+            [table],
+        ).fetchall()
+    }
+    columns = ", ".join(c for c in _USED[table] if c in present)
+    return con.execute(f"select {columns} from staging.{table} where {where}").pl().to_dicts()
 
 
-def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+def _exists(con: duckdb.DuckDBPyConnection, table: str, schema: str = "staging") -> bool:
     query = (
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'staging' and table_name = ?"
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
     )
-    return con.execute(query, [table]).fetchone()[0] > 0
+    return con.execute(query, [schema, table]).fetchone()[0] > 0
 
 
 def _payments(
-    con: duckdb.DuckDBPyConnection, as_of: datetime | None
+    con: duckdb.DuckDBPyConnection, as_of: datetime | None, bucket: Bucket
 ) -> dict[tuple[str, str], Decimal] | None:
-    """Paid so far per (customer, incident); None when there is no payments table at all."""
+    """Paid so far per (customer, incident) of one bucket; None when there is no payments
+    table at all."""
     if not _exists(con, "stg_payments"):
         return None
-    rows = con.execute(_sql("payments"), {"as_of": as_of}).fetchall()
+    sql = f"select * from ({_sql('payments')}) where {bucket.where('customer_id')}"
+    rows = con.execute(sql, {"as_of": as_of}).fetchall()
     return {(c, i): Decimal(str(p)) for c, i, p in rows}
 
 

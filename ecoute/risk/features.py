@@ -41,6 +41,23 @@ def features_as_of(
         con.execute("set variable risk_as_of = null")
 
 
+def materialize_features(
+    con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dt.date | None
+) -> str:
+    """The features as of ``as_of`` in a temporary table (returned by name), so they can be
+    read a batch of customers at a time without running the model once per batch."""
+    from warehouse.build import params_of
+    from warehouse.runner import set_params
+
+    set_params(con, params_of(settings))
+    con.execute("set variable risk_as_of = ?", [as_of])
+    try:
+        con.execute(f"create or replace temp table risk_features as {_model_sql()}")
+    finally:
+        con.execute("set variable risk_as_of = null")
+    return "temp.risk_features"
+
+
 def churn_labels(con: duckdb.DuckDBPyConnection, as_of: dt.date, horizon_days: int) -> pl.DataFrame:
     """customer_id, churned: left in [as_of, as_of + horizon_days)."""
     return con.execute(

@@ -1,8 +1,9 @@
 -- core.fct_compensation: one row per pack, incident and rule that owes something.
--- Rebuilt per pack by ecoute.compensation.warehouse.build_compensation.
+-- Written by ecoute.compensation.warehouse: replaced whole by the build's step
+-- (rebuild_compensation), or per pack by build_compensation.
 create schema if not exists core;
 
-create table if not exists core.fct_compensation (
+create or replace table core.fct_compensation (
     customer_id varchar not null,
     incident_id varchar not null,
     incident_kind varchar not null,        -- ticket | appointment | activation

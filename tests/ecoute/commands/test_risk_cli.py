@@ -61,6 +61,35 @@ def test_table_and_the_scores_are_stored(warehouse):
     assert stored == 5
 
 
+def test_one_customer_per_batch_lists_and_stores_the_same(warehouse):
+    """Scored one customer at a time (five batches), then all at once: same list, same
+    stored rows, same band counts; --no-store writes nothing."""
+    import duckdb
+
+    args = ("--as-of", "2026-03-15", "--top", "0", "--format", "json")
+    batched = CliRunner().invoke(
+        app, ["--warehouse", str(warehouse), "risk", *args],
+        env={"ECOUTE__WAREHOUSE__BATCH_CUSTOMERS": "1"},
+    )  # fmt: skip
+    assert batched.exit_code == 0, batched.output
+    con = duckdb.connect(str(warehouse), read_only=True)
+    stored = con.execute("select * from marts.rpt_customers__risk order by all").fetchall()
+    con.close()
+    whole = run(warehouse, *args)
+    assert json.loads(batched.output) == json.loads(whole.output)
+    assert len(json.loads(whole.output)["customers"]) == 5
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select * from marts.rpt_customers__risk order by all").fetchall() == stored
+    con.close()
+    table = run(warehouse, "--as-of", "2026-03-16", "--no-store", "--top", "1")
+    assert table.exit_code == 0, table.output
+    assert "5 customers" in table.output and table.output.count("\nC") == 1
+    con = duckdb.connect(str(warehouse), read_only=True)
+    query = "select count(*) from marts.rpt_customers__risk where as_of = '2026-03-16'"
+    assert con.execute(query).fetchone() == (0,)
+    con.close()
+
+
 def test_bad_input(warehouse, tmp_path):
     assert run(warehouse, "--as-of", "15/03/2026").exit_code == 2
     assert run(warehouse, "--format", "xml").exit_code == 2

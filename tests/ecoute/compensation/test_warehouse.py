@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from ecoute.compensation import build_compensation, owed_table
+from ecoute.compensation.warehouse import rebuild_compensation
 
 AS_OF = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 FIXTURE = Path(__file__).parent / "fixtures" / "staging.sql"
@@ -100,3 +101,59 @@ def test_owed_table_rejects_a_malformed_week(con):
     build_compensation(con, "be_outage_2024", as_of=AS_OF)
     with pytest.raises(ValueError, match="2026-W14"):
         owed_table(con, "March", None)
+
+
+def _pack_rows(con, pack: str) -> list[tuple]:
+    query = ("select customer_id, incident_id, rule, amount, accrued_date, trace "
+             "from core.fct_compensation where pack = ? order by all")
+    return con.execute(query, [pack]).fetchall()
+
+
+def test_batches_of_one_customer_give_the_same_rows(con):
+    """With one customer per batch, C1 and C2 are read apart (hash buckets 0 and 1 of 2)."""
+    assert con.execute("select hash('C1') % 2, hash('C2') % 2").fetchone() == (0, 1)
+    con.execute("create table staging.stg_payments (customer_id varchar, incident_id varchar, "
+                "paid_at timestamptz, amount decimal(18, 2))")
+    con.execute("insert into staging.stg_payments values "
+                "('C1', 'T1', '2026-03-06 10:00:00+00', 4.00), "
+                "('C2', 'T3', '2026-03-10 10:00:00+00', 0.50)")
+    whole = {}
+    for pack in ("be_outage_2024", "be_easy_switch", "uk_ofcom_auto"):
+        build_compensation(con, pack, as_of=AS_OF, batch_customers=1000)
+        whole[pack] = _pack_rows(con, pack)
+        assert build_compensation(con, pack, as_of=AS_OF, batch_customers=1) == len(whole[pack])
+        assert _pack_rows(con, pack) == whole[pack]
+    assert [r[1] for r in whole["be_outage_2024"]] == ["T1", "T3"]
+    paid = con.execute("select incident_id, paid_amount from core.fct_compensation "
+                       "where pack = 'be_outage_2024' order by 1").fetchall()
+    assert paid == [("T1", Decimal("4.00")), ("T3", Decimal("0.50"))]
+
+
+def test_a_pause_booked_for_another_customer_reaches_its_ticket_across_batches(con):
+    """uk_ofcom_auto: T1 (C1) is down from Mon 2 March 08:00 UTC to Thu 5 March 08:00; Tue 3
+    and Wed 4 are its two full working days, so Thu 5 earns £9.76 (rate of 2024-04-01).
+    Appointment A3 is on T1 but booked for C2, which batches of one customer read apart: the
+    customer was absent on Tue 3 and nothing was rebooked, so T1's clock stops for good."""
+    def owed_t1() -> list[tuple]:
+        return [r[3] for r in _pack_rows(con, "uk_ofcom_auto") if r[1] == "T1"]
+
+    build_compensation(con, "uk_ofcom_auto", as_of=AS_OF, batch_customers=1)
+    assert owed_t1() == [Decimal("9.76")]
+    con.execute("insert into staging.stg_appointments values ('A3', 'C2', "
+                "'2026-03-02 10:00:00+00', '2026-03-03 12:00:00+00', '2026-03-03 16:00:00+00', "
+                "'customer_absent', 'T1', 'TECH7', null, null, null, null, null)")
+    build_compensation(con, "uk_ofcom_auto", as_of=AS_OF, batch_customers=1)
+    assert owed_t1() == []
+
+
+def test_the_build_step_replaces_the_table_with_every_pack(con):
+    """rebuild_compensation (the build's step) writes each configured pack once, and drops
+    the rows of packs no longer configured."""
+    build_compensation(con, "uk_ofcom_auto", as_of=AS_OF)
+    packs = ["be_outage_2024", "be_easy_switch", "be_outage_2024"]
+    assert rebuild_compensation(con, packs, as_of=AS_OF, batch_customers=1) == 3
+    assert _amounts(con) == {
+        ("be_outage_2024", "T1"): Decimal("4.50"),
+        ("be_outage_2024", "T3"): Decimal("2.00"),
+        ("be_easy_switch", "A1"): Decimal("30.00"),
+    }
