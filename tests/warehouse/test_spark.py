@@ -217,7 +217,7 @@ easter, visits = _repairs.easter, _visits.visits
 
 
 @pytest.mark.spark
-@pytest.mark.parametrize("world", ["drops", "easter"])
+@pytest.mark.parametrize("world", ["queue_day", "drops", "contacts", "easter", "visits"])
 def test_metric_fixtures_equal_on_spark(world, request, spark, tmp_path):
     con = request.getfixturevalue(world)
     built = spark_build(spark, con, tmp_path / "lake")
