@@ -52,6 +52,7 @@ from warehouse.runner import (
 )
 
 Node = Model | PythonStep
+LEXICONS = Path(__file__).resolve().parents[1] / "ecoute" / "intents" / "lexicons"
 KEYED = ("customer_id", "call_id", "ticket_id", "message_id")
 FIRST, LAST = "global", ("period", "snapshot")
 GRAINS = {"staging", FIRST, *LAST, *KEYED}
@@ -113,10 +114,13 @@ class _Full(Exception):
 
 
 def fingerprint(params: dict[str, Any], steps: Iterable[PythonStep], models_dir: Path) -> str:
-    """A hash of what the derived tables were computed with: parameters, model SQL, steps."""
+    """A hash of what the derived tables were computed with: parameters, model SQL, steps,
+    the built-in intent lexicons."""
     text = json.dumps(params, sort_keys=True, default=str)
     text += "".join(f"{m.qualified}\n{m.sql}" for m in discover(models_dir))
     text += ",".join(f"{s.name}:{s.grain}" for s in steps)
+    # Message intents are rebuilt per message: a changed lexicon must reclassify them all.
+    text += "".join(p.read_text(encoding="utf-8") for p in sorted(LEXICONS.glob("*.yaml")))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

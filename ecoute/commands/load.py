@@ -64,6 +64,10 @@ def load(
     )
     if result.build:
         typer.echo(f"models rebuilt: {result.build}")
+    if settings.section("engine").get("name", "duckdb") == "spark":
+        typer.echo(
+            "engine is spark: readers show the lake's results; run `ecoute build` to refresh them"
+        )
     if result.total("quarantined"):
         typer.echo(f"see why with: ecoute quarantine --load {result.load_id}")
 

@@ -69,9 +69,15 @@ def risk(
         # Scored a batch of customers at a time into the risk table (or a temporary one):
         # only the rows shown and the band counts come back to Python.
         features = materialize_features(con, settings, cutoff or risk_config(settings).as_of)
+        if store:
+            # Scores are replaced batch by batch: one transaction, so a run that fails
+            # half-way leaves the stored scores of that day as they were.
+            con.begin()
         scored = score_in_batches(con, settings, features, store=store)
         shown = top_scores(con, scored, top)
         counts = band_counts(con, scored)
+        if store:
+            con.commit()
     except duckdb.CatalogException as exc:
         fail(f"the warehouse is not built ({exc.args[0].splitlines()[0]}): run `ecoute build`")
     except ValueError as exc:

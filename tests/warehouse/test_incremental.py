@@ -273,3 +273,15 @@ def test_a_blocking_failure_changes_nothing(quiet, tmp_path):
         run_load(quiet, bad)
     con = connect(quiet)
     assert _one(con, "select count(*) from meta.builds") == 1
+
+
+def test_a_changed_lexicon_forces_a_full_build(tmp_path, monkeypatch):
+    """Intents are rebuilt per message: after a lexicon change every message must be
+    reclassified, so the build fingerprint covers the lexicon files."""
+    from warehouse import incremental
+    from warehouse.runner import MODELS_DIR
+
+    before = incremental.fingerprint({}, [], MODELS_DIR)
+    (tmp_path / "en.yaml").write_text("language: en\n", encoding="utf-8")
+    monkeypatch.setattr(incremental, "LEXICONS", tmp_path)
+    assert incremental.fingerprint({}, [], MODELS_DIR) != before
