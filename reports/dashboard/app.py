@@ -367,8 +367,21 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         period, options = current_weeks()
         default = D.default_filters(period, cfg.weeks)
 
-        def opts(values: list[str]) -> list[dict[str, str]]:
-            return [{"label": v, "value": v} for v in values]
+        def dropdown(field: str, label: str, placeholder: str) -> Any:
+            """A clearable filter over the values the warehouse holds for ``field``."""
+            values = options["values"].get(field, [])
+            return html.Div(
+                [
+                    html.Label(label),
+                    dcc.Dropdown(
+                        id=field,
+                        options=[{"label": v, "value": v} for v in values],
+                        placeholder=placeholder,
+                        clearable=True,
+                    ),
+                ],
+                className="control",
+            )
 
         controls = html.Div(
             [
@@ -390,42 +403,9 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
                     ],
                     className="control dates",
                 ),  # fmt: skip
-                html.Div(
-                    [
-                        html.Label("Region"),
-                        dcc.Dropdown(
-                            id="region",
-                            options=opts(options["values"].get("region", [])),
-                            placeholder="All regions",
-                            clearable=True,
-                        ),
-                    ],
-                    className="control",
-                ),  # fmt: skip
-                html.Div(
-                    [
-                        html.Label("Segment"),
-                        dcc.Dropdown(
-                            id="segment",
-                            options=opts(options["values"].get("segment", [])),
-                            placeholder="All segments",
-                            clearable=True,
-                        ),
-                    ],
-                    className="control",
-                ),  # fmt: skip
-                html.Div(
-                    [
-                        html.Label("Category"),
-                        dcc.Dropdown(
-                            id="category",
-                            options=opts(options["values"].get("category", [])),
-                            placeholder="All categories",
-                            clearable=True,
-                        ),
-                    ],
-                    className="control",
-                ),  # fmt: skip
+                dropdown("region", "Region", "All regions"),
+                dropdown("segment", "Segment", "All segments"),
+                dropdown("category", "Category", "All categories"),
                 html.Div(
                     [
                         html.Label("Trend"),
