@@ -40,6 +40,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse import periods
 from warehouse.runner import (
     MODELS_DIR,
     SCHEMAS,
@@ -107,6 +108,7 @@ class Outcome:
     scope: int | None = None
     built: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # per model, step and merge
+    periods: dict[str, int | None] = field(default_factory=dict)  # per period mart; None: all
 
 
 class _Full(Exception):
@@ -229,11 +231,16 @@ def build_incremental(
     keyed = [n for n in rest if grains[_name(n)] in KEYED]
     _check_order(keyed, rest, grains)
     staging = [n for n in first if isinstance(n, Model) and n.name in _STAGING_SCOPE]
-    _scoped(con, run, staging, keyed, grains, outcome)
+    marts = [n for n in rest if isinstance(n, Model) and grains[_name(n)] == "period"]
+    _scoped(con, run, staging, keyed, grains, outcome, periods.watched(marts))
     if not atomic:
         con.commit()
+    # Period marts: only the days and weeks the changed rows reach (warehouse/periods.py).
+    by_period = periods.Marts(con, before[0][0], marts, atomic)
     for node in rest:
-        if grains[_name(node)] in LAST:
+        if node in marts:
+            by_period.build(node, run, outcome)
+        elif grains[_name(node)] in LAST:
             run(node)
     _drop_work(con)
     return outcome
@@ -384,8 +391,10 @@ def _scoped(
     keyed: list[Node],
     grains: dict[str, str],
     outcome: Outcome,
+    watched: frozenset[str] = frozenset(),
 ) -> None:
-    """Phase B: each customer-grained model over the scope's rows, merged into its table."""
+    """Phase B: each customer-grained model over the scope's rows, merged into its table
+    (the rows that changed kept aside for the period marts that read it: ``watched``)."""
     for model in staging:
         con.execute(
             f"create temp table {WORK}_{model.name} as select * from {model.qualified} "
@@ -405,6 +414,8 @@ def _scoped(
         con.execute(f"create or replace view {model.qualified} as\n{model.sql}")
     for table, key in parked:
         t0 = time.perf_counter()
+        if table in watched:
+            periods.keep_changes(con, table, _prev(table), key, f"{WORK}_owned_{key}")
         _merge(con, table, key)
         outcome.seconds[f"merge {table}"] = round(time.perf_counter() - t0, 3)
 

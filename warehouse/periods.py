@@ -1,0 +1,274 @@
+"""Incremental `period` marts: recompute only the days and weeks a load's changed rows reach.
+
+A `period` mart (``-- grain: period``) aggregates facts of all customers per local day and ISO
+week. An incremental build (warehouse/incremental.py) knows, after phase B, exactly which fact
+rows changed: the previous and the new version of every customer-grained row of the scope,
+less the rows that came out identical. A mart's rows for a period depend only on the fact rows
+that count in that period (plus the horizon and the calendar), so the periods those changed rows
+count in are the only ones whose numbers can differ. Each mart says how its rows map to periods
+in header lines next to its SQL:
+
+``-- periods: <table>: <date>`` or ``-- periods: <table>: <first date> .. <last date>``
+    SQL expressions over one row of ``<table>`` (a customer-grained model) giving the local day,
+    or the range of days, the row counts in (``horizon_date``: the new horizon's local day).
+    Every day and its ISO week is affected. A superset is always right, a subset never.
+``-- periods: lookup <table>: …``
+    the same for a table the mart joins (a customer's region), read whole rather than narrowed.
+``-- periods: horizon``
+    the mart reads the horizon itself: when it moved, every day from the old horizon's through
+    the new one's (the backlog's "open at period end" of the current period).
+``-- period key: <grain>, <period start>``
+    SQL over the mart's own rows naming their period (``grain, period_start``, ``'day',
+    metric_date``).
+
+A period mart that reads other period marts (the daily and weekly unions) is affected where they
+are. A mart without ``-- periods:`` lines, or one whose inputs were rebuilt in full, is rebuilt in
+full.
+
+The mart is then recomputed from its own SQL, unchanged, over narrowed inputs: each fact table it
+reads is replaced, in the SQL text only, by a view of the rows counting in an affected day or in a
+day of an affected week. Every row of an affected period is in that view, so those periods come
+out exactly as a full build computes them (percentiles included: whole periods, never deltas);
+the other periods it yields are partial and are thrown away. The mart then loses the affected
+periods and gains the recomputed ones. A full build never runs this: the model SQL is the same
+for DuckDB and Spark.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from warehouse.runner import Model
+
+WORK = "_incr"  # the incremental build's temp-table prefix (dropped with the others)
+_LINE = re.compile(r"^--\s*periods:\s*(.+?)\s*$", re.MULTILINE)
+_KEY = re.compile(r"^--\s*period key:\s*(.+?)\s*$", re.MULTILINE)
+_TABLE = re.compile(r"^(lookup\s+)?(\w+\.\w+):\s*(.+)$")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One ``-- periods:`` line: rows of ``table`` count in the days ``first`` .. ``last``."""
+
+    table: str
+    first: str
+    last: str
+    lookup: bool = False
+
+
+def lines(model: Model) -> list[Line]:
+    """The model's ``-- periods:`` lines, except ``horizon``."""
+    found = []
+    for text in _LINE.findall(model.sql):
+        if text == "horizon":
+            continue
+        match = _TABLE.match(text)
+        if match is None:
+            raise ValueError(f"{model.qualified}: cannot read '-- periods: {text}'")
+        lookup, table, dates = match.groups()
+        first, _, last = dates.partition(" .. ")
+        found.append(Line(table, first.strip(), (last or first).strip(), bool(lookup)))
+    return found
+
+
+def reads_horizon(model: Model) -> bool:
+    return "horizon" in _LINE.findall(model.sql)
+
+
+def key(model: Model) -> tuple[str, str] | None:
+    found = _KEY.search(model.sql)
+    if found is None:
+        return None
+    grain, _, start = found.group(1).partition(",")
+    return grain.strip(), start.strip()
+
+
+def watched(models: list[Model]) -> frozenset[str]:
+    """The tables whose changed rows phase B must keep for the marts."""
+    return frozenset(line.table for m in models if m.grain == "period" for line in lines(m))
+
+
+def _changed(table: str) -> str:
+    return f"{WORK}_changed_{table.replace('.', '_')}"
+
+
+def keep_changes(con: duckdb.DuckDBPyConnection, table: str, prev: str, key: str, owned: str) -> None:
+    """Before phase B merges ``table``: the scope's rows whose previous version (in ``prev``)
+    and new version (in ``table``) differ, both versions. Identical rows reach no period."""
+    old = f"select * from {prev} where {key} in (select {key} from {owned})"
+    new = f"select * from {table} where {key} in (select {key} from {owned})"
+    con.execute(
+        f"create or replace temp table {_changed(table)} as "
+        f"select * from ({old} except all {new}) union all select * from ({new} except all {old})"
+    )
+
+
+class Marts:
+    """Phase C's period marts, each over the periods it is affected in."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        old_horizon: Any,
+        marts: list[Model],
+        atomic: bool,
+    ) -> None:
+        self.con = con
+        self.old_horizon = old_horizon
+        self.marts = {m.qualified: m for m in marts}  # every `period` mart
+        self.atomic = atomic
+        self.affected: dict[str, str | None] = {}  # mart → its affected-periods table, None: all
+        con.execute(f"create or replace temp table {WORK}_old_horizon as "
+                    "select ?::timestamptz as old_at", [old_horizon])  # fmt: skip
+
+    def build(self, model: Model, run: Callable[[Model], None], outcome: Any) -> None:
+        """Rebuild ``model`` over its affected periods, or in full when they cannot be told;
+        ``outcome.periods`` gets how many periods (None: all)."""
+        t0 = time.perf_counter()
+        table = self._affected(model)
+        self.affected[model.qualified] = table
+        outcome.periods[model.qualified] = None
+        if table is None:
+            run(model)
+            return
+        count = self.con.execute(f"select count(*) from {table}").fetchone()[0]
+        outcome.periods[model.qualified] = count
+        outcome.built.append(model.qualified)
+        if not self.atomic:
+            self.con.begin()
+        if count:
+            self._recompute(model, table)
+        if not self.atomic:
+            self.con.commit()
+        outcome.seconds[model.qualified] = round(time.perf_counter() - t0, 3)
+
+    def _upstream(self, model: Model) -> list[str]:
+        """The period marts ``model`` reads."""
+        return [m for m in self.marts if m != model.qualified
+                and re.search(rf"\b{re.escape(m)}\b", model.sql)]  # fmt: skip
+
+    def _affected(self, model: Model) -> str | None:
+        """Fill ``_incr_periods_<mart>`` (p_grain, p_start) and return its name; None: all."""
+        con, own, upstream = self.con, lines(model), self._upstream(model)
+        if key(model) is None or not (own or upstream):
+            return None
+        if any(self.affected.get(m) is None for m in upstream):
+            return None
+        days = []
+        for line in own:
+            if not _exists(con, _changed(line.table)):
+                return None  # not rebuilt per customer this time: nothing to compare
+            days.append(_days(f"{_changed(line.table)} as r", line))
+        if reads_horizon(model):
+            new = con.execute("select horizon_at from intermediate.int_data__horizon").fetchone()
+            if new[0] != self.old_horizon:
+                if self.old_horizon is None:
+                    return None
+                days.append(
+                    "select unnest(generate_series(timezone(getvariable('tz'), o.old_at)::date, "
+                    f"horizon_date, interval 1 day))::date as d from _h, {WORK}_old_horizon o"
+                )
+        table = f"{WORK}_periods_{model.name}"
+        parts = ["select 'day' as p_grain, d as p_start from days",
+                 "select 'week', date_trunc('week', d)::date from days"]  # fmt: skip
+        parts += [f"select p_grain, p_start from {self.affected[m]}" for m in upstream]
+        union = "\nunion\n".join(parts)
+        day_sql = "\nunion all\n".join(days) or "select null::date as d where false"
+        con.execute(
+            f"create or replace temp table {table} as with {_HORIZON}, "
+            f"days as (select distinct d from ({day_sql}) where d is not null)\n{union}"
+        )
+        return table
+
+    def _recompute(self, model: Model, periods: str) -> None:
+        """The mart's SQL over inputs narrowed to the affected periods' rows; its rows of those
+        periods replaced by the result's."""
+        con, name = self.con, model.name
+        days = f"{WORK}_days_{name}"
+        # The days whose rows a recomputed period needs: affected days, and every day of an
+        # affected week (a week counts its days' rows).
+        con.execute(
+            f"create or replace temp table {days} as select distinct p_start + i::int as d "
+            f"from {periods}, range(7) t(i) where p_grain = 'week' union "
+            f"select p_start from {periods} where p_grain = 'day'"
+        )
+        sql, views = model.sql, []
+        for table, table_lines in _by_table(lines(model)).items():
+            view = f"{WORK}_in_{name}_{table.replace('.', '_')}"
+            keep = " or ".join(_keeps(line, days) for line in table_lines)
+            con.execute(
+                f"create or replace temp view {view} as with {_HORIZON} "
+                f"select r.* from {table} as r cross join _h where {keep}"
+            )
+            sql = re.sub(rf"\b{re.escape(table)}\b", view, sql)
+            views.append(view)
+        for upstream in self._upstream(model):
+            view = f"{WORK}_in_{name}_{upstream.replace('.', '_')}"
+            grain, start = key(self.marts[upstream])  # type: ignore[misc]
+            con.execute(
+                f"create or replace temp view {view} as select u.* from {upstream} as u "
+                f"semi join {periods} as p "
+                f"on p.p_grain = {grain} and p.p_start = {start}"
+            )
+            sql = re.sub(rf"\b{re.escape(upstream)}\b", view, sql)
+            views.append(view)
+        out = f"{WORK}_out_{name}"
+        con.execute(f"create or replace temp table {out} as\n{sql}")
+        grain, start = key(model)  # type: ignore[misc]
+        match = f"p.p_grain = {grain} and p.p_start = {start}"
+        con.execute(f"delete from {model.qualified} using {periods} as p where {match}")
+        con.execute(
+            f"insert into {model.qualified} by name select o.* from {out} as o "
+            f"semi join {periods} as p on {match}"
+        )
+        con.execute(f"drop table {out}")
+        for view in views:
+            con.execute(f"drop view {view}")
+
+
+# The new horizon's local day, for `horizon_date` in `-- periods:` expressions.
+_HORIZON = (
+    "_h as (select timezone(getvariable('tz'), horizon_at)::date as horizon_date "
+    "from intermediate.int_data__horizon)"
+)
+
+
+def _days(source: str, line: Line) -> str:
+    """The days a changed row counts in, from one line."""
+    if line.first == line.last:
+        return f"select ({line.first})::date as d from {source} cross join _h"
+    return (
+        f"select unnest(generate_series(({line.first})::date, ({line.last})::date, "
+        f"interval 1 day))::date as d from {source} cross join _h "
+        f"where ({line.first}) is not null and ({line.last}) is not null"
+    )
+
+
+def _keeps(line: Line, days: str) -> str:
+    """A row of the line's table that counts in one of ``days`` (for narrowing the inputs)."""
+    if line.first == line.last:
+        return f"({line.first})::date in (select d from {days})"
+    return f"exists (select 1 from {days} k where k.d between ({line.first}) and ({line.last}))"
+
+
+def _by_table(found: list[Line]) -> dict[str, list[Line]]:
+    grouped: dict[str, list[Line]] = {}
+    for line in found:
+        if not line.lookup:
+            grouped.setdefault(line.table, []).append(line)
+    return grouped
+
+
+def _exists(con: duckdb.DuckDBPyConnection, temp_table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where temporary and table_name = ?",
+            [temp_table],
+        ).fetchone()[0]
+    )
