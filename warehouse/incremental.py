@@ -9,8 +9,8 @@ parameters). Each model says which in its ``-- grain:`` header (Python steps: ``
 - ``global``: a few rows over all data (the horizon, the working-day calendar, the parameters):
   rebuilt in full, first, over the unfiltered staging views.
 - ``period`` and ``snapshot``: per day/week over all customers (metric marts), or as of the horizon
-  for every customer (churn features and scores, compensation): rebuilt in full, last, from the
-  merged tables.
+  for every customer (churn features and scores, compensation): rebuilt last, from the merged
+  tables; a period mart only over the days and weeks whose fact rows changed (warehouse/periods.py).
 
 The scope is every customer with a row (new version or replaced one) loaded since the last build,
 the owners of tickets those rows point to and the customers whose calls or visits point to tickets
@@ -21,7 +21,8 @@ an answered call whose FCR window is open, …).
 Phases: (A) staging views and ``global`` models in full; (B) staging replaced by views over the
 scope's rows, each customer-grained model built over them (its previous table parked aside) and
 then merged back: the scope's rows deleted from the previous table, the new ones inserted;
-(C) staging restored, ``period`` and ``snapshot`` models rebuilt in full. A first build, changed
+(C) staging restored, ``snapshot`` models rebuilt in full, ``period`` marts over their affected
+periods. A first build, changed
 parameters or model files, a load that touched outages, a horizon that moved back, a calendar that
 changed years, or a scope larger than ``[warehouse] incremental_max_share`` of customers → a full
 build. docs/incremental.md explains it for readers.

@@ -98,7 +98,9 @@ def _changed(table: str) -> str:
     return f"{WORK}_changed_{table.replace('.', '_')}"
 
 
-def keep_changes(con: duckdb.DuckDBPyConnection, table: str, prev: str, key: str, owned: str) -> None:
+def keep_changes(
+    con: duckdb.DuckDBPyConnection, table: str, prev: str, key: str, owned: str
+) -> None:
     """Before phase B merges ``table``: the scope's rows whose previous version (in ``prev``)
     and new version (in ``table``) differ, both versions. Identical rows reach no period."""
     old = f"select * from {prev} where {key} in (select {key} from {owned})"
@@ -208,6 +210,8 @@ class Marts:
             )
             sql = re.sub(rf"\b{re.escape(table)}\b", view, sql)
             views.append(view)
+        # The marts it reads were recomputed before it and are whole: their rows of this mart's
+        # own affected periods (not theirs: a union's period may be affected through another).
         for upstream in self._upstream(model):
             view = f"{WORK}_in_{name}_{upstream.replace('.', '_')}"
             grain, start = key(self.marts[upstream])  # type: ignore[misc]

@@ -267,3 +267,42 @@ def test_a_too_narrow_period_set_is_caught(quiet, tmp_path, case):
     run_load(quiet, folder, build=False)
     assert _build(con, quiet, models, incremental=True).kind == "incremental"
     assert mart in _differences(con, quiet, models)
+
+
+def _hold_back(history: Path, day: Path, date: str) -> None:
+    """Move the calls of ``date`` out of the history's last calls file into ``day``."""
+    last = sorted((history / "calls").glob("*.csv*"))[-1]
+    kept = last.with_name("kept.csv")
+    con = duckdb.connect()
+    src = f"read_csv('{last}', all_varchar=true)"
+    day.mkdir(parents=True, exist_ok=True)
+    con.execute(f"copy (select * from {src} where started_at like '{date}%') to "
+                f"'{day / 'calls.csv'}' (header)")  # fmt: skip
+    con.execute(f"copy (select * from {src} where started_at not like '{date}%') to "
+                f"'{kept}' (header)")  # fmt: skip
+    con.close()
+    last.unlink()
+    kept.rename(last.with_name(last.name.split(".")[0] + ".csv"))
+
+
+def test_a_small_demo_world_after_one_and_two_more_days(quiet, tmp_path):
+    from bench.world import LAST_DAY, split_last_day
+    from ecoute.demo import generate
+
+    world = tmp_path / "world"
+    generate(world, customers=300, weeks=3)
+    split_last_day(world, tmp_path / "history", tmp_path / "day2")
+    before = (dt.date.fromisoformat(LAST_DAY) - dt.timedelta(days=1)).isoformat()
+    _hold_back(tmp_path / "history", tmp_path / "day1", before)
+    mapping = Path("etl/mappings/demo_fr_excel.yaml")
+    run_load(quiet, tmp_path / "history", mapping)
+    con = connect(quiet)
+    for day in ("day1", "day2"):
+        run_load(quiet, tmp_path / day, mapping, build=False)
+        outcome = _build(con, quiet, MODELS_DIR, incremental=True)
+        assert outcome.kind == "incremental"
+        assert None not in outcome.periods.values()
+        # The calls mart recomputes the new day and the days its callers' rows changed in,
+        # not every period of the three weeks (2 grains × 21 days and 3 weeks).
+        assert 0 < outcome.periods["marts.rpt_metrics__calls"] < 21 + 3
+        assert _differences(con, quiet, MODELS_DIR) == {}
