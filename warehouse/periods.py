@@ -94,20 +94,34 @@ def watched(models: list[Model]) -> frozenset[str]:
     return frozenset(line.table for m in models if m.grain == "period" for line in lines(m))
 
 
-def _changed(table: str) -> str:
-    return f"{WORK}_changed_{table.replace('.', '_')}"
+def _version(table: str, which: str) -> str:
+    return f"{WORK}_{which}_{table.replace('.', '_')}"
 
 
 def keep_changes(
     con: duckdb.DuckDBPyConnection, table: str, prev: str, key: str, owned: str
 ) -> None:
-    """Before phase B merges ``table``: the scope's rows whose previous version (in ``prev``)
-    and new version (in ``table``) differ, both versions. Identical rows reach no period."""
-    old = f"select * from {prev} where {key} in (select {key} from {owned})"
-    new = f"select * from {table} where {key} in (select {key} from {owned})"
-    con.execute(
-        f"create or replace temp table {_changed(table)} as "
-        f"select * from ({old} except all {new}) union all select * from ({new} except all {old})"
+    """Before phase B merges ``table``: the scope's rows, previous version (from ``prev``) and
+    new version (from ``table``), for the marts to compare."""
+    for which, source in (("old", prev), ("new", table)):
+        con.execute(
+            f"create or replace temp table {_version(table, which)} as select * from {source} "
+            f"where {key} in (select {key} from {owned})"
+        )
+
+
+def _changed(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> str | None:
+    """The scope's rows of ``table`` that differ between the two versions, both versions, over
+    the columns the mart's SQL names (a row whose other columns changed reaches no period of
+    that mart); None when phase B did not keep them."""
+    old, new = _version(table, "old"), _version(table, "new")
+    if not (_exists(con, old) and _exists(con, new)):
+        return None
+    names = [c for (c,) in con.execute(f"select column_name from (describe {old})").fetchall()]
+    cols = ", ".join(f'"{c}"' for c in names if re.search(rf"\b{re.escape(c)}\b", sql))
+    return (
+        f"(select * from (select {cols} from {old} except all select {cols} from {new}) "
+        f"union all select * from (select {cols} from {new} except all select {cols} from {old}))"
     )
 
 
@@ -164,9 +178,10 @@ class Marts:
             return None
         days = []
         for line in own:
-            if not _exists(con, _changed(line.table)):
+            changed = _changed(con, line.table, model.sql)
+            if changed is None:
                 return None  # not rebuilt per customer this time: nothing to compare
-            days.append(_days(f"{_changed(line.table)} as r", line))
+            days.append(_days(f"{changed} as r", line))
         if reads_horizon(model):
             new = con.execute("select horizon_at from intermediate.int_data__horizon").fetchone()
             if new[0] != self.old_horizon:
