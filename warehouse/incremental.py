@@ -392,7 +392,7 @@ def _scoped(
     keyed: list[Node],
     grains: dict[str, str],
     outcome: Outcome,
-    watched: frozenset[str] = frozenset(),
+    watched: dict[str, str] | None = None,
 ) -> None:
     """Phase B: each customer-grained model over the scope's rows, merged into its table
     (the rows that changed kept aside for the period marts that read it: ``watched``)."""
@@ -415,8 +415,10 @@ def _scoped(
         con.execute(f"create or replace view {model.qualified} as\n{model.sql}")
     for table, key in parked:
         t0 = time.perf_counter()
-        if table in watched:
-            periods.keep_changes(con, table, _prev(table), key, f"{WORK}_owned_{key}")
+        if watched and table in watched:
+            periods.keep_changes(
+                con, table, _prev(table), key, f"{WORK}_owned_{key}", watched[table]
+            )
         _merge(con, table, key)
         outcome.seconds[f"merge {table}"] = round(time.perf_counter() - t0, 3)
 

@@ -89,9 +89,18 @@ def key(model: Model) -> tuple[str, str] | None:
     return grain.strip(), start.strip()
 
 
-def watched(models: list[Model]) -> frozenset[str]:
-    """The tables whose changed rows phase B must keep for the marts."""
-    return frozenset(line.table for m in models if m.grain == "period" for line in lines(m))
+def watched(models: list[Model]) -> dict[str, str]:
+    """The tables whose two versions phase B must keep for the marts → the marts' SQL (only the
+    columns it names are kept)."""
+    marts = [m for m in models if m.grain == "period"]
+    tables = {line.table for m in marts for line in lines(m)}
+    return {t: "\n".join(m.sql for m in marts) for t in tables}
+
+
+def _named(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> list[str]:
+    """The columns of ``table`` that ``sql`` names."""
+    names = [c for (c,) in con.execute(f"select column_name from (describe {table})").fetchall()]
+    return [f'"{c}"' for c in names if re.search(rf"\b{re.escape(c)}\b", sql)]
 
 
 def _version(table: str, which: str) -> str:
@@ -99,14 +108,15 @@ def _version(table: str, which: str) -> str:
 
 
 def keep_changes(
-    con: duckdb.DuckDBPyConnection, table: str, prev: str, key: str, owned: str
+    con: duckdb.DuckDBPyConnection, table: str, prev: str, key: str, owned: str, sql: str
 ) -> None:
     """Before phase B merges ``table``: the scope's rows, previous version (from ``prev``) and
-    new version (from ``table``), for the marts to compare."""
+    new version (from ``table``), in the columns the marts' ``sql`` names, for them to compare."""
+    cols = ", ".join(_named(con, table, sql))
     for which, source in (("old", prev), ("new", table)):
         con.execute(
-            f"create or replace temp table {_version(table, which)} as select * from {source} "
-            f"where {key} in (select {key} from {owned})"
+            f"create or replace temp table {_version(table, which)} as select {cols} "
+            f"from {source} where {key} in (select {key} from {owned})"
         )
 
 
@@ -118,8 +128,7 @@ def _changed(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> str | None
     old, new = _version(table, "old"), _version(table, "new")
     if not (_exists(con, old) and _exists(con, new)):
         return None
-    names = [c for (c,) in con.execute(f"select column_name from (describe {old})").fetchall()]
-    cols = ", ".join(f'"{c}"' for c in names if re.search(rf"\b{re.escape(c)}\b", sql))
+    cols = ", ".join(_named(con, old, sql))
     old, new = (f"select {cols}, count(*) as _n from {t} group by all" for t in (old, new))
     return f"(select * from ({old} except {new}) union all select * from ({new} except {old}))"
 
