@@ -63,6 +63,7 @@ class Source:
     rejects_table: str | None = None
     rejects: list[Reject] = field(default_factory=list)
     temp_file: Path | None = None
+    types: dict[str, str] = field(default_factory=dict)  # a column's own type, when it has one
 
 
 def file_format(path: Path, mapping: EntityMapping) -> str:
@@ -116,8 +117,11 @@ def open_source(
     ``plain`` is a gzipped CSV's decompressed copy (see ``Unpacker``), read in its place."""
     fmt = file_format(path, mapping)
     if fmt == "parquet":
-        sql = f"(select columns(*)::varchar from read_parquet({lit(str(path))}))"
-        return Source(path, sql, _columns(con, sql, path), "parquet")
+        # Read with Parquet's own types: the clean step uses a column that already has its
+        # field's type as it is, and prints the others as text (etl/clean.py, ``types``).
+        sql = f"read_parquet({lit(str(path))})"
+        types = _column_types(con, sql, path)
+        return Source(path, sql, list(types), "parquet", types=types)
     if fmt == "jsonl":
         return _jsonl_source(con, path)
     # cp1252 differs from latin-1, which DuckDB reads natively, only in bytes 0x80-0x9F: a
@@ -266,8 +270,12 @@ def release(temp: Path | None) -> None:
 
 
 def _columns(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> list[str]:
+    return list(_column_types(con, sql, path))
+
+
+def _column_types(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> dict[str, str]:
     try:
-        return [r[0] for r in con.execute(f"describe select * from {sql}").fetchall()]
+        return {r[0]: r[1] for r in con.execute(f"describe select * from {sql}").fetchall()}
     except duckdb.Error as exc:
         raise ExtractError(f"{path}: cannot read: {_first_line(exc)}") from exc
 

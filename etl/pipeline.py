@@ -284,7 +284,7 @@ def _type_rows(
     con: duckdb.DuckDBPyConnection, entity: Entity, source: Source, em: EntityMapping, tz: str
 ) -> None:
     try:
-        sql = clean_sql(entity, em, source.columns, tz, source.sql, source.has_line)
+        sql = clean_sql(entity, em, source.columns, tz, source.sql, source.has_line, source.types)
         con.execute(f"create or replace temp table _typed as {sql.typed}")
     except duckdb.Error as exc:
         raise LoadError(f"{source.path}: cannot read or map: {_reason(exc)}") from exc
