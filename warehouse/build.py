@@ -163,7 +163,8 @@ def _drop_packs_on_demand(con: duckdb.DuckDBPyConnection, packs: list[str]) -> N
     as of an old horizon (and the CLI would show them instead of computing the pack again)."""
     parked = inc.parked("core.fct_compensation")
     if inc.table_exists(con, parked):
-        con.execute(f"delete from {parked} where not list_contains(?::varchar[], pack)", [list(packs)])
+        keep = [list(packs)]
+        con.execute(f"delete from {parked} where not list_contains(?::varchar[], pack)", keep)
 
 
 def params_of(settings: Settings) -> dict[str, Any]:
