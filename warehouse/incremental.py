@@ -9,7 +9,7 @@ parameters). Each model says which in its ``-- grain:`` header (Python steps: ``
 - ``global``: a few rows over all data (the horizon, the working-day calendar, the parameters):
   rebuilt in full, first, over the unfiltered staging views.
 - ``period`` and ``snapshot``: per day/week over all customers (metric marts), or as of the horizon
-  for every customer (churn features and scores, compensation): rebuilt in full, last, from the
+  for every customer (churn features and scores): rebuilt in full, last, from the
   merged tables.
 
 The scope is every customer with a row (new version or replaced one) loaded since the last build,
