@@ -147,6 +147,8 @@ def test_running_incidents_accrue_and_ended_ones_stay_as_they_were(quiet, tmp_pa
     # Touched: X (call), R (restore), S (visit). Waiting on the horizon: P and Q (outages
     # running at H1), U (a visit window after H1), Z (not activated at H1). Not V.
     assert _scope(con) == 7
+    steps = _one(con, "select step_seconds from meta.builds order by build_id desc limit 1")
+    assert "merge core.fct_compensation" in steps  # rebuilt for the scope, not in full
     assert _amounts(con) == {
         "TP": Decimal("1.00"),  # no row at H1: found through the staging query, not the table
         "TQ": Decimal("3.00"),
