@@ -46,7 +46,11 @@ def python_steps(settings: Settings) -> list[PythonStep]:
             ),
             writes=("core.fct_compensation",),
             run=lambda con, params: _compensation(con, params, settings),
-            grain="snapshot",  # what is owed as of the horizon, for every customer
+            # Each row is one customer's incident, valued from that customer's rows (and the
+            # outages, whose change forces a full build); rows still running at the previous
+            # horizon are rebuilt when it moves.
+            grain="customer_id",
+            pending=_compensation_pending(),
         ),
         _risk_step(settings),
     ]
@@ -142,7 +146,25 @@ def _compensation(
     as_of = horizon[0] if horizon else None
     tz = section.get("timezone") or params.get("tz", "Europe/Brussels")
     packs = section.get("packs", ["be_outage_2024", "be_easy_switch"])
+    _drop_packs_on_demand(con, packs)
     rebuild_compensation(con, packs, tz, as_of=as_of, batch_customers=batch_customers(settings))
+
+
+def _compensation_pending() -> tuple[str, ...]:
+    from ecoute.compensation.warehouse import pending_queries
+
+    return pending_queries()
+
+
+def _drop_packs_on_demand(con: duckdb.DuckDBPyConnection, packs: list[str]) -> None:
+    """A full build writes the configured packs only, so rows of a pack computed on demand
+    (`ecoute compensation --pack`) disappear. An incremental build merges into the previous
+    table, parked while the step runs: those rows must leave it too, or they would stay valued
+    as of an old horizon (and the CLI would show them instead of computing the pack again)."""
+    parked = inc.parked("core.fct_compensation")
+    if inc.table_exists(con, parked):
+        keep = [list(packs)]
+        con.execute(f"delete from {parked} where not list_contains(?::varchar[], pack)", keep)
 
 
 def params_of(settings: Settings) -> dict[str, Any]:

@@ -9,7 +9,7 @@ parameters). Each model says which in its ``-- grain:`` header (Python steps: ``
 - ``global``: a few rows over all data (the horizon, the working-day calendar, the parameters):
   rebuilt in full, first, over the unfiltered staging views.
 - ``period`` and ``snapshot``: per day/week over all customers (metric marts), or as of the horizon
-  for every customer (churn features and scores, compensation): rebuilt in full, last, from the
+  for every customer (churn features and scores): rebuilt in full, last, from the
   merged tables.
 
 The scope is every customer with a row (new version or replaced one) loaded since the last build,
@@ -216,6 +216,7 @@ def build_incremental(
     try:
         _check_globals(before, (_horizon(con), _calendar(con)))
         _check_outages(con, last)
+        _set_previous_horizon(con, before[0])
         outcome.scope = _scope(con, last, nodes, moved=before[0] != _horizon(con))
         _check_share(con, outcome.scope, max_share)
     except _Full as why:
@@ -339,7 +340,7 @@ def _scope(con: duckdb.DuckDBPyConnection, last: int, nodes: list[Node], moved: 
     for e in ("calls", "appointments"):
         parts.append(f"select customer_id from raw.{e} where ticket_id in ({loaded})")
     if moved:
-        parts += _pending(nodes)
+        parts += _pending(nodes) + _step_pending(con, nodes)
     union = "\nunion\n".join(parts)
     con.execute(
         f"create temp table {WORK}_scope as select distinct customer_id from ({union}) "
@@ -365,6 +366,28 @@ def _pending(nodes: list[Node]) -> list[str]:
             keys = f"select {node.grain} from {node.qualified} where {where}"
             parts.append(f"select customer_id from (with k as ({keys}) {_OWNER[node.grain]})")
     return parts
+
+
+def _set_previous_horizon(con: duckdb.DuckDBPyConnection, horizon: tuple[Any, Any]) -> None:
+    """The previous build's horizons, for the Python steps' pending queries to compare with."""
+    con.execute("set variable previous_horizon_at = ?::timestamptz", [horizon[0]])
+    con.execute("set variable previous_contacts_horizon_at = ?::timestamptz", [horizon[1]])
+
+
+def _step_pending(con: duckdb.DuckDBPyConnection, nodes: list[Node]) -> list[str]:
+    """Customers whose rows of a customer-grained Python step wait on the horizon
+    (``PythonStep.pending``). A query over an optional staging table (``stg_payments``) that is
+    absent is skipped: absent means no rows, and naming it would fail the build."""
+    present = {r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'staging'"
+    ).fetchall()}  # fmt: skip
+    return [
+        f"select customer_id from ({sql})"
+        for node in nodes
+        if isinstance(node, PythonStep)
+        for sql in node.pending
+        if set(re.findall(r"staging\.(\w+)", sql)) <= present
+    ]
 
 
 def _check_order(keyed: list[Node], rest: list[Node], grains: dict[str, str]) -> None:
@@ -414,15 +437,25 @@ def _prev(table: str) -> str:
     return f"{schema}._prev_{name}"
 
 
-def _park(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Move the previous full table aside; the model then writes the scope's rows under its name."""
+def parked(table: str) -> str:
+    """Where ``table``'s previous rows wait while a customer-grained step rebuilds the scope's
+    rows (a step may have to prune them: warehouse/build.py's compensation)."""
+    return _prev(table)
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     schema, name = table.split(".")
-    exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ? "
+    return con.execute(
+        "select count(*) > 0 from duckdb_tables() where schema_name = ? and table_name = ? "
         "and database_name = current_database()",
         [schema, name],
     ).fetchone()[0]
-    if not exists:
+
+
+def _park(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Move the previous full table aside; the model then writes the scope's rows under its name."""
+    schema, name = table.split(".")
+    if not table_exists(con, table):
         raise RuntimeError(f"{table} is missing: run a full build (`ecoute build`)")
     con.execute(f"drop table if exists {_prev(table)}")
     con.execute(f"alter table {table} rename to _prev_{name}")
