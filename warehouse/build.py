@@ -13,7 +13,6 @@ from ecoute.settings import Settings
 from warehouse import incremental as inc
 from warehouse.runner import MODELS_DIR, PythonStep
 
-
 BUILD_CUTOFFS = ("week", "day")  # [risk] build_cutoff: the Monday starting the data's week, or
 # the day after its horizon
 

@@ -455,11 +455,11 @@ def _park(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def _exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    return con.execute(
+    sql = (
         "select count(*) from duckdb_tables() where schema_name = ? and table_name = ? "
-        "and database_name = current_database()",
-        [schema, name],
-    ).fetchone()[0] > 0
+        "and database_name = current_database()"
+    )
+    return con.execute(sql, [schema, name]).fetchone()[0] > 0
 
 
 def _cutoff_column(con: duckdb.DuckDBPyConnection, table: str) -> str:
