@@ -32,6 +32,7 @@ from tests.warehouse.test_incremental import (
     _one,
     _write,
 )
+from warehouse import incremental as inc
 from warehouse.build import build_all
 
 FEATURES, SCORES = "intermediate.int_customers__risk_features", "marts.rpt_customers__risk"
@@ -142,6 +143,12 @@ def test_events_after_the_cut_off_change_no_row(settings, tmp_path):
         now = f"from {table} where customer_id not in ('D', 'F')"
         assert con.execute(f"(from kept.{name} except all {now}) union all "
                            f"({now} except all from kept.{name})").fetchall() == []  # fmt: skip
+    # An incremental build with nothing loaded since: an empty scope rescores nobody.
+    build_all(con, quiet, incremental=True)
+    assert inc.last_build(con) == "incremental (0 customers)"
+    tables = _keep_copy(con)
+    build_all(con, quiet)
+    assert _differences(con, tables) == {}
 
 
 def test_build_cutoff_day_moves_every_day_and_rebuilds_in_full(settings, tmp_path):
