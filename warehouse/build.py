@@ -13,8 +13,8 @@ from ecoute.settings import Settings
 from warehouse import incremental as inc
 from warehouse.runner import MODELS_DIR, PythonStep
 
-BUILD_CUTOFFS = ("week", "day")  # [risk] build_cutoff: the Monday starting the data's week, or
-# the day after its horizon
+# [risk] build_cutoff: the Monday starting the data's ISO week, or the day after its horizon.
+BUILD_CUTOFFS = ("week", "day")
 
 
 # Python steps plug in here: message intents, compensation, churn scoring. Each says its grain

@@ -463,10 +463,13 @@ def _exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
 
 
 def _cutoff_column(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The column of the parked previous table that holds each row's cut-off."""
     schema, name = table.split(".")
-    columns = {r[0] for r in con.execute(
+    sql = (
         "select column_name from duckdb_columns() where schema_name = ? and table_name = ? "
-        "and database_name = current_database()", [schema, f"_prev_{name}"]).fetchall()}  # fmt: skip
+        "and database_name = current_database()"
+    )
+    columns = {r[0] for r in con.execute(sql, [schema, f"_prev_{name}"]).fetchall()}
     found = [c for c in CUTOFF_COLUMNS if c in columns]
     if not found:
         raise ValueError(f"{table} is {AT_CUTOFF} but has none of the columns {CUTOFF_COLUMNS}")

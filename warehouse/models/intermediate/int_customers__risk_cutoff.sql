@@ -1,9 +1,9 @@
--- The cut-off of the build's churn-risk snapshot (the risk features and the scores they give;
--- no model name here: names in a model's text are its dependencies): one row. The variable `risk_as_of` wins; else, with
--- `[risk] build_cutoff = "week"` (the default), the Monday that starts the current ISO week of
--- the data: the Monday on or before the day after the horizon, local dates in `tz`, so every
--- complete ISO week is in and a partial one is not read yet; with "day", the day after the
--- horizon itself. A customer table without any event: the latest customer_since.
+-- The cut-off of the build's churn-risk snapshot (the risk features and their scores; not named
+-- here, as a model's text names its dependencies): one row. The variable `risk_as_of` wins;
+-- else, with `[risk] build_cutoff = "week"` (the default), the Monday that starts the current
+-- ISO week of the data: the Monday on or before the day after the horizon, local dates in `tz`,
+-- so every complete ISO week is in and a partial one is not read yet; with "day", the day after
+-- the horizon itself. A customer table without any event: the latest customer_since.
 -- Why weekly (docs/churn.md): the report and the managers work by week, and a cut-off that
 -- stays put all week lets a daily load rescore only the customers it touched.
 -- grain: global — one row over all data: rebuilt in full, first
