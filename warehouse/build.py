@@ -13,6 +13,9 @@ from ecoute.settings import Settings
 from warehouse import incremental as inc
 from warehouse.runner import MODELS_DIR, PythonStep
 
+# [risk] build_cutoff: the Monday starting the data's ISO week, or the day after its horizon.
+BUILD_CUTOFFS = ("week", "day")
+
 
 # Python steps plug in here: message intents, compensation, churn scoring. Each says its grain
 # (warehouse/incremental.py): which rows a load can change, so an incremental build knows what
@@ -58,10 +61,11 @@ def python_steps(settings: Settings) -> list[PythonStep]:
 
 def _risk_step(settings: Settings) -> PythonStep:
     """Churn risk per customer (ecoute/risk): rules, or the learned model once trained.
-    Scores are as of the horizon for every customer: rebuilt in full."""
+    A customer's score depends on its own feature row only, as of the build's cut-off: rebuilt
+    for the scope while the cut-off stays, in full when it moves (docs/churn.md)."""
     from ecoute.risk.warehouse import risk_step
 
-    return dataclasses.replace(risk_step(settings), grain="snapshot")
+    return dataclasses.replace(risk_step(settings), grain=inc.AT_CUTOFF)
 
 
 def _working_day_calendar(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
@@ -172,6 +176,13 @@ def params_of(settings: Settings) -> dict[str, Any]:
     params = dict(settings.metrics)
     params["tz"] = params.pop("timezone", "Europe/Brussels")
     params["classify_intents"] = bool(settings.section("intents").get("classify", True))
+    risk = settings.section("risk")
+    # The churn-risk snapshot's cut-off (int_customers__risk_cutoff): [risk] as_of when set.
+    params["risk_as_of"] = risk.get("as_of") or None
+    params["risk_build_cutoff"] = str(risk.get("build_cutoff", "week"))
+    if params["risk_build_cutoff"] not in BUILD_CUTOFFS:
+        raise ValueError(f"[risk] build_cutoff must be one of {BUILD_CUTOFFS}, "
+                         f"got {params['risk_build_cutoff']!r}")  # fmt: skip
     return params
 
 
