@@ -9,11 +9,14 @@ a time so a malformed line is a reject, not a lost row. Parquet is read as is.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +63,7 @@ class Source:
     rejects_table: str | None = None
     rejects: list[Reject] = field(default_factory=list)
     temp_file: Path | None = None
+    types: dict[str, str] = field(default_factory=dict)  # a column's own type, when it has one
 
 
 def file_format(path: Path, mapping: EntityMapping) -> str:
@@ -103,19 +107,28 @@ def sha256_of(path: Path) -> str:
 
 
 def open_source(
-    con: duckdb.DuckDBPyConnection, path: Path, mapping: EntityMapping, transcode: bool = False
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    mapping: EntityMapping,
+    transcode: bool = False,
+    plain: Path | None = None,
 ) -> Source:
-    """Prepare one file for a single scan. ``transcode`` forces the per-line UTF-8/cp1252 copy."""
+    """Prepare one file for a single scan. ``transcode`` forces the per-line UTF-8/cp1252 copy;
+    ``plain`` is a gzipped CSV's decompressed copy (see ``Unpacker``), read in its place."""
     fmt = file_format(path, mapping)
     if fmt == "parquet":
-        sql = f"(select columns(*)::varchar from read_parquet({lit(str(path))}))"
-        return Source(path, sql, _columns(con, sql, path), "parquet")
+        # Read with Parquet's own types: the clean step uses a column that already has its
+        # field's type as it is, and prints the others as text (etl/clean.py, ``types``).
+        sql = f"read_parquet({lit(str(path))})"
+        types = _column_types(con, sql, path)
+        return Source(path, sql, list(types), "parquet", types=types)
     if fmt == "jsonl":
         return _jsonl_source(con, path)
     # cp1252 differs from latin-1, which DuckDB reads natively, only in bytes 0x80-0x9F: a
     # cp1252 file without them is read as latin-1; one with them goes through the copy.
     cp1252 = mapping.encoding == "cp1252"
-    return _csv_source(con, path, mapping, transcode or (cp1252 and has_c1_bytes(path)))
+    transcode = transcode or (cp1252 and has_c1_bytes(plain or path))
+    return _csv_source(con, path, mapping, transcode, None if transcode else plain)
 
 
 def has_c1_bytes(path: Path) -> bool:
@@ -149,12 +162,16 @@ def needs_transcoding(source: Source, mapping: EntityMapping) -> bool:
 
 
 def _csv_source(
-    con: duckdb.DuckDBPyConnection, path: Path, mapping: EntityMapping, transcode: bool
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    mapping: EntityMapping,
+    transcode: bool,
+    plain: Path | None,
 ) -> Source:
     """The file as a ``read_csv(…)`` call, read once by the clean step; a transcoded copy lives
     until ``release`` is called."""
     temp = _transcode(path) if transcode else None
-    target = temp or path
+    target = temp or plain or path
     encoding = "utf-8" if transcode else (mapping.encoding or "utf-8")
     if encoding == "cp1252":
         encoding = "latin-1"  # the file has no byte where the two differ (see open_source)
@@ -181,6 +198,71 @@ def _csv_source(
                   transcoded=transcode, rejects_table=table, temp_file=temp)  # fmt: skip
 
 
+class Unpacker:
+    """Decompresses the gzipped CSV files of a load one file ahead of the reader.
+
+    DuckDB reads a ``.gz`` with one thread (the inflating stream cannot be split), a plain file
+    with all of them: inflating in Python (zlib releases the GIL) while DuckDB types the
+    previous file lets the read of each week's calls use both cores. Copies are removed by
+    ``done`` and ``close``; any error here only means reading the ``.gz`` itself.
+    """
+
+    def __init__(self, paths: Sequence[Path | None], folder: str | None = None) -> None:
+        """``paths``: the load's files in order, None where no copy is wanted."""
+        self._paths = list(paths)
+        self._folder = folder or None
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._jobs: dict[int, Future[Path | None]] = {}
+
+    def take(self, index: int) -> Path | None:
+        """The decompressed copy of file ``index`` (None: read the file itself); starts the
+        next file's decompression."""
+        self._start(index)
+        self._start(index + 1)
+        try:
+            return self._jobs[index].result()
+        except OSError:
+            return None  # a broken .gz: the reader's own error names it
+
+    def done(self, index: int) -> None:
+        job = self._jobs.pop(index, None)
+        if job is not None and not job.cancel():
+            with contextlib.suppress(OSError):
+                release(job.result())
+
+    def close(self) -> None:
+        for index in list(self._jobs):
+            self.done(index)
+        self._pool.shutdown(wait=True)
+
+    def _start(self, index: int) -> None:
+        if index >= len(self._paths) or index in self._jobs:
+            return
+        path = self._paths[index]
+        self._jobs[index] = self._pool.submit(_gunzip, path, self._folder) if path else _no_copy()
+
+
+def gzipped_csv(path: Path, mapping: EntityMapping) -> bool:
+    return path.suffix.lower() == ".gz" and file_format(path, mapping) == "csv"
+
+
+def _no_copy() -> Future[Path | None]:
+    job: Future[Path | None] = Future()
+    job.set_result(None)
+    return job
+
+
+def _gunzip(path: Path, folder: str | None) -> Path:
+    fd, name = tempfile.mkstemp(suffix=".csv", prefix="ecoute-gunzip-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as out, gzip.open(path, "rb") as src:
+            shutil.copyfileobj(src, out, 1 << 22)
+    except BaseException:
+        os.unlink(name)
+        raise
+    return Path(name)
+
+
 def release(temp: Path | None) -> None:
     """Remove a transcoded copy once it has been read."""
     if temp:
@@ -188,8 +270,12 @@ def release(temp: Path | None) -> None:
 
 
 def _columns(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> list[str]:
+    return list(_column_types(con, sql, path))
+
+
+def _column_types(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> dict[str, str]:
     try:
-        return [r[0] for r in con.execute(f"describe select * from {sql}").fetchall()]
+        return {r[0]: r[1] for r in con.execute(f"describe select * from {sql}").fetchall()}
     except duckdb.Error as exc:
         raise ExtractError(f"{path}: cannot read: {_first_line(exc)}") from exc
 

@@ -10,7 +10,7 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,10 @@ from etl.contract import Entity
 from etl.extract import (
     ExtractError,
     Source,
+    Unpacker,
     collect_rejects,
     find_files,
+    gzipped_csv,
     needs_transcoding,
     open_source,
     release,
@@ -139,10 +141,13 @@ def _load(
             [load_id, str(directory), mapping_tag],
         ))  # fmt: skip
         tz = mapping.timezone or settings.etl.get("timezone", "Europe/Brussels")
-        for entity, path in plan:
-            fr = _load_file(con, entity, path, mapping, tz, load_id, mapping_tag, force, progress)
-            result.files.append(fr)
-            _record_file(con, load_id, fr)
+        files = _FileContext(mapping, tz, load_id, mapping_tag, force, progress)
+        with contextlib.closing(_unpacker(settings, mapping, plan)) as unpacker:
+            for i, (entity, path) in enumerate(plan):
+                fr = _load_file(con, entity, path, files, unpacker.take(i))
+                unpacker.done(i)
+                result.files.append(fr)
+                _record_file(con, load_id, fr)
         if checks:
             result.checks = _validate(con, settings, load_id, sorted({e.name for e, _ in plan}))
         if build:
@@ -169,46 +174,48 @@ def _load(
     return result
 
 
+@dataclass(frozen=True)
+class _FileContext:
+    """What every file of one load is read with."""
+
+    mapping: Mapping
+    tz: str
+    load_id: int
+    mapping_tag: str
+    force: bool
+    progress: Progress
+
+
+def _unpacker(settings: Settings, mapping: Mapping, plan: list[tuple[Entity, Path]]) -> Unpacker:
+    gz = [p if gzipped_csv(p, mapping.for_entity(e.name)) else None for e, p in plan]
+    return Unpacker(gz, settings.section("warehouse").get("temp_directory") or None)
+
+
 def _load_file(
     con: duckdb.DuckDBPyConnection,
     entity: Entity,
     path: Path,
-    mapping: Mapping,
-    tz: str,
-    load_id: int,
-    mapping_tag: str,
-    force: bool,
-    progress: Progress,
+    ctx: _FileContext,
+    plain: Path | None,
 ) -> FileResult:
     t0 = time.time()
     fr = FileResult(entity.name, str(path), "", path.stat().st_size)
-    progress(
+    ctx.progress(
         "file_start", {"entity": entity.name, "path": str(path), "bytes": fr.bytes, "con": con}
     )
-    em = mapping.for_entity(entity.name)
+    em = ctx.mapping.for_entity(entity.name)
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(sha256_of, path)
-        # Only a file the size of one already loaded can be identical to it: for any other file
-        # the hash runs beside DuckDB's read (hashlib releases the GIL) instead of before it.
-        if not force and _size_loaded(con, entity.name, fr.bytes, mapping_tag):
-            fr.sha256 = digest.result()
-            previous = _already_loaded(con, entity.name, fr.sha256, mapping_tag)
-            if previous:
-                fr.status, fr.note = "skipped", f"identical file already loaded in load {previous}"
-                progress("file_done", {"result": fr})
-                return fr
+        if _identical_loaded(con, fr, digest, ctx):
+            fr.status = "skipped"
+            ctx.progress("file_done", {"result": fr})
+            return fr
         try:
-            source = _scan(con, entity, path, em, tz)
+            source = _scan(con, entity, path, em, ctx.tz, plain)
         except (ExtractError, CleanError) as exc:
             raise LoadError(f"{path}: {exc}") from exc
         fr.sha256 = digest.result()
-    progress("stage", {"stage": "checking rows"})
-    rows = _rows(con, source)
-    fr.read = _count(con, "_typed") + len(source.rejects)
-    fr.quarantined = quarantine(con, entity, load_id, str(path), rows, source.rejects)
-    progress("stage", {"stage": "merging"})
-    counts = merge(con, entity, rows, load_id, str(path))
-    fr.loaded, fr.updated, fr.duplicate = counts.loaded, counts.updated, counts.duplicate
+    _merge_rows(con, entity, source, fr, ctx)
     fr.seconds = time.time() - t0
     if em.encoding == "cp1252":
         fr.note = "cp1252"
@@ -218,16 +225,54 @@ def _load_file(
         con.execute(f"drop table if exists {table}")
     if not fr.balanced:  # an accounting bug must never pass silently
         raise LoadError(f"{path}: accounting does not balance: {fr}")
-    progress("file_done", {"result": fr})
+    ctx.progress("file_done", {"result": fr})
     return fr
 
 
+def _identical_loaded(
+    con: duckdb.DuckDBPyConnection, fr: FileResult, digest: Future[str], ctx: _FileContext
+) -> bool:
+    """Whether this very file was loaded before (then ``fr`` says by which load).
+
+    Only a file the size of one already loaded can be identical to it: for any other file the
+    hash runs beside DuckDB's read (hashlib releases the GIL) instead of before it."""
+    if ctx.force or not _size_loaded(con, fr.entity, fr.bytes, ctx.mapping_tag):
+        return False
+    fr.sha256 = digest.result()
+    previous = _already_loaded(con, fr.entity, fr.sha256, ctx.mapping_tag)
+    if previous:
+        fr.note = f"identical file already loaded in load {previous}"
+    return bool(previous)
+
+
+def _merge_rows(
+    con: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    source: Source,
+    fr: FileResult,
+    ctx: _FileContext,
+) -> None:
+    """Quarantine the typed rows that broke a rule, merge the others; fill ``fr``'s counts."""
+    ctx.progress("stage", {"stage": "checking rows"})
+    rows = _rows(con, source)
+    fr.read = _count(con, "_typed") + len(source.rejects)
+    fr.quarantined = quarantine(con, entity, ctx.load_id, fr.path, rows, source.rejects)
+    ctx.progress("stage", {"stage": "merging"})
+    counts = merge(con, entity, rows, ctx.load_id, fr.path)
+    fr.loaded, fr.updated, fr.duplicate = counts.loaded, counts.updated, counts.duplicate
+
+
 def _scan(
-    con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, em: EntityMapping, tz: str
+    con: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    path: Path,
+    em: EntityMapping,
+    tz: str,
+    plain: Path | None,
 ) -> Source:
     """Read the file once, typing and checking it on the way, into ``_typed`` (re-read once if
-    it is not UTF-8)."""
-    source = open_source(con, path, em)
+    it is not UTF-8). ``plain``: a gzipped CSV's decompressed copy."""
+    source = open_source(con, path, em, plain=plain)
     _type_rows(con, entity, source, em, tz)
     if needs_transcoding(source, em):
         source = open_source(con, path, em, transcode=True)
@@ -239,7 +284,7 @@ def _type_rows(
     con: duckdb.DuckDBPyConnection, entity: Entity, source: Source, em: EntityMapping, tz: str
 ) -> None:
     try:
-        sql = clean_sql(entity, em, source.columns, tz, source.sql, source.has_line)
+        sql = clean_sql(entity, em, source.columns, tz, source.sql, source.has_line, source.types)
         con.execute(f"create or replace temp table _typed as {sql.typed}")
     except duckdb.Error as exc:
         raise LoadError(f"{source.path}: cannot read or map: {_reason(exc)}") from exc

@@ -13,6 +13,9 @@ from ecoute.settings import Settings
 from warehouse import incremental as inc
 from warehouse.runner import MODELS_DIR, PythonStep
 
+# [risk] build_cutoff: the Monday starting the data's ISO week, or the day after its horizon.
+BUILD_CUTOFFS = ("week", "day")
+
 
 # Python steps plug in here: message intents, compensation, churn scoring. Each says its grain
 # (warehouse/incremental.py): which rows a load can change, so an incremental build knows what
@@ -46,7 +49,11 @@ def python_steps(settings: Settings) -> list[PythonStep]:
             ),
             writes=("core.fct_compensation",),
             run=lambda con, params: _compensation(con, params, settings),
-            grain="snapshot",  # what is owed as of the horizon, for every customer
+            # Each row is one customer's incident, valued from that customer's rows (and the
+            # outages, whose change forces a full build); rows still running at the previous
+            # horizon are rebuilt when it moves.
+            grain="customer_id",
+            pending=_compensation_pending(),
         ),
         _risk_step(settings),
     ]
@@ -54,10 +61,11 @@ def python_steps(settings: Settings) -> list[PythonStep]:
 
 def _risk_step(settings: Settings) -> PythonStep:
     """Churn risk per customer (ecoute/risk): rules, or the learned model once trained.
-    Scores are as of the horizon for every customer: rebuilt in full."""
+    A customer's score depends on its own feature row only, as of the build's cut-off: rebuilt
+    for the scope while the cut-off stays, in full when it moves (docs/churn.md)."""
     from ecoute.risk.warehouse import risk_step
 
-    return dataclasses.replace(risk_step(settings), grain="snapshot")
+    return dataclasses.replace(risk_step(settings), grain=inc.AT_CUTOFF)
 
 
 def _working_day_calendar(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
@@ -142,7 +150,25 @@ def _compensation(
     as_of = horizon[0] if horizon else None
     tz = section.get("timezone") or params.get("tz", "Europe/Brussels")
     packs = section.get("packs", ["be_outage_2024", "be_easy_switch"])
+    _drop_packs_on_demand(con, packs)
     rebuild_compensation(con, packs, tz, as_of=as_of, batch_customers=batch_customers(settings))
+
+
+def _compensation_pending() -> tuple[str, ...]:
+    from ecoute.compensation.warehouse import pending_queries
+
+    return pending_queries()
+
+
+def _drop_packs_on_demand(con: duckdb.DuckDBPyConnection, packs: list[str]) -> None:
+    """A full build writes the configured packs only, so rows of a pack computed on demand
+    (`ecoute compensation --pack`) disappear. An incremental build merges into the previous
+    table, parked while the step runs: those rows must leave it too, or they would stay valued
+    as of an old horizon (and the CLI would show them instead of computing the pack again)."""
+    parked = inc.parked("core.fct_compensation")
+    if inc.table_exists(con, parked):
+        keep = [list(packs)]
+        con.execute(f"delete from {parked} where not list_contains(?::varchar[], pack)", keep)
 
 
 def params_of(settings: Settings) -> dict[str, Any]:
@@ -150,6 +176,13 @@ def params_of(settings: Settings) -> dict[str, Any]:
     params = dict(settings.metrics)
     params["tz"] = params.pop("timezone", "Europe/Brussels")
     params["classify_intents"] = bool(settings.section("intents").get("classify", True))
+    risk = settings.section("risk")
+    # The churn-risk snapshot's cut-off (int_customers__risk_cutoff): [risk] as_of when set.
+    params["risk_as_of"] = risk.get("as_of") or None
+    params["risk_build_cutoff"] = str(risk.get("build_cutoff", "week"))
+    if params["risk_build_cutoff"] not in BUILD_CUTOFFS:
+        raise ValueError(f"[risk] build_cutoff must be one of {BUILD_CUTOFFS}, "
+                         f"got {params['risk_build_cutoff']!r}")  # fmt: skip
     return params
 
 

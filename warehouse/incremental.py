@@ -9,8 +9,13 @@ parameters). Each model says which in its ``-- grain:`` header (Python steps: ``
 - ``global``: a few rows over all data (the horizon, the working-day calendar, the parameters):
   rebuilt in full, first, over the unfiltered staging views.
 - ``period`` and ``snapshot``: per day/week over all customers (metric marts), or as of the horizon
-  for every customer (churn features and scores, compensation): rebuilt last, from the merged
-  tables; a period mart only over the days and weeks whose fact rows changed (warehouse/periods.py).
+  for every customer: rebuilt last, from the merged tables (no model says ``snapshot`` now; a
+  Python step that states no grain is one); a period mart only over the days and weeks whose fact
+  rows changed (warehouse/periods.py).
+- ``customer_id_at_cutoff``: one customer's rows as of the build's churn-risk cut-off (a ``global``
+  model, ``CUTOFF``): customer-grained while the cut-off is the previous build's, else rebuilt in
+  full, last. A table may keep rows of older cut-offs (the scores' history): merging replaces the
+  scope's rows of the current cut-off only.
 
 The scope is every customer with a row (new version or replaced one) loaded since the last build,
 the owners of tickets those rows point to and the customers whose calls or visits point to tickets
@@ -57,7 +62,11 @@ Node = Model | PythonStep
 LEXICONS = Path(__file__).resolve().parents[1] / "ecoute" / "intents" / "lexicons"
 KEYED = ("customer_id", "call_id", "ticket_id", "message_id")
 FIRST, LAST = "global", ("period", "snapshot")
-GRAINS = {"staging", FIRST, *LAST, *KEYED}
+AT_CUTOFF = "customer_id_at_cutoff"
+GRAINS = {"staging", FIRST, *LAST, *KEYED, AT_CUTOFF}
+# The one cut-off the AT_CUTOFF models share (one row, as_of_date), and how their tables name it.
+CUTOFF = "intermediate.int_customers__risk_cutoff"
+CUTOFF_COLUMNS = ("as_of_date", "as_of")
 WORK = "_incr"  # prefix of one incremental build's temp tables (temp: never committed)
 
 _SCOPE = f"customer_id in (select customer_id from {WORK}_scope)"
@@ -202,6 +211,7 @@ def build_incremental(
     steps = list(steps)
     nodes = order(discover(models_dir), steps)
     grains = {_name(n): _grain(n) for n in nodes}
+    declared = dict(grains)
     try:
         last = _previous(con, fp)
     except _Full as why:
@@ -213,14 +223,16 @@ def build_incremental(
         con.begin()
     first = [n for n in nodes if grains[_name(n)] in ("staging", FIRST)]
     rest = [n for n in nodes if grains[_name(n)] not in ("staging", FIRST)]
-    before = _horizon(con), _calendar(con)
+    before, cutoff = (_horizon(con), _calendar(con)), _cutoff(con)
     for node in first:
         run(node)
     try:
         _check_globals(before, (_horizon(con), _calendar(con)))
         _check_outages(con, last)
+        _set_previous_horizon(con, before[0])
         outcome.scope = _scope(con, last, nodes, moved=before[0] != _horizon(con))
         _check_share(con, outcome.scope, max_share)
+        outcome.reason = _cutoff_grains(grains, cutoff, _cutoff(con))
     except _Full as why:
         _drop_work(con)
         outcome.kind, outcome.reason, outcome.scope = "full", str(why), None
@@ -233,7 +245,7 @@ def build_incremental(
     _check_order(keyed, rest, grains)
     staging = [n for n in first if isinstance(n, Model) and n.name in _STAGING_SCOPE]
     marts = [n for n in rest if isinstance(n, Model) and grains[_name(n)] == "period"]
-    _scoped(con, run, staging, keyed, grains, outcome, periods.watched(marts))
+    _scoped(con, run, staging, keyed, declared, outcome, periods.watched(marts))
     if not atomic:
         con.commit()
     # Period marts: only the days and weeks the changed rows reach (warehouse/periods.py).
@@ -297,6 +309,25 @@ def _calendar(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
     ).fetchone()
 
 
+def _cutoff(con: duckdb.DuckDBPyConnection) -> Any:
+    """The build's churn-risk cut-off, None before there is one."""
+    schema, name = CUTOFF.split(".")
+    if not _exists(con, schema, name):
+        return None
+    row = con.execute(f"select as_of_date from {CUTOFF}").fetchone()
+    return row[0] if row else None
+
+
+def _cutoff_grains(grains: dict[str, str], before: Any, after: Any) -> str:
+    """Point the AT_CUTOFF models at their phase: customer-grained while the cut-off is the
+    previous build's, else rebuilt in full with the snapshots. Returns the reason, if moved."""
+    same = before is not None and before == after
+    gated = [name for name, grain in grains.items() if grain == AT_CUTOFF]
+    for name in gated:
+        grains[name] = "customer_id" if same else "snapshot"
+    return "" if same or not gated else f"churn-risk cut-off {before} → {after}: rebuilt in full"
+
+
 def _check_globals(before: tuple[Any, Any], after: tuple[Any, Any]) -> None:
     (old_h, old_cal), (new_h, new_cal) = before, after
     if old_cal != new_cal:
@@ -347,7 +378,7 @@ def _scope(con: duckdb.DuckDBPyConnection, last: int, nodes: list[Node], moved: 
     for e in ("calls", "appointments"):
         parts.append(f"select customer_id from raw.{e} where ticket_id in ({loaded})")
     if moved:
-        parts += _pending(nodes)
+        parts += _pending(nodes) + _step_pending(con, nodes)
     union = "\nunion\n".join(parts)
     con.execute(
         f"create temp table {WORK}_scope as select distinct customer_id from ({union}) "
@@ -373,6 +404,28 @@ def _pending(nodes: list[Node]) -> list[str]:
             keys = f"select {node.grain} from {node.qualified} where {where}"
             parts.append(f"select customer_id from (with k as ({keys}) {_OWNER[node.grain]})")
     return parts
+
+
+def _set_previous_horizon(con: duckdb.DuckDBPyConnection, horizon: tuple[Any, Any]) -> None:
+    """The previous build's horizons, for the Python steps' pending queries to compare with."""
+    con.execute("set variable previous_horizon_at = ?::timestamptz", [horizon[0]])
+    con.execute("set variable previous_contacts_horizon_at = ?::timestamptz", [horizon[1]])
+
+
+def _step_pending(con: duckdb.DuckDBPyConnection, nodes: list[Node]) -> list[str]:
+    """Customers whose rows of a customer-grained Python step wait on the horizon
+    (``PythonStep.pending``). A query over an optional staging table (``stg_payments``) that is
+    absent is skipped: absent means no rows, and naming it would fail the build."""
+    present = {r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'staging'"
+    ).fetchall()}  # fmt: skip
+    return [
+        f"select customer_id from ({sql})"
+        for node in nodes
+        if isinstance(node, PythonStep)
+        for sql in node.pending
+        if set(re.findall(r"staging\.(\w+)", sql)) <= present
+    ]
 
 
 def _check_order(keyed: list[Node], rest: list[Node], grains: dict[str, str]) -> None:
@@ -413,13 +466,15 @@ def _scoped(
         run(node)
     for model in staging:
         con.execute(f"create or replace view {model.qualified} as\n{model.sql}")
-    for table, key in parked:
+    for table, grain in parked:
         t0 = time.perf_counter()
-        if watched and table in watched:
-            periods.keep_changes(
-                con, table, _prev(table), key, f"{WORK}_owned_{key}", watched[table]
-            )
-        _merge(con, table, key)
+        if grain == AT_CUTOFF:
+            _merge(con, table, "customer_id", at=_cutoff_column(con, table))
+        else:
+            if watched and table in watched:
+                owned = f"{WORK}_owned_{grain}"
+                periods.keep_changes(con, table, _prev(table), grain, owned, watched[table])
+            _merge(con, table, grain)
         outcome.seconds[f"merge {table}"] = round(time.perf_counter() - t0, 3)
 
 
@@ -428,27 +483,58 @@ def _prev(table: str) -> str:
     return f"{schema}._prev_{name}"
 
 
+def parked(table: str) -> str:
+    """Where ``table``'s previous rows wait while a customer-grained step rebuilds the scope's
+    rows (a step may have to prune them: warehouse/build.py's compensation)."""
+    return _prev(table)
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".")
+    return _exists(con, schema, name)
+
+
 def _park(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Move the previous full table aside; the model then writes the scope's rows under its name."""
     schema, name = table.split(".")
-    exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ? "
-        "and database_name = current_database()",
-        [schema, name],
-    ).fetchone()[0]
-    if not exists:
+    if not _exists(con, schema, name):
         raise RuntimeError(f"{table} is missing: run a full build (`ecoute build`)")
     con.execute(f"drop table if exists {_prev(table)}")
     con.execute(f"alter table {table} rename to _prev_{name}")
 
 
-def _merge(con: duckdb.DuckDBPyConnection, table: str, key: str) -> None:
-    """The previous table, less the scope's rows, plus the scope's rows just built."""
+def _exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    sql = (
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ? "
+        "and database_name = current_database()"
+    )
+    return con.execute(sql, [schema, name]).fetchone()[0] > 0
+
+
+def _cutoff_column(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The column of the parked previous table that holds each row's cut-off."""
+    schema, name = table.split(".")
+    sql = (
+        "select column_name from duckdb_columns() where schema_name = ? and table_name = ? "
+        "and database_name = current_database()"
+    )
+    columns = {r[0] for r in con.execute(sql, [schema, f"_prev_{name}"]).fetchall()}
+    found = [c for c in CUTOFF_COLUMNS if c in columns]
+    if not found:
+        raise ValueError(f"{table} is {AT_CUTOFF} but has none of the columns {CUTOFF_COLUMNS}")
+    return found[0]
+
+
+def _merge(con: duckdb.DuckDBPyConnection, table: str, key: str, at: str | None = None) -> None:
+    """The previous table, less the scope's rows, plus the scope's rows just built. ``at``: the
+    table's cut-off column; only the scope's rows of the build's cut-off are replaced, those of
+    older cut-offs are history and stay."""
     schema, name = table.split(".")
     owned = f"(select {key} from {WORK}_owned_{key})"
     con.execute(f"alter table {table} rename to _new_{name}")
     con.execute(f"alter table {_prev(table)} rename to {name}")
-    con.execute(f"delete from {table} where {key} in {owned}")
+    only = f" and {at} = (select as_of_date from {CUTOFF})" if at else ""
+    con.execute(f"delete from {table} where {key} in {owned}{only}")
     con.execute(
         f"insert into {table} by name select * from {schema}._new_{name} where {key} in {owned}"
     )

@@ -62,6 +62,11 @@ class PythonStep:
 
     ``grain`` says which rows a load can change (see warehouse/incremental.py); the default,
     ``snapshot``, rebuilds the step in full after the per-customer models, which is always right.
+    ``pending``: a customer-grained step's equivalent of the models' ``-- pending:`` headers,
+    as whole queries returning ``customer_id``: the customers whose rows wait on the horizon
+    (``getvariable('previous_horizon_at')`` is the previous build's). A query may read the
+    unfiltered staging views, not only the previous table, because a row can be *missing* from
+    it while it waits (an outage too short to owe anything yet).
     """
 
     name: str
@@ -69,6 +74,7 @@ class PythonStep:
     writes: tuple[str, ...]
     run: Callable[[duckdb.DuckDBPyConnection, dict[str, Any]], Any]
     grain: str = "snapshot"
+    pending: tuple[str, ...] = ()
 
 
 def discover(models_dir: Path = MODELS_DIR) -> list[Model]:

@@ -9,7 +9,7 @@ staging as temporary views, the others written back to the lake as Parquet and r
 The build's Python steps stay on DuckDB: the working-day calendar and the message intents are
 read from the lake as inputs (``ecoute export lake`` writes them); compensation and churn risk
 read the DuckDB warehouse and feed no SQL model, so Spark does not build them, nor
-``int_customers__risk_features``, which only the churn step reads.
+``int_customers__risk_features`` and its cut-off, which only the churn step reads.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from warehouse import lake
 from warehouse.runner import MODELS_DIR, VIEW_SCHEMAS, Model, discover, order
 
 # Models Spark does not build (see the module docstring).
-SKIPPED = {"int_customers__risk_features"}
+SKIPPED = {"int_customers__risk_cutoff", "int_customers__risk_features"}
 # Python-step outputs Spark reads from the lake instead of computing.
 LAKE_INPUTS = {t for _, t in lake.PYTHON_OUTPUTS}
 

@@ -35,7 +35,8 @@ def risk(
     as_of: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
         typer.Option(
-            help="Cut-off date (default: the configured as_of, else the day after the data)."
+            help="Cut-off date (default: the configured as_of, else the build's cut-off: "
+            "by default the Monday starting the data's current ISO week)."
         ),
     ] = None,
     top: Annotated[int, typer.Option(help="Show the N riskiest customers (0 = all).", min=0)] = 20,
@@ -132,7 +133,7 @@ def train(
     ctx: typer.Context,
     as_of: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="Train with what was known on this date (default: the data's end)."),
+        typer.Option(help="Train with what was known on this date (default: the build's cut-off)."),
     ] = None,
 ) -> None:
     """Learn churn from customers.churned_at: a calibrated model, evaluated on held-out

@@ -13,7 +13,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from ecoute.compensation.calendar import in_utc
-from ecoute.compensation.model import Incident, Owed, Pause, TicketIncident, code
+from ecoute.compensation.model import (
+    ActivationIncident,
+    Incident,
+    Owed,
+    Pause,
+    TicketIncident,
+    code,
+)
 from ecoute.compensation.packs import Pack, Rule
 from ecoute.compensation.rules import KINDS, ZERO, Context, Outcome, nil
 
@@ -95,8 +102,25 @@ def exclusion_reason(ticket: TicketIncident, pack: Pack) -> str | None:
     return None
 
 
+def still_running(incident: Incident, as_of: datetime | None) -> bool:
+    """Whether the incident had not ended by `as_of`, so its amount grows with the cut-off.
+
+    An ended incident (restored, activated, or an appointment, which is one event) is valued
+    the same for any later cut-off: its row is final and does not carry the cut-off, so it
+    stays unchanged while the data's horizon moves on (docs/incremental.md).
+    """
+    if as_of is None:
+        return False
+    if isinstance(incident, TicketIncident):
+        return incident.restored_at is None or incident.restored_at > as_of
+    if isinstance(incident, ActivationIncident):
+        return incident.activated_at is None or incident.activated_at > as_of
+    return False
+
+
 def _owed(incident: Incident, rule: Rule, ctx: Context, result: Outcome) -> Owed:
     amount = result.amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    as_of = ctx.as_of if still_running(incident, ctx.as_of) else None
     data = {
         "pack": ctx.pack.name,
         "rule": rule.name,
@@ -104,7 +128,7 @@ def _owed(incident: Incident, rule: Rule, ctx: Context, result: Outcome) -> Owed
         "incident_kind": incident.kind,
         "incident_id": incident.incident_id,
         "timezone": ctx.tz.key,
-        "as_of": ctx.as_of.isoformat() if ctx.as_of else None,
+        "as_of": as_of.isoformat() if as_of else None,
         "amount": str(amount),
         "currency": ctx.pack.currency,
         **result.data,
@@ -121,4 +145,5 @@ def _owed(incident: Incident, rule: Rule, ctx: Context, result: Outcome) -> Owed
         accrued_date=result.accrued_date,
         trace=text,
         trace_data=data,
+        as_of=as_of,
     )

@@ -112,6 +112,8 @@ class Owed:
     `trace` says it in words for an agent or a customer; `trace_data` says the same as
     structured data (events, days counted, rate and its effective date) for an auditor.
     An amount of zero only appears when nil results were asked for: it explains a refusal.
+    `as_of` is the cut-off a still-running incident was valued to; None once it had ended
+    (the amount is final whatever the cut-off).
     """
 
     customer_id: str
@@ -124,3 +126,4 @@ class Owed:
     accrued_date: date | None
     trace: str
     trace_data: dict[str, Any]
+    as_of: datetime | None = None

@@ -73,6 +73,19 @@ def rebuild_compensation(
     return _write(con, packs, tz, as_of, batch_customers)
 
 
+def pending_queries() -> tuple[str, ...]:
+    """Queries naming the customers whose rows wait on the data's horizon (see
+    `PythonStep.pending`): an incremental build that moves the horizon rebuilds them, and only
+    them, besides the customers a load touched. Every other row is final: an ended incident is
+    valued the same for any later horizon (and stores no `as_of`)."""
+    candidates = " or ".join(
+        f"({kind.candidates})" for kind in KINDS.values() if kind.applies_to == "appointment"
+    )
+    appointments = _sql("pending_appointments").replace("{candidates}", candidates or "false")
+    return (_sql("pending_tickets"), appointments, _sql("pending_activations"),
+            _sql("pending_payments"))  # fmt: skip
+
+
 def _write(
     con: duckdb.DuckDBPyConnection,
     packs: Sequence[Pack],
@@ -93,7 +106,7 @@ def _write(
             # even converted to UTC (a third of the step's time when every pack saw all).
             kinds = {rule.applies_to for rule in pack.rules}
             own = [incident for incident in incidents if incident.kind in kinds]
-            frame = _frame(compute(own, pack, tz=tz, as_of=as_of), paid, as_of)
+            frame = _frame(compute(own, pack, tz=tz, as_of=as_of), paid)
             _insert(con, frame)
             written += frame.height
     return written
@@ -251,9 +264,7 @@ def _allocate(owed: list[Owed], paid: dict[tuple[str, str], Decimal] | None) -> 
     return result
 
 
-def _frame(
-    owed: list[Owed], paid: dict[tuple[str, str], Decimal] | None, as_of: datetime | None
-) -> pl.DataFrame:
+def _frame(owed: list[Owed], paid: dict[tuple[str, str], Decimal] | None) -> pl.DataFrame:
     allocation = _allocate(owed, paid)
     return pl.DataFrame(
         {
@@ -269,7 +280,7 @@ def _frame(
             "trace_json": [json.dumps(o.trace_data, ensure_ascii=False) for o in owed],
             "paid_amount": [a.paid for a in allocation],
             "outstanding_amount": [a.outstanding for a in allocation],
-            "as_of": [as_of] * len(owed),
+            "as_of": [o.as_of for o in owed],
         },
         schema={
             "customer_id": pl.String,

@@ -1,5 +1,7 @@
 -- The customers most at risk of leaving, scored as of the latest cut-off up to the week's end
 -- (marts.rpt_customers__risk: one row per customer and cut-off), with the size of the high band.
+-- A cut-off is a date whose local midnight is the instant: the Monday after the week (the
+-- build's weekly cut-off once the week's data is in) covers the whole week and nothing after.
 -- requires: marts.rpt_customers__risk, core.dim_customers
 with risk as (
     select * from marts.rpt_customers__risk
@@ -12,7 +14,7 @@ customers as (
 cutoff as (
     select max(as_of) as as_of
     from risk
-    where as_of < $week_end
+    where as_of <= $week_end
 ),
 
 scored as (

@@ -197,6 +197,29 @@ def test_risk_section_only_when_its_table_exists(tiny, tmp_path):
     assert "No customer scored as of this week" in liege
 
 
+def test_risk_section_takes_the_cut_off_at_the_week_s_end(tiny, tmp_path):
+    """The build scores as of the Monday starting the data's week: once W10 is complete its
+    cut-off is Monday 03-09, the end of W10, which the report of W10 must show (not 03-02's)."""
+    import duckdb
+
+    con = duckdb.connect(str(tiny.warehouse))
+    con.execute(
+        "create or replace table marts.rpt_customers__risk (customer_id varchar, "
+        "as_of date, score double, band varchar, reasons varchar[], mode varchar)"
+    )
+    con.execute(
+        "insert into marts.rpt_customers__risk values "
+        "('C2', '2026-03-02', 0.91, 'high', ['start of the week'], 'rules'), "
+        "('C2', '2026-03-09', 0.55, 'medium', ['end of the week'], 'rules'), "
+        "('C2', '2026-03-16', 0.12, 'low', ['next week'], 'rules')"
+    )  # fmt: skip
+    con.close()
+    html = _write(tiny, tmp_path)
+    risk = html[html.index('id="risk"') : html.index('id="data_quality"')]
+    assert "Scores as of 2026-03-09" in risk and "end of the week" in risk
+    assert "start of the week" not in risk and "next week" not in risk
+
+
 def test_compensation_section_reads_core_fct_compensation(tiny, tmp_path):
     import duckdb
 

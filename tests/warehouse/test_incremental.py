@@ -204,6 +204,11 @@ def test_a_small_demo_world_split_into_history_and_last_day(quiet, tmp_path):
         "order by build_id desc limit 1"
     ).fetchone()
     assert 0 < scope < total / 3
+    # Compensation was rebuilt for the scope and merged, with final and still-running rows.
+    steps = _one(con, "select step_seconds from meta.builds order by build_id desc limit 1")
+    assert "merge core.fct_compensation" in steps
+    running = "select count(*) from core.fct_compensation where as_of is {} null"
+    assert _one(con, running.format("not")) > 0 and _one(con, running.format("")) > 0
     tables = _keep_copy(con)
     build_all(con, quiet)
     assert _differences(con, tables) == {}

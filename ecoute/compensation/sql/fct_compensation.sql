@@ -16,5 +16,6 @@ create or replace table core.fct_compensation (
     trace_json json not null,              -- the same reasons as data
     paid_amount decimal(18, 2),            -- null: no staging.stg_payments to tell
     outstanding_amount decimal(18, 2),     -- amount - paid_amount; null when unknown
-    as_of timestamptz                      -- cut-off used for incidents still running
+    as_of timestamptz                      -- cut-off of an incident still running at it;
+                                           -- null once ended (the amount is final)
 );

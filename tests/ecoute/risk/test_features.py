@@ -10,7 +10,8 @@ import pytest
 
 from ecoute.risk.features import churn_labels, features_as_of, with_extras
 from tests.ecoute.risk._fixtures import small_world
-from tests.warehouse._warehouse_fixtures import settings_for
+from tests.warehouse._warehouse_fixtures import build, call, settings_for
+from warehouse.build import build_all
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -59,10 +60,11 @@ def test_a_later_cut_off_sees_them(world):
     assert "C7" not in rows and "C6" in rows
 
 
-def test_default_cut_off_is_the_day_after_the_data(world):
+def test_default_cut_off_is_the_monday_starting_the_data_s_week(world):
     frame = features_as_of(*world, None)
-    # The last record is D2's end, 2026-03-20 09:05 local.
-    assert frame["as_of_date"].unique().to_list() == [dt.date(2026, 3, 21)]
+    # The last record is D2's end, Friday 2026-03-20 09:05 local: the week of 03-16 is not
+    # complete, so the build's snapshot is as of Monday 03-16 ([risk] build_cutoff = "week").
+    assert frame["as_of_date"].unique().to_list() == [dt.date(2026, 3, 16)]
 
 
 def test_the_build_materialises_the_default_cut_off(world):
@@ -70,7 +72,56 @@ def test_the_build_materialises_the_default_cut_off(world):
     day = con.execute(
         "select distinct as_of_date from intermediate.int_customers__risk_features"
     ).fetchall()
-    assert day == [(dt.date(2026, 3, 21),)]
+    assert day == [(dt.date(2026, 3, 16),)]
+
+
+def test_build_cutoff_day_is_the_day_after_the_data(world):
+    con, settings = world
+    daily = settings.with_overrides(risk={"build_cutoff": "day"})
+    build_all(con, daily)
+    assert features_as_of(con, daily, None)["as_of_date"].unique().to_list() == [
+        dt.date(2026, 3, 21)
+    ]
+    # An explicit [risk] as_of wins over either.
+    pinned = settings.with_overrides(risk={"as_of": "2026-03-11"})
+    build_all(con, pinned)
+    assert con.execute("select distinct as_of_date from "
+                       "intermediate.int_customers__risk_features").fetchall() == [
+        (dt.date(2026, 3, 11),)
+    ]  # fmt: skip
+
+
+def test_an_unknown_build_cutoff_is_refused(world):
+    con, settings = world
+    with pytest.raises(ValueError, match="build_cutoff"):
+        build_all(con, settings.with_overrides(risk={"build_cutoff": "month"}))
+
+
+# The data's last record (a call's end, Brussels local) → the build's cut-off, week and day.
+HORIZONS = [
+    ("2026-06-14 23:30", "2026-06-15", "2026-06-15"),  # Sunday night: the week is complete
+    ("2026-06-15 00:10", "2026-06-15", "2026-06-16"),  # Monday just after midnight
+    ("2026-06-17 12:00", "2026-06-15", "2026-06-18"),  # mid-week
+    # Sunday 00:30 of the spring DST change is Saturday 23:30 UTC: in UTC the cut-off would be
+    # Monday 03-23; the local date makes it 03-30.
+    ("2026-03-29 00:30", "2026-03-30", "2026-03-30"),
+    ("2026-10-25 23:30", "2026-10-26", "2026-10-26"),  # the autumn change's Sunday, late
+    ("2026-10-26 00:30", "2026-10-26", "2026-10-27"),
+]
+
+
+@pytest.mark.parametrize(("last", "week", "day"), HORIZONS)
+def test_the_build_cut_off_by_hand(tmp_path, last, week, day):
+    end = dt.datetime.fromisoformat(last)
+    start = (end - dt.timedelta(minutes=5)).isoformat(sep=" ")
+    rows = {"customers": [{"customer_id": "C1", "customer_since": "2020-01-01"}],
+            "calls": [call("K1", start, last, "C1")]}  # fmt: skip
+    con = build(tmp_path, rows)
+    cutoff = "select as_of_date from intermediate.int_customers__risk_cutoff"
+    assert con.execute(cutoff).fetchall() == [(dt.date.fromisoformat(week),)]
+    build_all(con, settings_for(tmp_path).with_overrides(risk={"build_cutoff": "day"}))
+    assert con.execute(cutoff).fetchall() == [(dt.date.fromisoformat(day),)]
+    con.close()
 
 
 def test_labels_are_churn_within_the_horizon(world):

@@ -46,8 +46,9 @@ def test_store_replaces_one_cut_off_and_keeps_the_others(world):
     for day in ("2026-03-15", "2026-03-25", "2026-03-15"):
         store_scores(con, score_customers(con, settings, dt.date.fromisoformat(day)))
     counts = dict(con.execute(f"select as_of, count(*) from {RISK_TABLE} group by 1").fetchall())
-    # 2026-03-21 is the build's own default cut-off (the day after the data ends), kept too.
-    assert counts == {dt.date(2026, 3, 15): 5, dt.date(2026, 3, 21): 5, dt.date(2026, 3, 25): 5}
+    # 2026-03-16 is the build's own default cut-off (the Monday starting the data's last,
+    # incomplete week), kept too.
+    assert counts == {dt.date(2026, 3, 15): 5, dt.date(2026, 3, 16): 5, dt.date(2026, 3, 25): 5}
     types = dict(
         con.execute(f"select column_name, column_type from (describe {RISK_TABLE})").fetchall()
     )
@@ -61,7 +62,7 @@ def test_build_step_scores_the_default_cut_off(world):
 
     build(con, params_of(settings), [risk_step(settings)])
     days = con.execute(f"select distinct as_of from {RISK_TABLE}").fetchall()
-    assert days == [(dt.date(2026, 3, 21),)]
+    assert days == [(dt.date(2026, 3, 16),)]
 
 
 def test_learned_mode_without_a_model_falls_back_to_rules(world, capsys):

@@ -3,9 +3,10 @@
 -- of churn risk (ecoute/risk, docs/churn.md). Nothing after the cut-off is read: an event
 -- counts only if it happened, and its flag could be known, before `as_of_at`.
 -- The cut-off is the variable `risk_as_of` (a date; its local midnight is the instant); unset,
--- it is the day after the data's horizon, or for a customer table without events the latest
--- customer_since. `*_recent` columns count the last `risk_recent_days` (default 28) only.
--- grain: snapshot — as of the data's horizon for every customer: rebuilt in full
+-- the build's cut-off (int_customers__risk_cutoff: by default the Monday starting the data's
+-- current ISO week). `*_recent` columns count the last `risk_recent_days` (default 28) only.
+-- grain: customer_id_at_cutoff — one customer's rows as of the cut-off: while the build's
+-- cut-off stays the same, rebuilt for the scope's customers; when it moves, in full
 with customers as (
     select * from staging.stg_customers
 ),
@@ -39,16 +40,11 @@ intents as (
     select * from intermediate.int_messages__intents
 ),
 
-horizon as (
-    select * from intermediate.int_data__horizon
-),
-
 cutoff as (
     select
         coalesce(
             try_cast(getvariable('risk_as_of') as date),
-            timezone(getvariable('tz'), (select horizon_at from horizon))::date + 1,
-            (select max(customer_since) from customers)
+            (select as_of_date from intermediate.int_customers__risk_cutoff)
         ) as as_of_date
 ),
 
