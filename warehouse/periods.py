@@ -3,7 +3,8 @@
 A `period` mart (``-- grain: period``) aggregates facts of all customers per local day and ISO
 week. An incremental build (warehouse/incremental.py) knows, after phase B, exactly which fact
 rows changed: the previous and the new version of every customer-grained row of the scope,
-less the rows that came out identical. A mart's rows for a period depend only on the fact rows
+less the rows that came out identical in the columns the mart's SQL names (so a mart must name
+every fact column it uses, as an aggregate does). A mart's rows for a period depend only on the fact rows
 that count in that period (plus the horizon and the calendar), so the periods those changed rows
 count in are the only ones whose numbers can differ. Each mart says how its rows map to periods
 in header lines next to its SQL:
