@@ -64,6 +64,8 @@ class Source:
     rejects: list[Reject] = field(default_factory=list)
     temp_file: Path | None = None
     types: dict[str, str] = field(default_factory=dict)  # a column's own type, when it has one
+    typed: str = ""  # once read: the relation of its typed rows (etl/pipeline.py)
+    position: str = ""  # and the column giving each typed row's place in file order
 
 
 def file_format(path: Path, mapping: EntityMapping) -> str:
@@ -240,6 +242,17 @@ class Unpacker:
             return
         path = self._paths[index]
         self._jobs[index] = self._pool.submit(_gunzip, path, self._folder) if path else _no_copy()
+
+
+@contextlib.contextmanager
+def typed_file(folder: str | None) -> Iterator[Path]:
+    """A temporary path for one file's typed rows, removed afterwards whatever happens."""
+    fd, name = tempfile.mkstemp(suffix=".parquet", prefix="ecoute-typed-", dir=folder)
+    os.close(fd)
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 def gzipped_csv(path: Path, mapping: EntityMapping) -> bool:

@@ -93,3 +93,30 @@ def test_unpacker_works_one_file_ahead_and_cleans_up(tmp_path):
     unpacker.close()  # file 2 never marked done: close removes it
     assert third is not None and not third.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f0.csv.gz", "f1.csv.gz", "f2.csv.gz"]
+
+
+def test_a_parquet_source_is_typed_through_a_file_removed_afterwards(settings, tmp_path):
+    """A Parquet source's typed rows wait in a Parquet file (etl/pipeline.py): the rows and their
+    lines are those of the source, and the file is gone after the load, failed or not."""
+    settings, temp = _settings_with_temp(settings, tmp_path)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with duckdb.connect() as con:
+        con.execute(
+            "copy (select 'T' || i as ticket_id, 'C' || (i % 3) as customer_id, "
+            "timestamptz '2026-06-01 08:00:00+00' + to_minutes(i) as opened_at, "
+            "case when i = 4 then 'lost' else 'open' end as status from range(1, 7) t(i)) "
+            f"to '{folder / 'tickets.parquet'}' (format parquet)"
+        )
+    result = run_load(settings, folder, checks=False, build=False)
+    assert [(f.read, f.loaded, f.quarantined) for f in result.files] == [(6, 5, 1)]
+    assert _quarantine(settings) == [("tickets.parquet", 4, "status")]
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        lines = con.execute("select ticket_id, _line from raw.tickets order by _line").fetchall()
+    assert lines == [("T1", 1), ("T2", 2), ("T3", 3), ("T5", 5), ("T6", 6)]
+    assert list(temp.iterdir()) == []
+    (folder / "customers.csv").write_text("customer_id\nC1\n")
+    (folder / "calls.csv").write_text("call_id,direction\nc1,inbound\n")  # fails the load
+    with pytest.raises(LoadError):
+        run_load(settings, folder, checks=False, build=False, force=True)
+    assert list(temp.iterdir()) == []
