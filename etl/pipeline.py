@@ -278,11 +278,12 @@ def _scan(
     """Read the file once, typing and checking it on the way, into ``_typed`` or the Parquet
     file ``typed`` (re-read once if it is not UTF-8). ``plain``: a gzipped CSV's decompressed
     copy."""
+    spill = None if plain else typed  # a gzipped file keeps the temp table: _typed_to_parquet
     source = open_source(con, path, em, plain=plain)
-    _type_rows(con, entity, source, em, tz, typed)
+    _type_rows(con, entity, source, em, tz, spill)
     if needs_transcoding(source, em):
         source = open_source(con, path, em, transcode=True)
-        _type_rows(con, entity, source, em, tz, typed)
+        _type_rows(con, entity, source, em, tz, spill)
     return source
 
 
@@ -292,11 +293,11 @@ def _type_rows(
     source: Source,
     em: EntityMapping,
     tz: str,
-    typed: Path,
+    typed: Path | None,
 ) -> None:
     try:
         sql = clean_sql(entity, em, source.columns, tz, source.sql, source.has_line, source.types)
-        if source.kind == "parquet":
+        if typed is not None:
             _typed_to_parquet(con, sql.typed, source, typed)
         else:
             con.execute(f"create or replace temp table _typed as {sql.typed}")
@@ -311,12 +312,14 @@ def _type_rows(
 def _typed_to_parquet(
     con: duckdb.DuckDBPyConnection, sql: str, source: Source, typed: Path
 ) -> None:
-    """A Parquet source's typed rows go to a Parquet file, not a temp table. DuckDB scans what
-    a transaction wrote itself with one thread, so the insert into raw from a temp table made in
-    the load's transaction is single-threaded: for 4.1 million tickets it took 5.7 of the file's
-    9.7 s (typing a Parquet source is cheap: its columns keep their types); from this file the
-    whole took 7.3 s. For CSV the typing dominates, and the extra write and reads cost more than
-    the parallel insert saves (11 weeks of calls: 22.3 s with a temp table, 23.3-24.3 s so)."""
+    """The typed rows go to a Parquet file, not a temp table, unless the file was gzipped.
+
+    DuckDB scans what a transaction wrote itself with one thread, so the insert into raw from a
+    temp table made in the load's transaction is single-threaded; from this file it is parallel:
+    4.1 million Parquet tickets 9.7 → 7.1 s, 5 million CSV calls 14.0 → 11.4 s. A gzipped file
+    keeps the temp table: its single-threaded insert leaves the other core to inflating the
+    next file (etl.extract.Unpacker), and through a file the same 11 weeks of calls took 23.3 to
+    24.3 s instead of 22.3 s."""
     con.execute(f"copy ({sql}) to {lit(str(typed))} (format parquet, compression uncompressed)")
     source.typed = f"read_parquet({lit(str(typed))}, file_row_number=true)"
     source.position = "file_row_number"

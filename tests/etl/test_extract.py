@@ -95,7 +95,7 @@ def test_unpacker_works_one_file_ahead_and_cleans_up(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f0.csv.gz", "f1.csv.gz", "f2.csv.gz"]
 
 
-def test_a_parquet_source_is_typed_through_a_file_removed_afterwards(settings, tmp_path):
+def test_a_plain_source_is_typed_through_a_file_removed_afterwards(settings, tmp_path):
     """A Parquet source's typed rows wait in a Parquet file (etl/pipeline.py): the rows and their
     lines are those of the source, and the file is gone after the load, failed or not."""
     settings, temp = _settings_with_temp(settings, tmp_path)
