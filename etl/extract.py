@@ -64,8 +64,9 @@ class Source:
     rejects: list[Reject] = field(default_factory=list)
     temp_file: Path | None = None
     types: dict[str, str] = field(default_factory=dict)  # a column's own type, when it has one
-    typed: str = ""  # once read: the relation of its typed rows (etl/pipeline.py)
-    position: str = ""  # and the column giving each typed row's place in file order
+    # Once read: the relation of its typed rows, with ``_pos`` their place in file order from 0
+    # (etl/pipeline.py).
+    typed: str = ""
 
 
 def file_format(path: Path, mapping: EntityMapping) -> str:

@@ -213,7 +213,9 @@ def _load_file(
             fr.status = "skipped"
             ctx.progress("file_done", {"result": fr})
             return fr
-        with typed_file(ctx.temp_dir) as typed:
+        # A gzipped file keeps the temp table: see _typed_to_parquet.
+        spill = typed_file(ctx.temp_dir) if plain is None else contextlib.nullcontext()
+        with spill as typed:
             try:
                 source = _scan(con, entity, path, em, ctx.tz, plain, typed)
             except (ExtractError, CleanError) as exc:
@@ -273,17 +275,16 @@ def _scan(
     em: EntityMapping,
     tz: str,
     plain: Path | None,
-    typed: Path,
+    typed: Path | None,
 ) -> Source:
-    """Read the file once, typing and checking it on the way, into ``_typed`` or the Parquet
-    file ``typed`` (re-read once if it is not UTF-8). ``plain``: a gzipped CSV's decompressed
-    copy."""
-    spill = None if plain else typed  # a gzipped file keeps the temp table: _typed_to_parquet
+    """Read the file once, typing and checking it on the way, into the Parquet file ``typed``,
+    else the temp table ``_typed`` (re-read once if it is not UTF-8). ``plain``: a gzipped
+    CSV's decompressed copy."""
     source = open_source(con, path, em, plain=plain)
-    _type_rows(con, entity, source, em, tz, spill)
+    _type_rows(con, entity, source, em, tz, typed)
     if needs_transcoding(source, em):
         source = open_source(con, path, em, transcode=True)
-        _type_rows(con, entity, source, em, tz, spill)
+        _type_rows(con, entity, source, em, tz, typed)
     return source
 
 
@@ -301,7 +302,9 @@ def _type_rows(
             _typed_to_parquet(con, sql.typed, source, typed)
         else:
             con.execute(f"create or replace temp table _typed as {sql.typed}")
-            source.typed, source.position = "_typed", "rowid"
+            # Inside a transaction a temp table's rowids start at some base, not 0.
+            base = con.execute("select coalesce(min(rowid), 0) from _typed").fetchone()[0]
+            source.typed = f"(select rowid - {int(base)} as _pos, * from _typed)"
     except duckdb.Error as exc:
         raise LoadError(f"{source.path}: cannot read or map: {_reason(exc)}") from exc
     finally:
@@ -321,24 +324,20 @@ def _typed_to_parquet(
     next file (etl.extract.Unpacker), and through a file the same 11 weeks of calls took 23.3 to
     24.3 s instead of 22.3 s."""
     con.execute(f"copy ({sql}) to {lit(str(typed))} (format parquet, compression uncompressed)")
-    source.typed = f"read_parquet({lit(str(typed))}, file_row_number=true)"
-    source.position = "file_row_number"
+    source.typed = (f"(select file_row_number as _pos, * exclude (file_row_number) "
+                    f"from read_parquet({lit(str(typed))}, file_row_number=true))")  # fmt: skip
 
 
 def _rows(con: duckdb.DuckDBPyConnection, source: Source) -> str:
     """SQL for the typed rows with their position ``_ord`` (1, 2, … in file order) and their
     line in the file ``_ln``.
 
-    The typed rows were written in file order: a row's position is its rowid from the first
-    (temp table) or its row number (Parquet file).
+    The typed rows were written in file order, so a row's position is its ``_pos`` plus one.
     A row's line is its position plus the header — plus, when the reader rejected lines, the
     rejected lines before it. A quoted field holding a newline makes physical lines drift from
     this count; docs/data-contract.md says so.
     """
-    base = con.execute(f"select coalesce(min({source.position}), 0) from {source.typed}")
-    first = int(base.fetchone()[0])
-    drop = " exclude (file_row_number)" if source.position == "file_row_number" else ""
-    ordered = f"(select {source.position} - {first} + 1 as _ord, *{drop} from {source.typed})"
+    ordered = f"(select _pos + 1 as _ord, * exclude (_pos) from {source.typed})"
     if source.has_line:
         return f"(select *, _line as _ln from {ordered})"
     if not source.rejects:
