@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from ecoute.metrics import literal
+from ecoute.sql_literals import literal
 
 # The as-of instant: end of the as-of local day, else the data's horizon.
 _CUTOFF = """

@@ -14,6 +14,8 @@ from typing import Any
 
 import duckdb
 
+from ecoute.sql_literals import literal
+
 INTENTS = (
     "churn_threat",
     "ombudsman_threat",
@@ -81,22 +83,9 @@ _WEEK_ROWS = """
     from marts.rpt_metrics__weekly
     where week_start in ({}, {}) and dimension = {} and (region = {} or ({} and region <> '*'))
 """
-_WEEKS_PRESENT = "select distinct week_start from marts.rpt_metrics__weekly where week_start in ({}, {})"
-
-
-def literal(value: str | int | float | bool | dt.date | None) -> str:
-    """A value written as a SQL literal. The read paths inline their few values instead of
-    binding parameters: binding any parameter makes DuckDB's Python client import pandas,
-    which costs one to three seconds per CLI call."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, dt.date):
-        return f"date '{value.isoformat()}'"
-    return "'" + str(value).replace("'", "''") + "'"
+_WEEKS_PRESENT = (
+    "select distinct week_start from marts.rpt_metrics__weekly where week_start in ({}, {})"
+)
 
 
 def _query(con: duckdb.DuckDBPyConnection, sql: str, *values: Any) -> list[tuple[Any, ...]]:

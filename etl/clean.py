@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ecoute.sql_literals import literal
+from ecoute.sql_literals import text as lit
 from etl.contract import Entity, Field
 from etl.mapping import EntityMapping
 from etl.timezones import local_to_utc_sql
@@ -45,13 +47,6 @@ def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def lit(value: str) -> str:
-    """Quote a string literal (a NUL character, which ends SQL text, is spliced in as chr(0))."""
-    if "\x00" in value:
-        return "(" + " || chr(0) || ".join(lit(part) for part in value.split("\x00")) + ")"
-    return "'" + value.replace("'", "''") + "'"
-
-
 def bind(sql: str, params: list[object]) -> str:
     """``sql`` with each ``?`` replaced by its value as a literal.
 
@@ -64,18 +59,8 @@ def bind(sql: str, params: list[object]) -> str:
         raise ValueError(f"{len(parts) - 1} placeholders for {len(params)} values")
     out = [parts[0]]
     for value, part in zip(params, parts[1:], strict=True):
-        out += [_literal(value), part]
+        out += [literal(value), part]
     return "".join(out)
-
-
-def _literal(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    return lit(str(value))
 
 
 def _norm(name: str) -> str:

@@ -18,13 +18,14 @@ of the suite,
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from ecoute.sql_literals import literal
 
 SUITES_DIR = Path(__file__).with_name("suites")
 SEVERITIES = ("block", "warn")
@@ -165,7 +166,7 @@ def render(sql: str, values: dict[str, Any]) -> str:
         if key not in values:
             raise SuiteError(f"unknown placeholder ${{{key}}} (known: {', '.join(sorted(values))})")
         value = values[key]
-        return value.sql if isinstance(value, Raw) else literal(value)
+        return value.sql if isinstance(value, Raw) else literal(value, naive_utc=True)
 
     return _PLACEHOLDER.sub(sub, sql)
 
@@ -175,21 +176,3 @@ class Raw:
     """A SQL fragment inserted as is (``${rows}``)."""
 
     sql: str
-
-
-def literal(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return f"timestamptz '{value.astimezone(dt.UTC).isoformat()}'"
-    if isinstance(value, dt.date):
-        return f"date '{value.isoformat()}'"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(literal(v) for v in value) + "]"
-    return "'" + str(value).replace("'", "''") + "'"

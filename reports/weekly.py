@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from ecoute.settings import Settings
+from ecoute.sql_literals import literal as sql_literal
 
 HERE = Path(__file__).parent
 QUERIES = HERE / "queries"
@@ -330,28 +331,6 @@ def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
         f"where table_schema = {sql_literal(schema)} and table_name = {sql_literal(table)}"
     ).fetchone()
     return bool(row and row[0])
-
-
-def sql_literal(value: Any) -> str:
-    """A value written as a SQL literal (strings quoted, quotes doubled).
-
-    Queries inline their few values instead of binding them: binding any parameter makes
-    DuckDB's Python client import pandas, seconds of every report (as ``ecoute.metrics``)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(float(value)) if isinstance(value, float) else str(int(value))
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            raise ValueError("a naive datetime cannot be a query value")
-        return f"timestamptz '{value.isoformat()}'"
-    if isinstance(value, dt.date):
-        return f"date '{value.isoformat()}'"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(sql_literal(v) for v in value) + "]"
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def run_query(
