@@ -29,13 +29,13 @@ def main() -> None:
 def run(customers: int, weeks: int, work: Path) -> dict:
     import duckdb
 
-    from ecoute.db import configure
+    from ecoute.core.db import configure
+    from ecoute.core.settings import load_settings
     from ecoute.demo import generate
-    from ecoute.settings import load_settings
-    from etl.pipeline import run_load
-    from warehouse import lake
-    from warehouse.build import build_all, params_of
-    from warehouse.spark import build_lake, session
+    from ecoute.etl.pipeline import run_load
+    from ecoute.warehouse import lake
+    from ecoute.warehouse.build import build_all, params_of
+    from ecoute.warehouse.spark import build_lake, session
 
     if work.exists():
         shutil.rmtree(work)
@@ -75,7 +75,7 @@ def _differing(warehouse: Path, lake_dir: Path, built: list[str]) -> list[str]:
     """Tables whose rows differ, percentile values rounded to 9 decimals (docs/spark.md)."""
     import duckdb
 
-    from warehouse import lake
+    from ecoute.warehouse import lake
 
     cmp = duckdb.connect()
     cmp.execute("set TimeZone = 'UTC'")

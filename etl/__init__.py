@@ -5,7 +5,7 @@ Each source entity has its own module declaring its contract; the shared steps a
 (idempotent merge with accounting). ``SOURCES`` lists them in load order.
 """
 
-from etl import appointments, calls, customers, messages, notifications, outages, tickets
+from ecoute.etl import appointments, calls, customers, messages, notifications, outages, tickets
 
 SOURCES = {
     m.ENTITY.name: m.ENTITY

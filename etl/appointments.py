@@ -1,6 +1,6 @@
 """Appointments: technician visits promised to the customer."""
 
-from etl.contract import Entity, Rule, _f
+from ecoute.etl.contract import Entity, Rule, _f
 
 ENTITY = Entity(
     name="appointments",

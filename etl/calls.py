@@ -1,6 +1,6 @@
 """Calls: one row per call leg as the contact-centre platform records it."""
 
-from etl.contract import Entity, _f, _not_before, _within
+from ecoute.etl.contract import Entity, _f, _not_before, _within
 
 ENTITY = Entity(
     name="calls",

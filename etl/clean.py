@@ -11,11 +11,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ecoute.sql_literals import literal
-from ecoute.sql_literals import text as lit
-from etl.contract import Entity, Field
-from etl.mapping import EntityMapping
-from etl.timezones import local_to_utc_sql
+from ecoute.core.sql_literals import literal
+from ecoute.core.sql_literals import text as lit
+from ecoute.etl.contract import Entity, Field
+from ecoute.etl.mapping import EntityMapping
+from ecoute.etl.timezones import local_to_utc_sql
 
 TRUE_WORDS = ("true", "t", "1", "yes", "y", "oui", "o", "ja", "j", "vrai", "waar")
 FALSE_WORDS = ("false", "f", "0", "no", "n", "non", "nee", "faux", "nein", "onwaar")

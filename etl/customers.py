@@ -1,6 +1,6 @@
 """Customers: the operator's subscribers; extra columns are kept in ``extra``."""
 
-from etl.contract import Entity, _f
+from ecoute.etl.contract import Entity, _f
 
 ENTITY = Entity(
     name="customers",

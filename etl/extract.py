@@ -22,8 +22,8 @@ from pathlib import Path
 
 import duckdb
 
-from etl.clean import lit, q
-from etl.mapping import EntityMapping
+from ecoute.etl.clean import lit, q
+from ecoute.etl.mapping import EntityMapping
 
 _EXTENSIONS = {
     ".csv": "csv", ".tsv": "csv", ".txt": "csv", ".psv": "csv",

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import duckdb
 
-from etl.clean import lit
-from etl.contract import Entity
-from etl.extract import Reject
+from ecoute.etl.clean import lit
+from ecoute.etl.contract import Entity
+from ecoute.etl.extract import Reject
 
 LINEAGE_INSERT = "_load_id, _source_file, _line, _row_hash"
 

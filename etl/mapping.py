@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from etl import SOURCES
+from ecoute.etl import SOURCES
 
 _ENTITY_KEYS = {
     "path", "format", "delimiter", "encoding", "decimal", "timestamp_format", "date_format",

@@ -1,6 +1,6 @@
 """Messages: written contacts (e-mails, letters, web forms, chats, social posts)."""
 
-from etl.contract import Entity, _f
+from ecoute.etl.contract import Entity, _f
 
 ENTITY = Entity(
     name="messages",

@@ -1,6 +1,6 @@
 """Notifications (optional): what the operator told customers, proactively."""
 
-from etl.contract import Entity, _f
+from ecoute.etl.contract import Entity, _f
 
 ENTITY = Entity(
     name="notifications",

@@ -1,6 +1,6 @@
 """Outages (optional): known network incidents."""
 
-from etl.contract import Entity, _f, _not_before
+from ecoute.etl.contract import Entity, _f, _not_before
 
 ENTITY = Entity(
     name="outages",

@@ -17,12 +17,12 @@ from typing import Any
 
 import duckdb
 
-from ecoute.db import connect
-from ecoute.settings import Settings
-from etl import SOURCES
-from etl.clean import CleanError, bind, clean_sql, lit
-from etl.contract import Entity
-from etl.extract import (
+from ecoute.core.db import connect
+from ecoute.core.settings import Settings
+from ecoute.etl import SOURCES
+from ecoute.etl.clean import CleanError, bind, clean_sql, lit
+from ecoute.etl.contract import Entity
+from ecoute.etl.extract import (
     ExtractError,
     Source,
     Unpacker,
@@ -35,9 +35,9 @@ from etl.extract import (
     sha256_of,
     typed_file,
 )
-from etl.load import merge, quarantine
-from etl.mapping import EntityMapping, Mapping, load_mapping
-from etl.schema import create_raw_tables
+from ecoute.etl.load import merge, quarantine
+from ecoute.etl.mapping import EntityMapping, Mapping, load_mapping
+from ecoute.etl.schema import create_raw_tables
 
 Progress = Callable[[str, dict[str, Any]], None]
 
@@ -154,8 +154,8 @@ def _load(
             result.checks = _validate(con, settings, load_id, sorted({e.name for e, _ in plan}))
         if build:
             progress("stage", {"stage": "building models"})
-            from warehouse.build import build_all
-            from warehouse.incremental import last_build
+            from ecoute.warehouse.build import build_all
+            from ecoute.warehouse.incremental import last_build
 
             build_all(con, settings, incremental=build == "incremental")
             result.build = last_build(con)
@@ -407,7 +407,7 @@ def _validate(
     if not settings.section("expectations").get("enabled", True):
         return None
     try:
-        from expectations import validate
+        from ecoute.expectations import validate
     except ImportError:
         return None
     report = validate(con, settings, load_id=load_id, entities=entities)

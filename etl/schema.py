@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import duckdb
 
-from etl import SOURCES
-from etl.contract import Entity
+from ecoute.etl import SOURCES
+from ecoute.etl.contract import Entity
 
 SQL_TYPES = {
     "id": "varchar",

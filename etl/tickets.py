@@ -1,6 +1,6 @@
 """Tickets: trouble tickets and complaint cases."""
 
-from etl.contract import Entity, Rule, _f, _not_before
+from ecoute.etl.contract import Entity, Rule, _f, _not_before
 
 ENTITY = Entity(
     name="tickets",

@@ -6,7 +6,7 @@ loader's own connection inside its open transaction, and returns a ``ValidationR
 ``validate`` runs. See docs/quality.md.
 """
 
-from expectations.report import ExpectationResult, ValidationReport
-from expectations.runner import validate
+from ecoute.expectations.report import ExpectationResult, ValidationReport
+from ecoute.expectations.runner import validate
 
 __all__ = ["ExpectationResult", "ValidationReport", "validate"]

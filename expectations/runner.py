@@ -17,9 +17,9 @@ from typing import Any
 
 import duckdb
 
-from ecoute.settings import Settings
-from expectations.report import ExpectationResult, ValidationReport
-from expectations.suites import ExpectationSpec, Raw, Suite, load_suite, render, suite_names
+from ecoute.core.settings import Settings
+from ecoute.expectations.report import ExpectationResult, ValidationReport
+from ecoute.expectations.suites import ExpectationSpec, Raw, Suite, load_suite, render, suite_names
 
 _SUMMARY = {"result_format": "SUMMARY", "partial_unexpected_count": 5}
 _COMPLETE = {"result_format": "COMPLETE"}  # UnexpectedRows: returns the rows the SQL found (≤ 200)
@@ -119,7 +119,7 @@ def _gx_context() -> Any:
 
 
 def _gx_datasource(con: duckdb.DuckDBPyConnection) -> tuple[Any, Any, Any]:
-    from expectations.shim import BorrowedConnection, engine_kwargs
+    from ecoute.expectations.shim import BorrowedConnection, engine_kwargs
 
     context = _gx_context()
     if "warehouse" in context.data_sources.all():

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from ecoute.sql_literals import literal
+from ecoute.core.sql_literals import literal
 
 SUITES_DIR = Path(__file__).with_name("suites")
 SEVERITIES = ("block", "warn")

@@ -20,14 +20,14 @@
 # chart. Everything else starts the same way:
 #
 # ```python
-# from ecoute import notebook as nb
+# from ecoute.reports import notebook as nb
 # ```
 #
 # The warehouse file comes from the settings (`ECOUTE_WAREHOUSE`, else `ecoute.toml`, else
 # `warehouse/ecoute.duckdb`); the connection is read-only, so nothing here can change the data.
 
 # %%
-from ecoute import notebook as nb
+from ecoute.reports import notebook as nb
 
 nb.settings().warehouse
 
@@ -60,7 +60,7 @@ nb.params()
 # ## One week, like `ecoute metrics`
 #
 # `nb.week()` is the last week with calls, each metric with the previous week's value, straight
-# from `ecoute.metrics.week_metrics`.
+# from `ecoute.reports.metrics.week_metrics`.
 
 # %%
 import polars as pl

@@ -22,7 +22,8 @@
 # %%
 import plotly.express as px
 import polars as pl
-from ecoute import notebook as nb
+
+from ecoute.reports import notebook as nb
 
 # A technician's team is the prefix of their id (e.g. HAI-C-07 is in team HAI-C).
 TEAM = "regexp_extract(technician_id, '^(.*)-[0-9]+$', 1)"

@@ -23,7 +23,8 @@
 # %%
 import plotly.express as px
 import polars as pl
-from ecoute import notebook as nb
+
+from ecoute.reports import notebook as nb
 
 outage = nb.major_outage()
 

@@ -25,8 +25,9 @@
 import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
-from ecoute import notebook as nb
 from IPython.display import display
+
+from ecoute.reports import notebook as nb
 
 RISK_TABLES = [
     "marts.rpt_customers__risk",

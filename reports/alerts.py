@@ -1,7 +1,7 @@
 """Threshold alerts: configured rules (``[[alerts.rules]]``) evaluated on a week's metrics.
 
 Rules compare one field of a metric (its value, numerator or denominator, as read from the
-marts by :func:`ecoute.metrics.week_metrics`) with a threshold. A national report evaluates
+marts by :func:`ecoute.reports.metrics.week_metrics`) with a threshold. A national report evaluates
 national rules on the national numbers and region rules on each region; a region's report
 evaluates every rule on that region's numbers (``--region`` filters every number).
 """
@@ -80,7 +80,7 @@ class Alert:
 
 def rules_from(section: Mapping[str, Any]) -> list[Rule]:
     """The rules of an ``[alerts]`` settings section, checked (raises RuleError)."""
-    from ecoute.metrics import METRICS
+    from ecoute.reports.metrics import METRICS
 
     rules = []
     for i, raw in enumerate(section.get("rules", []) or [], start=1):
@@ -135,7 +135,7 @@ def evaluate(
     region: str | None = None,
 ) -> list[Alert]:
     """The alerts that fire in the week (national report, or one region's report)."""
-    from ecoute.metrics import week_metrics
+    from ecoute.reports.metrics import week_metrics
 
     if not rules:
         return []
@@ -175,7 +175,7 @@ def _check(rule: Rule, cell: Mapping[str, Any] | None, region: str | None) -> Al
 
 def describe(alert: Alert) -> str:
     """One line: where, which rule, what was observed."""
-    from reports.weekly import fmt_value
+    from ecoute.reports.weekly import fmt_value
 
     rule = alert.rule
     if rule.field == "value":

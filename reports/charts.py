@@ -31,7 +31,7 @@ def charts_for(report: Any) -> dict[str, str]:
 
 
 def _div(element_id: str, figure: Any) -> str:
-    from reports.weekly import chart_json
+    from ecoute.reports.weekly import chart_json
 
     height = int(figure.layout.height or 240)
     return (
@@ -59,7 +59,7 @@ def _headline(ctx: dict[str, Any]) -> Any:
     """Small multiples: each headline metric over the trend weeks, with its target band."""
     from plotly.subplots import make_subplots
 
-    from reports.weekly import LABELS, kind_of
+    from ecoute.reports.weekly import LABELS, kind_of
 
     cards = next(s for s in ctx["sections"] if s["key"] == "headline")["cards"]
     cols = 4

@@ -14,7 +14,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from ecoute.settings import Settings
+from ecoute.core.settings import Settings
 
 
 class MailError(RuntimeError):

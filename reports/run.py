@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecoute.settings import Settings
+from ecoute.core.settings import Settings
 
 
 class ReportRunError(RuntimeError):
@@ -50,9 +50,9 @@ def run_weekly(
     """Write the week's report(s) into `out_dir`; with `email`, send each to its recipients."""
     import duckdb
 
-    from ecoute.db import WarehouseBusy, WarehouseMissing, connect
-    from reports.alerts import RuleError, rules_from
-    from reports.weekly import regions
+    from ecoute.core.db import WarehouseBusy, WarehouseMissing, connect
+    from ecoute.reports.alerts import RuleError, rules_from
+    from ecoute.reports.weekly import regions
 
     try:
         rules_from(settings.section("alerts"))
@@ -81,7 +81,7 @@ def run_weekly(
 
 
 def _one(con, settings, week_start, out_dir, region, pdf, email, echo) -> Result:  # noqa: ANN001
-    from reports.weekly import write_weekly
+    from ecoute.reports.weekly import write_weekly
 
     result = Result(region=region)
     scope = region or "all regions"
@@ -103,7 +103,7 @@ def _one(con, settings, week_start, out_dir, region, pdf, email, echo) -> Result
 
 def deliver(settings: Settings, result: Result, echo: Callable[[str], None] = print) -> None:
     """E-mail a written report to its region's recipients (sets ``result.error`` on failure)."""
-    from reports.mail import MailError, recipients_for, report_message, send
+    from ecoute.reports.mail import MailError, recipients_for, report_message, send
 
     scope = result.region or "all regions"
     recipients = recipients_for(settings, result.region)

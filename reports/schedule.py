@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ecoute.settings import Settings
+from ecoute.core.settings import Settings
 
 log = logging.getLogger("ecoute.schedule")
 
@@ -181,8 +181,8 @@ def build_scheduler(settings: Settings, blocking: bool = True) -> Any:
 
 
 def _load(state: _State) -> str:
-    from etl.mapping import MappingError
-    from etl.pipeline import LoadError, run_load
+    from ecoute.etl.mapping import MappingError
+    from ecoute.etl.pipeline import LoadError, run_load
 
     cfg = state.settings.section("schedule")
     inbox = Path(str(cfg.get("inbox", "exports/incoming")))
@@ -200,9 +200,9 @@ def _load(state: _State) -> str:
 
 
 def _check(state: _State) -> str:
-    from ecoute.db import connect
-    from etl.schema import create_raw_tables
-    from expectations import validate
+    from ecoute.core.db import connect
+    from ecoute.etl.schema import create_raw_tables
+    from ecoute.expectations import validate
 
     if not state.settings.warehouse.exists():
         raise StepError(f"no warehouse at {state.settings.warehouse}")
@@ -223,8 +223,8 @@ def _check(state: _State) -> str:
 
 
 def _build(state: _State) -> str:
-    from ecoute.db import connect
-    from warehouse.build import build_all
+    from ecoute.core.db import connect
+    from ecoute.warehouse.build import build_all
 
     con = connect(state.settings)
     try:
@@ -238,7 +238,7 @@ def _build(state: _State) -> str:
 
 
 def _report(state: _State) -> str:
-    from reports.run import run_weekly
+    from ecoute.reports.run import run_weekly
 
     cfg = state.settings.section("schedule")
     out = Path(str(state.settings.section("report").get("out", "out/reports")))
@@ -253,7 +253,7 @@ def _report(state: _State) -> str:
 
 
 def _email(state: _State) -> str:
-    from reports.run import deliver
+    from ecoute.reports.run import deliver
 
     if not state.reports:
         raise StepError("no report to send (the report step did not run)")
@@ -277,7 +277,7 @@ _STEP: dict[str, Callable[[_State], str | None]] = {
 
 def _notify(settings: Settings, outcome: RunOutcome) -> None:
     """E-mail the failure to ``[schedule] notify`` (else the national recipients), if any."""
-    from reports.mail import MailError, notice_message, recipients_for, send
+    from ecoute.reports.mail import MailError, notice_message, recipients_for, send
 
     recipients = list(settings.section("schedule").get("notify") or []) or recipients_for(
         settings, None

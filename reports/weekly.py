@@ -1,7 +1,7 @@
 """The weekly report managers read: collected from the marts, rendered to one HTML file.
 
 Every number is read, never recomputed: the week's metrics through
-:func:`ecoute.metrics.week_metrics` (the same reader as ``ecoute metrics``), everything else
+:func:`ecoute.reports.metrics.week_metrics` (the same reader as ``ecoute metrics``), everything else
 through the named queries in ``reports/queries/<name>.sql``. The report is a list of
 :data:`SECTIONS`; each names its queries and is drawn by ``templates/section_<key>.html.j2``,
 so a new section (churn risk, say) is one query file, one template block and one line here.
@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from ecoute.settings import Settings
-from ecoute.sql_literals import literal as sql_literal
+from ecoute.core.settings import Settings
+from ecoute.core.sql_literals import literal as sql_literal
 
 HERE = Path(__file__).parent
 QUERIES = HERE / "queries"
@@ -194,7 +194,7 @@ SECTIONS: tuple[Section, ...] = (
 
 
 def kind_of(metric: str) -> str:
-    from ecoute.metrics import kind_of as _kind
+    from ecoute.reports.metrics import kind_of as _kind
 
     return _kind(metric.split(".")[0] if metric.startswith("open_fault_backlog") else metric)
 
@@ -378,9 +378,9 @@ def collect(
     region: str | None = None,
 ) -> Report:
     """Read everything the week's report shows (raises RuleError on bad alert rules)."""
-    from ecoute.journey import customer_journey
-    from ecoute.metrics import build_params, week_metrics
-    from reports.alerts import describe, evaluate, rules_from
+    from ecoute.reports.alerts import describe, evaluate, rules_from
+    from ecoute.reports.journey import customer_journey
+    from ecoute.reports.metrics import build_params, week_metrics
 
     cfg = settings.section("report")
     targets = settings.section("targets")
@@ -613,7 +613,7 @@ def render(report: Report, mode: str = "full") -> str:
     if mode == "full":
         from plotly.offline import get_plotlyjs
 
-        from reports.charts import charts_for
+        from ecoute.reports.charts import charts_for
 
         charts = charts_for(report)
         plotly_js = get_plotlyjs()
@@ -701,7 +701,7 @@ def write_weekly(
     html_path.write_text(render(report, "full"), encoding="utf-8")
     pdf_path, pdf_error = None, ""
     if pdf:
-        from reports.pdf import PdfError, html_to_pdf
+        from ecoute.reports.pdf import PdfError, html_to_pdf
 
         try:
             pdf_path = html_to_pdf(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ecoute.settings import Settings, load_settings
+from ecoute.core.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 EXTERNAL = REPO.parent / "shared" / "data" / "external"

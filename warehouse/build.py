@@ -9,9 +9,9 @@ from typing import Any
 
 import duckdb
 
-from ecoute.settings import Settings
-from warehouse import incremental as inc
-from warehouse.runner import MODELS_DIR, PythonStep
+from ecoute.core.settings import Settings
+from ecoute.warehouse import incremental as inc
+from ecoute.warehouse.runner import MODELS_DIR, PythonStep
 
 # [risk] build_cutoff: the Monday starting the data's ISO week, or the day after its horizon.
 BUILD_CUTOFFS = ("week", "day")
@@ -63,7 +63,7 @@ def _risk_step(settings: Settings) -> PythonStep:
     """Churn risk per customer (ecoute/risk): rules, or the learned model once trained.
     A customer's score depends on its own feature row only, as of the build's cut-off: rebuilt
     for the scope while the cut-off stays, in full when it moves (docs/churn.md)."""
-    from ecoute.risk.warehouse import risk_step
+    from ecoute.warehouse.python.risk import risk_step
 
     return dataclasses.replace(risk_step(settings), grain=inc.AT_CUTOFF)
 
@@ -132,8 +132,8 @@ def _message_intents(
             "(message_id varchar, language varchar, severity double, intents varchar[])"
         )
         return
-    from ecoute.batches import batch_messages
-    from ecoute.intents import build_message_intents
+    from ecoute.core.batches import batch_messages
+    from ecoute.warehouse.python.intents import build_message_intents
 
     build_message_intents(con, batch_messages=batch_messages(settings))
 
@@ -142,8 +142,8 @@ def _compensation(
     con: duckdb.DuckDBPyConnection, params: dict[str, Any], settings: Settings
 ) -> None:
     """What each configured rule pack says is owed, as of the data's horizon (never the clock)."""
-    from ecoute.batches import batch_customers
-    from ecoute.compensation.warehouse import rebuild_compensation
+    from ecoute.core.batches import batch_customers
+    from ecoute.warehouse.python.compensation import rebuild_compensation
 
     section = settings.section("compensation")
     horizon = con.execute("select horizon_at from intermediate.int_data__horizon").fetchone()
@@ -155,7 +155,7 @@ def _compensation(
 
 
 def _compensation_pending() -> tuple[str, ...]:
-    from ecoute.compensation.warehouse import pending_queries
+    from ecoute.warehouse.python.compensation import pending_queries
 
     return pending_queries()
 
@@ -199,7 +199,7 @@ def build_all(
     The build joins and windows over whole histories, so it gets its own memory cap
     (``[warehouse] build_memory_limit``) and drops insertion-order preservation, which DuckDB
     otherwise pays for in memory; both are restored for the loader afterwards."""
-    from etl.schema import create_raw_tables
+    from ecoute.etl.schema import create_raw_tables
 
     create_raw_tables(con)
     wh = settings.section("warehouse")

@@ -46,8 +46,8 @@ from typing import Any
 
 import duckdb
 
-from warehouse import periods
-from warehouse.runner import (
+from ecoute.warehouse import periods
+from ecoute.warehouse.runner import (
     MODELS_DIR,
     SCHEMAS,
     Model,

@@ -45,7 +45,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.runner import Model
+from ecoute.warehouse.runner import Model
 
 WORK = "_incr"  # the incremental build's temp-table prefix (dropped with the others)
 _LINE = re.compile(r"^--\s*periods:\s*(.+?)\s*$", re.MULTILINE)

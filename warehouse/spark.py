@@ -22,8 +22,8 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-from warehouse import lake
-from warehouse.runner import MODELS_DIR, VIEW_SCHEMAS, Model, discover, order
+from ecoute.warehouse import lake
+from ecoute.warehouse.runner import MODELS_DIR, VIEW_SCHEMAS, Model, discover, order
 
 # Models Spark does not build (see the module docstring).
 SKIPPED = {"int_customers__risk_cutoff", "int_customers__risk_features"}
@@ -343,7 +343,7 @@ def build_with_spark(con, settings, spark=None) -> list[str]:
     """``ecoute build`` with ``[engine] name = "spark"``: the Spark build's inputs from the
     warehouse to the lake (raw rows, and the Python steps' outputs of the last DuckDB build),
     then every SQL model on Spark over the lake."""
-    from warehouse.build import params_of
+    from ecoute.warehouse.build import params_of
 
     lake_dir = lake_of(settings)
     for schema, table in lake.input_tables():

@@ -1,7 +1,7 @@
 """Compensation owed to customers, as effective-dated rule packs (docs/compensation.md).
 
 Packs are YAML data in `packs/`; a few generic rule kinds in `rules` read them; `compute` is
-pure; `build_compensation` writes core.fct_compensation; `owed_table` reads it for the CLI.
+pure. The table core.fct_compensation is written by warehouse/python/compensation.py.
 """
 
 from ecoute.compensation.engine import compute
@@ -14,7 +14,6 @@ from ecoute.compensation.model import (
     TicketIncident,
 )
 from ecoute.compensation.packs import Pack, PackError, available_packs, load_pack
-from ecoute.compensation.warehouse import build_compensation, owed_table
 
 __all__ = [
     "ActivationIncident",
@@ -26,8 +25,6 @@ __all__ = [
     "Pause",
     "TicketIncident",
     "available_packs",
-    "build_compensation",
     "compute",
     "load_pack",
-    "owed_table",
 ]

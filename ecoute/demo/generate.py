@@ -52,8 +52,7 @@ class GenerationSummary:
     @property
     def mapping(self) -> Path:
         """The mapping the French-Excel appointments export needs."""
-        import etl
-
+        import ecoute.etl as etl
         return Path(etl.__file__).parent / "mappings" / "demo_fr_excel.yaml"
 
 

@@ -97,7 +97,7 @@ def _alternation(patterns: list[str], *, boundary: bool = True) -> re.Pattern[st
         return None
     parts = ["(?:" + fold_pattern(p).replace("'", "['\\s]?") + ")" for p in patterns]
     # One shared lookbehind in front of the alternation, not one per branch: the regex
-    # engine then scans ~10x faster (measured with python -m ecoute.intents.bench).
+    # engine then scans ~10x faster (measured with python -m bench.intents).
     prefix = r"(?<!\w)" if boundary else ""
     return re.compile(prefix + "(?:" + "|".join(parts) + ")")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ecoute.settings import Settings
+from ecoute.core.settings import Settings
 
 MODES = ("rules", "learned")
 MODELS = ("logistic", "gradient_boosting")

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from ecoute.settings import Settings
-from reports.dashboard import data as D
-from reports.dashboard import figures as F
-from reports.dashboard.access import Access
+from ecoute.core.settings import Settings
+from ecoute.reports.dashboard import data as D
+from ecoute.reports.dashboard import figures as F
+from ecoute.reports.dashboard.access import Access
 
 ASSETS = Path(__file__).with_name("assets")
 TITLE = "Écoute · customer service, as customers live it"
@@ -331,7 +331,7 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
     )
     # Started while a nightly load runs, wait for it (saying so) rather than die: there is no
     # earlier result to show yet. Later refreshes never wait long (see data.Reader.fetch).
-    from ecoute.db import wait_limit_s
+    from ecoute.core.db import wait_limit_s
 
     start_wait = wait_limit_s(settings, read_only=True)
     period = reader.fetch(("periods",), D.periods, wait_s=start_wait).value

@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from ecoute.settings import Settings
+from ecoute.core.settings import Settings
 
 SQL_DIR = Path(__file__).with_name("sql")
 T = TypeVar("T")
@@ -229,7 +229,7 @@ class Reader:
 
     def _open(self, wait_s: float | None) -> tuple[Any, Exception | None]:
         """(read-only connection, None), or (None, why) when a load kept the file locked."""
-        from ecoute.db import WarehouseBusy, connect
+        from ecoute.core.db import WarehouseBusy, connect
 
         if wait_s is not None:
             try:
@@ -275,7 +275,7 @@ def ratio(numerator: float | None, denominator: float | None, kind: str) -> floa
 
 
 def kind_of(metric: str) -> str:
-    from ecoute.metrics import kind_of as metric_kind
+    from ecoute.reports.metrics import kind_of as metric_kind
 
     return metric_kind(metric)
 
@@ -356,7 +356,7 @@ def settled_until(con: Any, metric: str) -> dt.date | None:
     param = SETTLE_PARAM.get(metric)
     if param is None:
         return None
-    from ecoute.metrics import build_params
+    from ecoute.reports.metrics import build_params
 
     params = build_params(con)
     horizon, days = params.get("data_horizon_at"), params.get(param)
@@ -396,7 +396,7 @@ def kpis(con: Any, filters: Filters, team_re: str, metrics: Sequence[str]) -> di
 
 
 def _settle_days(con: Any, metric: str) -> int | None:
-    from ecoute.metrics import build_params
+    from ecoute.reports.metrics import build_params
 
     value = build_params(con).get(SETTLE_PARAM.get(metric, ""))
     return None if value is None else int(value)
@@ -483,7 +483,7 @@ def risk(
 
 
 def journey(con: Any, customer_id: str) -> dict[str, Any]:
-    from ecoute.journey import customer_journey
+    from ecoute.reports.journey import customer_journey
 
     return customer_journey(con, customer_id)
 

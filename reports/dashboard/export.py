@@ -11,10 +11,10 @@ import html
 from pathlib import Path
 from typing import Any
 
-from ecoute.settings import Settings
-from reports.dashboard import data as D
-from reports.dashboard import figures as F
-from reports.dashboard.app import (
+from ecoute.core.settings import Settings
+from ecoute.reports.dashboard import data as D
+from ecoute.reports.dashboard import figures as F
+from ecoute.reports.dashboard.app import (
     ASSETS,
     WORST_HEADERS,
     Config,
@@ -49,7 +49,7 @@ def _worst(rows: list[dict[str, Any]]) -> str:
 def snapshot(settings: Settings, reader: D.Reader | None = None) -> str:
     """The landing page as one self-contained HTML document, read from one state of the
     warehouse (waiting for a running load, as every command-line reader does)."""
-    from ecoute.db import wait_limit_s
+    from ecoute.core.db import wait_limit_s
 
     reader = reader or D.Reader(settings)
     # one connection for every figure: a load committing midway cannot mix before and after

@@ -11,7 +11,7 @@ import datetime as dt
 import html
 from typing import Any
 
-from reports.dashboard.data import BETTER, LABELS
+from ecoute.reports.dashboard.data import BETTER, LABELS
 
 INK = "#1f2a37"
 MUTED = "#6b7280"

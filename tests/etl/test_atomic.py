@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.pipeline import run_load
+from ecoute.etl.pipeline import run_load
 
 pytestmark = pytest.mark.slow
 

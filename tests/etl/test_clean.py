@@ -6,10 +6,10 @@ from pathlib import Path
 
 import duckdb
 
-from etl.clean import clean_sql
-from etl.mapping import EntityMapping
-from etl.pipeline import run_load
-from etl.tickets import ENTITY as TICKETS
+from ecoute.etl.clean import clean_sql
+from ecoute.etl.mapping import EntityMapping
+from ecoute.etl.pipeline import run_load
+from ecoute.etl.tickets import ENTITY as TICKETS
 
 # T2: restored before opened (quarantined, line 3); T3: no opened_at (quarantined, line 4);
 # T4: restored at a naive local time in the repeated hour of the DST change night.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.pipeline import run_load
+from ecoute.etl.pipeline import run_load
 
 MAPPINGS = Path(__file__).resolve().parents[2] / "etl" / "mappings"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.extract import Unpacker
-from etl.pipeline import LoadError, run_load
+from ecoute.etl.extract import Unpacker
+from ecoute.etl.pipeline import LoadError, run_load
 
 CALLS = (
     "call_id,direction,started_at,ended_at\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.pipeline import LoadError, run_load
+from ecoute.etl.pipeline import LoadError, run_load
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:

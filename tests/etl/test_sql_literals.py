@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from etl.clean import bind, lit
+from ecoute.etl.clean import bind, lit
 
 
 @pytest.mark.parametrize("value", ["plain", "", "it's", "a\x00b", "\x00", "back\\slash\nnew é €"])

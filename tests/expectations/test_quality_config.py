@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import SOURCES
-from expectations.report import ExpectationResult, ValidationReport
-from expectations.suites import SuiteError, load_suite, render, suite_names
+from ecoute.etl import SOURCES
+from ecoute.expectations.report import ExpectationResult, ValidationReport
+from ecoute.expectations.suites import SuiteError, load_suite, render, suite_names
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,12 @@ import importlib.metadata
 import duckdb
 import pytest
 
-from expectations.shim import HEAD_ROWS, VERIFIED_DUCKDB_ENGINE, VERIFIED_GX, BorrowedConnection
+from ecoute.expectations.shim import (
+    HEAD_ROWS,
+    VERIFIED_DUCKDB_ENGINE,
+    VERIFIED_GX,
+    BorrowedConnection,
+)
 
 
 def test_pinned_versions_are_the_ones_the_shim_was_verified_with():
@@ -48,7 +53,7 @@ def test_without_the_shim_gx_still_loses_duckdb_results(tmp_path):
 
 
 def test_with_the_shim_gx_reads_the_uncommitted_rows_and_leaves_the_transaction(tmp_path):
-    from expectations.runner import _gx_datasource
+    from ecoute.expectations.runner import _gx_datasource
 
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     con.execute("create schema raw; create table raw.calls as select range as i from range(10)")

@@ -1,5 +1,5 @@
 """The analysts' notebooks run top to bottom on a small demo warehouse, and the helper they
-share (``ecoute.notebook``) slices metrics exactly as the marts count them.
+share (``ecoute.reports.notebook``) slices metrics exactly as the marts count them.
 
 One demo warehouse per session (4,000 customers × 10 weeks, so the cable cut at 40 % of the
 window falls inside); each jupytext script is converted to a notebook and executed by nbclient
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from ecoute.notebook import DISTRIBUTIONS, RATIOS
+from ecoute.reports.notebook import DISTRIBUTIONS, RATIOS
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = ROOT / "notebooks"
@@ -42,10 +42,10 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="session")
 def demo_warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | bool]:
     """``{"with_risk": path, "without_risk": path, "risk_built": bool}``."""
-    from ecoute.db import connect
+    from ecoute.core.db import connect
+    from ecoute.core.settings import load_settings
     from ecoute.demo import generate
-    from ecoute.settings import load_settings
-    from etl.pipeline import run_load
+    from ecoute.etl.pipeline import run_load
 
     base = tmp_path_factory.mktemp("notebook_demo")
     without = base / "without_risk.duckdb"
@@ -71,11 +71,11 @@ def _add_churn_risk(settings) -> bool:  # noqa: ANN001 - Settings, imported lazi
     before the first training cut-off, so the horizon is shortened for this small warehouse.
     """
     try:
-        from ecoute.risk.train import train
-        from ecoute.risk.warehouse import score_customers, store_scores
+        from ecoute.jobs.risk_training import train
+        from ecoute.warehouse.python.risk import score_customers, store_scores
     except ImportError:
         return False
-    from ecoute.db import connect
+    from ecoute.core.db import connect
 
     short = settings.with_overrides(
         risk={"horizon_days": 21, "min_history_days": 14, "mode": "learned"}
@@ -176,7 +176,7 @@ def test_notebook_tells_a_story_and_uses_the_helper(script: Path) -> None:
     markdown = [c for c in notebook.cells if c.cell_type == "markdown"]
     code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
     assert len(markdown) >= 4, "a notebook tells its story in markdown around the code"
-    assert "from ecoute import notebook as nb" in code
+    assert "from ecoute.reports import notebook as nb" in code
     assert notebook.metadata.get("kernelspec", {}).get("name") == "python3"
     # Metrics come from the marts or nb.rate_by; a notebook never writes a metric's formula.
     for formula in ("is_inbound and is_answered", "is_abandon_eligible", "quantile_cont"):
@@ -196,7 +196,7 @@ def test_committed_ipynb_carry_no_outputs() -> None:
 
 @pytest.fixture()
 def nb(demo_warehouses: dict, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
-    from ecoute import notebook
+    from ecoute.reports import notebook
 
     monkeypatch.setenv("ECOUTE_WAREHOUSE", str(demo_warehouses["with_risk"]))
     notebook.close()
@@ -250,7 +250,7 @@ def test_weekly_reads_the_mart_for_the_weeks_with_calls(nb) -> None:  # noqa: AN
 
 
 def test_week_matches_week_metrics(nb) -> None:  # noqa: ANN001
-    from ecoute.metrics import week_metrics
+    from ecoute.reports.metrics import week_metrics
 
     start = nb.weeks()[-1]
     frame = nb.week(start)
@@ -277,9 +277,9 @@ def test_journey_timeline_draws_the_worst_customer(nb) -> None:  # noqa: ANN001
 def test_import_does_no_work_and_the_settings_name_the_warehouse(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.duckdb"
     code = (
-        "import ecoute.notebook as nb\n"
+        "import ecoute.reports.notebook as nb\n"
         "assert nb._state == {}\n"
-        "from ecoute.db import WarehouseMissing\n"
+        "from ecoute.core.db import WarehouseMissing\n"
         "try:\n    nb.sql('select 1')\nexcept WarehouseMissing as e:\n    print(e)\n"
     )
     env = {**os.environ, "ECOUTE_WAREHOUSE": str(missing)}

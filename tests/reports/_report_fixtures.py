@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ecoute.settings import Settings
+from ecoute.core.settings import Settings
 from tests.warehouse._warehouse_fixtures import build, bxl, call, settings_for
 
 W09 = dt.date(2026, 2, 23)

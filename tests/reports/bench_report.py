@@ -38,9 +38,9 @@ def main() -> int:
             f"default demo (16 weeks) generated and loaded in {time.perf_counter() - started:.1f} s"
         )
 
-    from ecoute.db import connect
-    from ecoute.settings import load_settings
-    from reports.run import run_weekly
+    from ecoute.core.db import connect
+    from ecoute.core.settings import load_settings
+    from ecoute.reports.run import run_weekly
 
     settings = load_settings(warehouse=warehouse, environ={})
     year, week = (int(x) for x in args.week.split("-W"))

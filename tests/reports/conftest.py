@@ -21,7 +21,7 @@ def tiny(tmp_path: Path):
 
 @pytest.fixture
 def chromium() -> str:
-    from reports.pdf import find_chromium
+    from ecoute.reports.pdf import find_chromium
 
     path = find_chromium()
     if path is None:

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ecoute.cli import app
-from ecoute.db import connect
-from reports.alerts import RuleError, evaluate, rules_from
+from ecoute.core.db import connect
+from ecoute.reports.alerts import RuleError, evaluate, rules_from
 from tests.reports._report_fixtures import W09, W10
 
 

@@ -21,7 +21,7 @@ CARD = re.compile(r'data-metric="([\w.]+)" data-value="([^"]*)"')
 def demo(tmp_path_factory) -> Path:
     import importlib.util
 
-    if importlib.util.find_spec("ecoute.commands.demo") is None:
+    if importlib.util.find_spec("ecoute.cli.commands.demo") is None:
         pytest.skip("ecoute demo is not available")
     root = tmp_path_factory.mktemp("demo")
     warehouse = root / "demo.duckdb"

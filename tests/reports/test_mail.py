@@ -6,8 +6,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ecoute.cli import app
-from ecoute.settings import load_settings
-from reports.run import run_weekly
+from ecoute.core.settings import load_settings
+from ecoute.reports.run import run_weekly
 from tests.reports._report_fixtures import W10
 
 

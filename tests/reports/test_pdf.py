@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ecoute.db import connect
-from reports.pdf import PdfError, html_to_pdf
-from reports.weekly import write_weekly
+from ecoute.core.db import connect
+from ecoute.reports.pdf import PdfError, html_to_pdf
+from ecoute.reports.weekly import write_weekly
 from tests.reports._report_fixtures import W10
 
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from typer.testing import CliRunner
 
 from ecoute.cli import app
-from reports.schedule import build_scheduler, report_week, run_jobs, scheduled_run, trigger
+from ecoute.reports.schedule import build_scheduler, report_week, run_jobs, scheduled_run, trigger
 from tests.reports._report_fixtures import W10
 
 BXL = ZoneInfo("Europe/Brussels")
@@ -78,7 +78,7 @@ def test_continue_on_failure_runs_the_later_steps(tiny, tmp_path):
 
 
 def test_default_trigger_is_monday_7_brussels_across_dst():
-    from ecoute.settings import load_settings
+    from ecoute.core.settings import load_settings
 
     cfg = load_settings(environ={}).section("schedule")
     fire = trigger(cfg).get_next_fire_time(None, dt.datetime(2026, 3, 25, 12, tzinfo=BXL))
@@ -135,7 +135,7 @@ def test_bad_configuration_is_exit_2(tiny, tmp_path):
 
 
 def test_crontab_weekday_numbers_mean_what_cron_means():
-    from reports.schedule import cron_weekdays
+    from ecoute.reports.schedule import cron_weekdays
 
     assert cron_weekdays("1") == "mon"
     assert cron_weekdays("0") == cron_weekdays("7") == "sun"

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ecoute.cli import app
-from ecoute.db import connect
-from reports.weekly import SECTIONS, collect, render, report_path, safe_name, write_weekly
+from ecoute.core.db import connect
+from ecoute.reports.weekly import SECTIONS, collect, render, report_path, safe_name, write_weekly
 from tests.reports._report_fixtures import EVIL_REGION, SCRIPT, W10
 
 CARD = re.compile(
@@ -223,7 +223,7 @@ def test_risk_section_takes_the_cut_off_at_the_week_s_end(tiny, tmp_path):
 def test_compensation_section_reads_core_fct_compensation(tiny, tmp_path):
     import duckdb
 
-    from ecoute.compensation import build_compensation
+    from ecoute.warehouse.python.compensation import build_compensation
 
     con = duckdb.connect(str(tiny.warehouse))
     con.execute("drop table if exists core.fct_compensation")  # as before the build computed it
@@ -267,7 +267,7 @@ def test_a_warehouse_without_marts_is_a_clear_error(tmp_path):
 
 
 def test_query_values_are_literals_not_sql(tiny):
-    from reports.weekly import run_query, sql_literal
+    from ecoute.reports.weekly import run_query, sql_literal
 
     assert sql_literal("Val d'Oise") == "'Val d''Oise'"
     assert sql_literal([1, "a"]) == "[1, 'a']"

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from ecoute.db import configure
-from ecoute.settings import Settings, load_settings
-from warehouse.build import build_all
+from ecoute.core.db import configure
+from ecoute.core.settings import Settings, load_settings
+from ecoute.warehouse.build import build_all
 
 BXL = ZoneInfo("Europe/Brussels")
 
@@ -40,7 +40,7 @@ def build(
     """A fresh warehouse file holding `rows` (entity → list of contract-column dicts), built.
 
     `intents` (message_id, intent, phrase) stand in for the intents step's table."""
-    from etl.schema import create_raw_tables
+    from ecoute.etl.schema import create_raw_tables
 
     settings = settings_for(tmp_path, **metrics)
     if intents:  # hand-stated intents stand in for the classifier

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import duckdb
 
-from ecoute.db import configure
-from ecoute.metrics import week_metrics, worst_customers
-from ecoute.settings import load_settings
-from etl.schema import create_raw_tables
-from warehouse.build import build_all
+from ecoute.core.db import configure
+from ecoute.core.settings import load_settings
+from ecoute.etl.schema import create_raw_tables
+from ecoute.reports.metrics import week_metrics, worst_customers
+from ecoute.warehouse.build import build_all
 
 _CALLS = """
 insert into raw.calls (call_id, direction, started_at, ended_at, initiation, customer_id, queue,

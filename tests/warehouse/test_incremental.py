@@ -10,12 +10,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ecoute.db import connect
-from ecoute.settings import Settings
-from etl.pipeline import LoadError, run_load
-from warehouse import incremental as inc
-from warehouse.build import build_all, params_of, python_steps
-from warehouse.runner import MODELS_DIR, discover
+from ecoute.core.db import connect
+from ecoute.core.settings import Settings
+from ecoute.etl.pipeline import LoadError, run_load
+from ecoute.warehouse import incremental as inc
+from ecoute.warehouse.build import build_all, params_of, python_steps
+from ecoute.warehouse.runner import MODELS_DIR, discover
 
 DERIVED = ("intermediate", "core", "marts")
 
@@ -283,8 +283,8 @@ def test_a_blocking_failure_changes_nothing(quiet, tmp_path):
 def test_a_changed_lexicon_forces_a_full_build(tmp_path, monkeypatch):
     """Intents are rebuilt per message: after a lexicon change every message must be
     reclassified, so the build fingerprint covers the lexicon files."""
-    from warehouse import incremental
-    from warehouse.runner import MODELS_DIR
+    from ecoute.warehouse import incremental
+    from ecoute.warehouse.runner import MODELS_DIR
 
     before = incremental.fingerprint({}, [], MODELS_DIR)
     (tmp_path / "en.yaml").write_text("language: en\n", encoding="utf-8")

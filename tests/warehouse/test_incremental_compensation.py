@@ -28,11 +28,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ecoute.compensation import build_compensation
-from ecoute.db import connect
-from ecoute.settings import Settings
-from etl.pipeline import run_load
-from warehouse.build import build_all
+from ecoute.core.db import connect
+from ecoute.core.settings import Settings
+from ecoute.etl.pipeline import run_load
+from ecoute.warehouse.build import build_all
+from ecoute.warehouse.python.compensation import build_compensation
 
 CUSTOMERS = "customer_id,segment,region,plan,customer_since\n" + "".join(
     f"{c},residential,Brussels,fibre,2020-01-01\n" for c in "PQRSUVX"

@@ -18,12 +18,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ecoute.db import connect
-from ecoute.settings import Settings
-from etl.pipeline import run_load
-from warehouse import incremental as inc
-from warehouse.build import params_of, python_steps
-from warehouse.runner import MODELS_DIR, discover
+from ecoute.core.db import connect
+from ecoute.core.settings import Settings
+from ecoute.etl.pipeline import run_load
+from ecoute.warehouse import incremental as inc
+from ecoute.warehouse.build import params_of, python_steps
+from ecoute.warehouse.runner import MODELS_DIR, discover
 
 PERIOD_MARTS = (
     "rpt_metrics__calls", "rpt_metrics__tickets", "rpt_metrics__appointments",
@@ -311,7 +311,7 @@ def test_a_small_demo_world_after_one_and_two_more_days(quiet, tmp_path):
 
 def test_every_period_mart_states_its_periods():
     """A mart without lines would still be right (rebuilt in full), but slow: say so here."""
-    from warehouse import periods
+    from ecoute.warehouse import periods
 
     marts = [m for m in discover(MODELS_DIR) if m.grain == "period"]
     assert sorted(m.name for m in marts) == sorted(PERIOD_MARTS)

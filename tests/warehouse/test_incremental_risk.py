@@ -13,9 +13,11 @@ from pathlib import Path
 
 import duckdb
 
-from ecoute.db import connect
-from ecoute.settings import Settings
-from etl.pipeline import run_load
+from ecoute.core.db import connect
+from ecoute.core.settings import Settings
+from ecoute.etl.pipeline import run_load
+from ecoute.warehouse import incremental as inc
+from ecoute.warehouse.build import build_all
 from tests.warehouse.test_incremental import (
     APPOINTMENTS,
     CALLS,
@@ -32,8 +34,6 @@ from tests.warehouse.test_incremental import (
     _one,
     _write,
 )
-from warehouse import incremental as inc
-from warehouse.build import build_all
 
 FEATURES, SCORES = "intermediate.int_customers__risk_features", "marts.rpt_customers__risk"
 MERGED = {f"merge {FEATURES}", f"merge {SCORES}"}

@@ -6,11 +6,11 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from ecoute.db import connect
+from ecoute.core.db import connect
+from ecoute.core.settings import Settings, load_settings
 from ecoute.demo import generate
-from ecoute.settings import Settings, load_settings
-from etl.pipeline import run_load
-from warehouse.build import build_all, params_of, python_steps
+from ecoute.etl.pipeline import run_load
+from ecoute.warehouse.build import build_all, params_of, python_steps
 
 # The tables each Python step writes.
 STEP_TABLES = {

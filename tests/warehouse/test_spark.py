@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse import lake
-from warehouse.spark import build_lake, to_spark
+from ecoute.warehouse import lake
+from ecoute.warehouse.spark import build_lake, to_spark
 
 HERE = Path(__file__).parent
 
@@ -116,7 +116,7 @@ def spark():
     pytest.importorskip("pyspark")
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         pytest.skip("no Java runtime: Spark runs in a JVM (make test installs one)")
-    from warehouse.spark import session
+    from ecoute.warehouse.spark import session
 
     s = session({"spark_master": "local[2]", "spark_conf": {
         "spark.ui.enabled": "false",
@@ -231,12 +231,12 @@ def test_small_demo_world_equal_on_spark_and_read_the_same_way(spark, tmp_path):
     DuckDB's, and `ecoute metrics`' reader gives the same week through the lake."""
     import datetime as dt
 
-    from ecoute.db import connect
+    from ecoute.core.db import connect
+    from ecoute.core.settings import load_settings
     from ecoute.demo import generate
-    from ecoute.metrics import week_metrics
-    from ecoute.settings import load_settings
-    from etl.pipeline import run_load
-    from warehouse.spark import build_with_spark
+    from ecoute.etl.pipeline import run_load
+    from ecoute.reports.metrics import week_metrics
+    from ecoute.warehouse.spark import build_with_spark
 
     summary = generate(tmp_path / "exports", customers=200, weeks=2, seed=7)
     settings = load_settings(warehouse=tmp_path / "ecoute.duckdb", environ={}).with_overrides(
@@ -267,7 +267,7 @@ def test_small_demo_world_equal_on_spark_and_read_the_same_way(spark, tmp_path):
     from typer.testing import CliRunner
 
     from ecoute.cli import app
-    from reports.run import run_weekly
+    from ecoute.reports.run import run_weekly
 
     y, w, _ = monday.isocalendar()
     args = ["--warehouse", str(settings.warehouse), "metrics", "--week", f"{y}-W{w:02d}",

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from ecoute.demo import generate
-from etl.pipeline import run_load
+from ecoute.etl.pipeline import run_load
 
 OUTAGE_REGION = "Liège, Namur & Luxembourg"
 

@@ -8,9 +8,9 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from ecoute.jobs.risk_training import plan_cutoffs
 from ecoute.risk.config import RiskConfig
 from ecoute.risk.evaluate import calibration_bins, figures, top_n, write_html
-from ecoute.risk.train import plan_cutoffs
 
 CFG = RiskConfig(
     horizon_days=28, train_cutoffs=8, cutoff_step_days=7, min_history_days=28,

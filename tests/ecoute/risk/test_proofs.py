@@ -15,7 +15,7 @@ IBM = EXTERNAL / "ibm-telco-churn"
 def test_ibm_telco_held_out_auc(tmp_path):
     if not (IBM / "Telco-Customer-Churn.csv").exists():
         pytest.skip(f"IBM Telco churn sample not found at {IBM} (shared/data/external)")
-    from ecoute.risk.ibm import prove
+    from ecoute.jobs.ibm_proof import prove
 
     result = prove(IBM, tmp_path / "ibm.duckdb")
     learned = result.results["learned"]
@@ -46,10 +46,10 @@ def test_learned_beats_rules_on_the_demo_world(tmp_path):
         from ecoute.demo import generate
     except ImportError:
         pytest.skip("ecoute.demo is not available")
-    from ecoute.db import connect
-    from ecoute.risk.train import train
-    from ecoute.settings import load_settings
-    from etl.pipeline import run_load
+    from ecoute.core.db import connect
+    from ecoute.core.settings import load_settings
+    from ecoute.etl.pipeline import run_load
+    from ecoute.jobs.risk_training import train
 
     settings = load_settings(warehouse=tmp_path / "demo.duckdb", environ={})
     settings = settings.with_overrides(etl={"progress": "never"})

@@ -11,10 +11,10 @@ import pytest
 
 from ecoute.risk.config import RiskConfig, risk_config
 from ecoute.risk.learned import explain, feature_spec, fit, make_estimator, predict
-from ecoute.risk.warehouse import RISK_TABLE, risk_step, score_customers, store_scores
+from ecoute.warehouse.python.risk import RISK_TABLE, risk_step, score_customers, store_scores
+from ecoute.warehouse.runner import build
 from tests.ecoute.risk._fixtures import small_world
 from tests.warehouse._warehouse_fixtures import settings_for
-from warehouse.runner import build
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_store_replaces_one_cut_off_and_keeps_the_others(world):
 
 def test_build_step_scores_the_default_cut_off(world):
     con, settings = world
-    from warehouse.build import params_of
+    from ecoute.warehouse.build import params_of
 
     build(con, params_of(settings), [risk_step(settings)])
     days = con.execute(f"select distinct as_of from {RISK_TABLE}").fetchall()

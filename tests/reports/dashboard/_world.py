@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecoute.settings import Settings, load_settings
+from ecoute.core.settings import Settings, load_settings
 
 HTML_SUBJECT = "<b>x</b> & <script>alert(1)</script>"
 
@@ -25,8 +25,8 @@ class World:
 
 def build_world(root: Path) -> World:
     from ecoute.demo import generate
-    from etl.pipeline import run_load
-    from reports.dashboard import data as D
+    from ecoute.etl.pipeline import run_load
+    from ecoute.reports.dashboard import data as D
 
     settings = load_settings(warehouse=root / "ecoute.duckdb", environ={}).with_overrides(
         etl={"pii_key": "test-key", "progress": "never"}

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from reports.dashboard.app import create_app
+from ecoute.reports.dashboard.app import create_app
 from tests.reports.dashboard._browser import ARTIFACTS, chromium, serve
 from tests.reports.dashboard._world import HTML_SUBJECT
 

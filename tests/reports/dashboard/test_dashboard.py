@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from ecoute.settings import Settings
-from reports.dashboard import data as D
-from reports.dashboard import figures as F
-from reports.dashboard.access import Access, AccessError, hash_password, is_loopback
-from reports.dashboard.app import Config, create_app, drill_step, filters_from, view_people
+from ecoute.core.settings import Settings
+from ecoute.reports.dashboard import data as D
+from ecoute.reports.dashboard import figures as F
+from ecoute.reports.dashboard.access import Access, AccessError, hash_password, is_loopback
+from ecoute.reports.dashboard.app import Config, create_app, drill_step, filters_from, view_people
 from tests.reports.dashboard._world import HTML_SUBJECT
 
 
@@ -28,8 +28,8 @@ def _reader_and_period(settings: Settings) -> tuple[D.Reader, dict]:
 
 
 def test_kpis_agree_with_the_metric_layer(dash_world) -> None:
-    from ecoute.db import connect
-    from ecoute.metrics import week_metrics
+    from ecoute.core.db import connect
+    from ecoute.reports.metrics import week_metrics
 
     reader, period = _reader_and_period(dash_world.settings)
     f = D.default_filters(period, 4)
@@ -53,7 +53,7 @@ def test_kpis_agree_with_the_metric_layer(dash_world) -> None:
 
 def test_range_ratios_are_summed_parts_not_averaged_weeks(dash_world) -> None:
     """Over several weeks a region's rate is Σ numerators / Σ denominators from the mart."""
-    from ecoute.db import connect
+    from ecoute.core.db import connect
 
     reader, period = _reader_and_period(dash_world.settings)
     f = D.default_filters(period, 4)
@@ -74,7 +74,7 @@ def test_range_ratios_are_summed_parts_not_averaged_weeks(dash_world) -> None:
 
 
 def test_team_rolls_up_its_technicians(dash_world) -> None:
-    from ecoute.db import connect
+    from ecoute.core.db import connect
 
     reader, period = _reader_and_period(dash_world.settings)
     f = D.default_filters(period, 8)
@@ -123,7 +123,7 @@ def test_dates_snap_to_iso_weeks_within_the_marts(dash_world) -> None:
 
 
 def test_settled_metric_skips_weeks_not_final(dash_world) -> None:
-    from ecoute.db import connect
+    from ecoute.core.db import connect
 
     reader, period = _reader_and_period(dash_world.settings)
     f = D.default_filters(period, 8)
@@ -225,7 +225,7 @@ def test_started_during_a_load_it_waits_for_it_then_serves(copy_settings, capsys
 def test_the_static_export_waits_for_a_load_and_reads_one_state(copy_settings, capsys) -> None:
     import threading
 
-    from reports.dashboard.export import snapshot
+    from ecoute.reports.dashboard.export import snapshot
 
     proc = _hold_write_lock(copy_settings.warehouse)
     made: list = []
@@ -251,7 +251,7 @@ def test_the_static_export_waits_for_a_load_and_reads_one_state(copy_settings, c
 
 
 def test_stale_page_says_so(copy_settings) -> None:
-    from reports.dashboard.app import view_kpis
+    from ecoute.reports.dashboard.app import view_kpis
 
     reader = D.Reader(copy_settings, retries=1, retry_wait_s=0.01)
     period = reader.fetch(("periods",), D.periods).value
@@ -377,7 +377,7 @@ def test_export_is_self_contained(dash_world, tmp_path: Path) -> None:
 
 
 def test_export_without_customer_views(dash_world) -> None:
-    from reports.dashboard.export import snapshot
+    from ecoute.reports.dashboard.export import snapshot
 
     text = snapshot(dash_world.settings.with_overrides(dashboard={"customer_views": False}))
     assert dash_world.worst_customer not in text and "Who is suffering most" not in text
@@ -387,8 +387,8 @@ def test_export_without_customer_views(dash_world) -> None:
 
 
 def test_data_text_is_escaped_in_figures_and_export(dash_world) -> None:
-    from ecoute.db import connect
-    from reports.dashboard.export import _worst
+    from ecoute.core.db import connect
+    from ecoute.reports.dashboard.export import _worst
 
     con = connect(dash_world.settings, read_only=True)
     try:

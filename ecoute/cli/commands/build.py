@@ -1,0 +1,55 @@
+"""``ecoute build``: rebuild the warehouse models from what is loaded."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ecoute.cli.commands._common import settings_of
+
+
+def register(app: typer.Typer) -> None:
+    app.command("build")(build)
+
+
+def build(
+    ctx: typer.Context,
+    atomic: Annotated[
+        bool,
+        typer.Option(
+            help="One transaction: readers see the old models or the new, never a mix. "
+            "--no-atomic commits model by model, for histories whose rebuild does not fit "
+            "in memory as one transaction (about 10 million calls at the default caps)."
+        ),
+    ] = True,
+    incremental: Annotated[
+        bool,
+        typer.Option(
+            help="Rebuild only what the loads since the last build changed (as a load does; "
+            "docs/incremental.md); falls back to a full build when that is unsafe. With "
+            "--no-atomic, the per-customer part still commits as one transaction."
+        ),
+    ] = False,
+) -> None:
+    """Rebuild staging views, facts and marts in full (a load rebuilds incrementally itself
+    unless --no-build). With [engine] name = "spark", on Spark over the lake (docs/spark.md)."""
+    from ecoute.core.db import connect
+    from ecoute.warehouse.build import build_all
+    from ecoute.warehouse.incremental import last_build
+
+    settings = settings_of(ctx)
+    con = connect(settings)
+    if settings.section("engine").get("name", "duckdb") == "spark":
+        from ecoute.warehouse.spark import build_with_spark, lake_of
+
+        built = build_with_spark(con, settings)
+        con.close()
+        typer.echo(f"built {len(built)} models on Spark in {lake_of(settings)}")
+        return
+    if atomic:
+        con.begin()
+    built = build_all(con, settings, incremental=incremental, atomic=atomic)
+    if atomic:
+        con.commit()
+    typer.echo(f"built {len(built)} models in {settings.warehouse}: {last_build(con)}")

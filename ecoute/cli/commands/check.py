@@ -1,0 +1,81 @@
+"""``ecoute check``: re-run the data-quality suites on what is loaded, record and show them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from ecoute.cli.commands._common import fail, settings_of
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check")(check)
+
+
+def check(
+    ctx: typer.Context,
+    entity: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--entity", "-e", help="Only this entity's suite (repeatable)."),
+    ] = None,
+    as_of: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Freshness clock, e.g. 2026-06-15 (default: the latest load's start)."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """Run every suite in expectations/suites/ on all loaded rows.
+
+    Results are recorded in meta.expectation_results with an empty load id. Exit status: 0 when
+    no blocking expectation failed, 1 when one did (or could not run), 2 on a usage error.
+    """
+    import polars as pl
+
+    from ecoute.cli.output import emit
+    from ecoute.core.db import connect
+    from ecoute.etl.schema import create_raw_tables
+    from ecoute.expectations import validate
+    from ecoute.expectations.runner import parse_as_of
+    from ecoute.expectations.suites import SuiteError
+
+    if fmt not in ("table", "json"):
+        fail(f"--format must be table or json, got {fmt!r}", 2)
+    try:
+        clock = parse_as_of(as_of) if as_of else None
+    except ValueError:
+        fail(f"--as-of must be an ISO date or instant, got {as_of!r}", 2)
+    settings = settings_of(ctx)
+    if not settings.warehouse.exists():
+        fail(f"no warehouse at {settings.warehouse}: run `ecoute load DIR` first")
+    con = connect(settings)
+    try:
+        create_raw_tables(con)
+        con.begin()
+        try:
+            report = validate(con, settings, load_id=None, entities=entity, as_of=clock)
+        except SuiteError as exc:
+            con.rollback()
+            fail(str(exc), 2)
+        report.record(con)
+        con.commit()
+    finally:
+        con.close()
+    frame = pl.DataFrame(
+        [{k: r[k] for k in ("suite", "expectation", "column", "severity", "status",
+                            "observed", "expected", "exception")} for r in report.rows()],
+        schema={k: pl.String for k in ("suite", "expectation", "column", "severity", "status",
+                                         "observed", "expected", "exception")},
+    )  # fmt: skip
+    emit(frame, fmt, title=f"data-quality checks as of {report.as_of:%Y-%m-%d %H:%M} UTC")
+    blocking = report.blocking_failures
+    passed = sum(r.status == "passed" for r in report.results)
+    summary = (
+        f"{len(report.results)} checks: {passed} passed, "
+        f"{len(report.warnings)} warnings, {len(blocking)} blocking, {len(report.errors)} errors"
+    )
+    typer.echo(summary, err=True)
+    for r in blocking:
+        typer.echo(f"blocking: {r}", err=True)
+    if blocking:
+        raise typer.Exit(1)

@@ -1,0 +1,88 @@
+"""``ecoute dashboard``: the executive dashboard (Dash, read-only over the marts), or a static
+HTML snapshot of its landing page with ``--export``. See docs/dashboard.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ecoute.cli.commands._common import fail, settings_of
+
+
+def register(app: typer.Typer) -> None:
+    app.command("dashboard")(dashboard)
+
+
+def dashboard(
+    ctx: typer.Context,
+    host: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option(help="Address to bind (\\[dashboard] host, default 127.0.0.1)."),
+    ] = None,
+    port: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(help="Port (\\[dashboard] port, default 8050)."),
+    ] = None,
+    export: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--export", help="Write a self-contained HTML snapshot of the landing page and exit."
+        ),
+    ] = None,
+    hash_password: Annotated[
+        bool,
+        typer.Option(
+            "--hash-password", help="Prompt for a password, print its hash for \\[dashboard.users]."
+        ),
+    ] = False,
+) -> None:
+    """Serve the executive dashboard over the warehouse, opened read-only per request (loads can
+    run meanwhile). Bound to 127.0.0.1 unless told otherwise; bound elsewhere it needs
+    authentication configured (\\[dashboard] users or proxy_user_header)."""
+    if hash_password:
+        from ecoute.reports.dashboard.access import hash_password as make_hash
+
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        typer.echo(make_hash(password))
+        return
+    from ecoute.core.db import WarehouseMissing
+    from ecoute.reports.dashboard.access import Access, AccessError
+    from ecoute.reports.dashboard.data import WarehouseBusy
+
+    settings = settings_of(ctx)
+    section = settings.section("dashboard")
+    if export is not None:
+        from ecoute.reports.dashboard.export import export as write_export
+
+        try:
+            path = write_export(settings, export)
+        except (WarehouseMissing, WarehouseBusy) as exc:
+            fail(str(exc))
+        typer.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, self-contained)")
+        return
+    host = host or str(section.get("host", "127.0.0.1"))
+    port = port or int(section.get("port", 8050))
+    try:
+        Access.from_settings(section).check_bind(host)
+    except AccessError as exc:
+        fail(str(exc), 2)
+    import duckdb
+
+    from ecoute.reports.dashboard.app import create_app
+
+    try:
+        app = create_app(settings)
+    except (WarehouseMissing, WarehouseBusy) as exc:
+        fail(str(exc))
+    except duckdb.CatalogException:
+        fail("the metric marts are missing: run `ecoute build` first")
+    mode = Access.from_settings(section).mode
+    views = "on" if section.get("customer_views", True) else "off (aggregates only)"
+    typer.echo(
+        f"Écoute dashboard on http://{host}:{port}/ · warehouse {settings.warehouse} (read-only) "
+        f"· auth {mode} · customer views {views} · Ctrl+C to stop",
+        err=True,
+    )
+    app.run(host=host, port=port, debug=False)

@@ -1,0 +1,182 @@
+"""``ecoute risk``: who is about to leave, and why; ``ecoute risk train``: learn it from churn."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Optional
+
+import typer
+
+from ecoute.cli.commands._common import fail, settings_of
+
+risk_app = typer.Typer(
+    help="Churn risk per customer: score in [0, 1], band and reasons (docs/churn.md).",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(risk_app, name="risk")
+
+
+def _as_of(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"--as-of must be a date like 2026-07-06, got {value!r}", 2)
+
+
+@risk_app.callback()
+def risk(
+    ctx: typer.Context,
+    as_of: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option(
+            help="Cut-off date (default: the configured as_of, else the build's cut-off: "
+            "by default the Monday starting the data's current ISO week)."
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option(help="Show the N riskiest customers (0 = all).", min=0)] = 20,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    store: Annotated[
+        bool, typer.Option(help="Also write the scores to marts.rpt_customers__risk.")
+    ] = True,
+) -> None:
+    """Score every customer active at the cut-off (rules, or the trained model when
+    mode = "learned" in the risk settings) and list the riskiest with their reasons."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import json
+
+    import duckdb
+
+    from ecoute.core.db import WarehouseMissing, connect
+    from ecoute.risk.config import risk_config
+    from ecoute.warehouse.python.risk import as_records, band_counts, score_in_batches, top_scores
+    from ecoute.warehouse.python.risk_features import materialize_features
+
+    if fmt not in ("table", "json", "csv"):
+        fail(f"--format must be table, json or csv, got {fmt!r}", 2)
+    settings = settings_of(ctx)
+    cutoff = _as_of(as_of)
+    try:
+        con = connect(settings, read_only=not store)
+    except WarehouseMissing as exc:
+        fail(str(exc))
+    try:
+        # Scored a batch of customers at a time into the risk table (or a temporary one):
+        # only the rows shown and the band counts come back to Python.
+        features = materialize_features(con, settings, cutoff or risk_config(settings).as_of)
+        if store:
+            # Scores are replaced batch by batch: one transaction, so a run that fails
+            # half-way leaves the stored scores of that day as they were.
+            con.begin()
+        scored = score_in_batches(con, settings, features, store=store)
+        shown = top_scores(con, scored, top)
+        counts = band_counts(con, scored)
+        if store:
+            con.commit()
+    except duckdb.CatalogException as exc:
+        fail(f"the warehouse is not built ({exc.args[0].splitlines()[0]}): run `ecoute build`")
+    except ValueError as exc:
+        fail(str(exc), 2)
+    finally:
+        con.close()
+    records = as_records(shown)
+    day = records[0]["as_of"] if records else (cutoff.isoformat() if cutoff else None)
+    mode = records[0]["mode"] if records else None
+    if fmt == "json":
+        customers = [
+            {k: r[k] for k in ("customer_id", "score", "band", "reasons")} for r in records
+        ]
+        payload = {"as_of": day, "mode": mode, "customers": customers}
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["customer_id", "score", "band", "reasons"])
+        for r in records:
+            writer.writerow(
+                [r["customer_id"], f"{r['score']:.4f}", r["band"], "; ".join(r["reasons"])]
+            )
+        typer.echo(out.getvalue(), nl=False)
+    else:
+        _table(records, day, mode, counts)
+
+
+def _table(records: list[dict], day: str | None, mode: str | None, counts: dict[str, int]) -> None:
+    if not records:
+        typer.echo("No active customers at this cut-off.")
+        return
+    typer.echo(
+        f"Churn risk as of {day} ({mode} mode): {sum(counts.values()):,} customers — "
+        f"high {counts.get('high', 0):,}, medium {counts.get('medium', 0):,}, "
+        f"low {counts.get('low', 0):,}\n"
+    )
+    header = ["customer_id", "score", "band", "reasons"]
+    body = [[r["customer_id"], f"{r['score']:.3f}", r["band"], "; ".join(r["reasons"])]
+            for r in records]  # fmt: skip
+    widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(header)]
+    typer.echo("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
+    for b in body:
+        typer.echo("  ".join(c.ljust(w) for c, w in zip(b, widths, strict=True)).rstrip())
+
+
+@risk_app.command("train")
+def train(
+    ctx: typer.Context,
+    as_of: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Train with what was known on this date (default: the build's cut-off)."),
+    ] = None,
+) -> None:
+    """Learn churn from customers.churned_at: a calibrated model, evaluated on held-out
+    customers against the rules, saved next to the warehouse (docs/churn.md)."""
+    from ecoute.core.db import WarehouseMissing, connect
+    from ecoute.jobs.risk_training import train as run_training
+
+    settings = settings_of(ctx)
+    cutoff = _as_of(as_of)
+    try:
+        con = connect(settings)
+    except WarehouseMissing as exc:
+        fail(str(exc))
+    try:
+        result = run_training(con, settings, cutoff)
+    except ValueError as exc:
+        fail(str(exc))
+    finally:
+        con.close()
+    learned, rules = result.results["learned"], result.results["rules"]
+    cuts = ", ".join(c.isoformat() for c in result.train_cutoffs)
+    typer.echo(
+        f"split: {result.split}; test cut-off {result.test_cutoff}"
+        + (f"; training cut-offs {cuts}" if cuts else "")
+        + f"; {result.n_train:,} training rows, {learned['n_test']:,} held out "
+        f"({learned['positives_test']:,} left)"
+    )
+    rows = [
+        ("ROC AUC", "roc_auc", "{:.3f}"),
+        ("average precision", "average_precision", "{:.3f}"),
+        ("Brier score", "brier", "{:.4f}"),
+        (f"precision in top {learned['capacity_n']}", "precision_at_capacity", "{:.1%}"),
+        (f"recall in top {learned['capacity_n']}", "recall_at_capacity", "{:.1%}"),
+        ("value at capacity (EUR)", "value_eur", "{:,.0f}"),
+        ("most valuable list length", "best_list_n", "{:,}"),
+        ("its value (EUR)", "best_list_value_eur", "{:,.0f}"),
+    ]
+    typer.echo(f"{'':<26}{'learned':>10}{'rules':>10}")
+    for label, key, pattern in rows:
+        cells = ["" if r[key] is None else pattern.format(r[key]) for r in (learned, rules)]
+        typer.echo(f"{label:<26}{cells[0]:>10}{cells[1]:>10}")
+    typer.echo(f"held-out ROC AUC (learned): {learned['roc_auc']:.3f}")
+    typer.echo(f"model:      {result.model_path}")
+    typer.echo(
+        f"evaluation: {result.report_path} · marts.rpt_risk__evaluation, rpt_risk__calibration"
+    )

@@ -1,0 +1,85 @@
+"""One customer's journey, as the retention agent reads it, from ``marts.rpt_customer__journey``.
+
+Events and flags come from the mart; the only thing computed at read time (in SQL) is what
+depends on the as-of date: which events had happened, and how many days each service loss
+had lasted by then. Flags are what the warehouse knows at its horizon.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+
+from ecoute.core.sql_literals import literal
+
+# The as-of instant: end of the as-of local day, else the data's horizon.
+_CUTOFF = """
+    select coalesce(
+        timezone(json_extract_string(tz.value, '$'), ({as_of} + 1)::timestamp),
+        json_extract_string(horizon.value, '$')::timestamptz
+    ) as as_of_at, json_extract_string(tz.value, '$') as tz
+    from marts.rpt_metrics__params as tz, marts.rpt_metrics__params as horizon
+    where tz.name = 'timezone' and horizon.name = 'data_horizon_at'
+"""
+
+_EVENTS = """
+    with cutoff as ({cutoff})
+    select strftime(event_at, '%Y-%m-%dT%H:%M:%SZ'),
+        strftime(timezone(tz, event_at), '%Y-%m-%d %H:%M'), kind, event_id, flags, detail,
+        round(epoch(least(coalesce(service_back_at, as_of_at), as_of_at) - service_lost_from_at)
+            / 86400.0, 2)
+    from marts.rpt_customer__journey, cutoff
+    where customer_id = {customer_id} and ({as_of} is null or event_at < as_of_at)
+    order by event_at, kind, event_id
+"""
+
+
+def customer_journey(
+    con: duckdb.DuckDBPyConnection, customer_id: str, as_of: dt.date | None = None
+) -> dict[str, Any]:
+    """``{customer_id, as_of, events: [{at, local_at, kind, id, flags, detail, …}], summary}``.
+
+    Ticket events that took service away also carry ``days_without_service`` (so far, as of
+    `as_of` or the data's horizon). The summary counts events per kind and per flag.
+    """
+    cutoff = _CUTOFF.format(as_of=literal(as_of))
+    sql = _EVENTS.format(cutoff=cutoff, as_of=literal(as_of), customer_id=literal(customer_id))
+    rows = con.execute(sql).fetchall()
+    events = []
+    for at, local_at, kind, event_id, flags, detail, days in rows:
+        event: dict[str, Any] = {
+            "at": at,
+            "local_at": local_at,
+            "kind": kind,
+            "id": event_id,
+            "flags": list(flags),
+            "detail": detail,
+        }
+        if days is not None:
+            event["days_without_service"] = days
+        events.append(event)
+    return {
+        "customer_id": customer_id,
+        "as_of": as_of.isoformat() if as_of else None,
+        "events": events,
+        "summary": _summary(events),
+    }
+
+
+def _summary(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts of the events shown, per kind and per flag, and the days without service."""
+    kinds: dict[str, int] = {}
+    flags: dict[str, int] = {}
+    for event in events:
+        kinds[event["kind"]] = kinds.get(event["kind"], 0) + 1
+        for flag in event["flags"]:
+            flags[flag] = flags.get(flag, 0) + 1
+    days = sum(e.get("days_without_service", 0.0) for e in events)
+    return {
+        "events": len(events),
+        "by_kind": dict(sorted(kinds.items())),
+        "by_flag": dict(sorted(flags.items())),
+        "days_without_service": round(days, 2),
+    }

@@ -1,0 +1,304 @@
+"""Warehouse wiring: staging tables in, `core.fct_compensation` out, and the CLI's read.
+
+Reading and writing live here; every decision lives in the pure engine and in
+`incidents`. The clock is a parameter: an incident still running is valued as of `as_of`,
+and without `as_of` it is left out (documented in docs/compensation.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from ecoute.compensation.engine import compute
+from ecoute.compensation.incidents import (
+    activation_incidents,
+    appointment_incidents,
+    ticket_incidents,
+)
+from ecoute.compensation.model import Incident, Owed
+from ecoute.compensation.packs import Pack, load_pack
+from ecoute.compensation.rules import KINDS
+from ecoute.core.batches import DEFAULT_BATCH_CUSTOMERS, Bucket, customer_buckets
+
+_MONEY = pl.Decimal(18, 2)
+
+
+def build_compensation(
+    con: duckdb.DuckDBPyConnection,
+    pack_name: str,
+    tz: str = "Europe/Brussels",
+    *,
+    as_of: datetime | None = None,
+    extra_dirs: Sequence[Path] = (),
+    batch_customers: int = DEFAULT_BATCH_CUSTOMERS,
+) -> int:
+    """Rebuild pack `pack_name`'s rows of core.fct_compensation; return how many were written.
+
+    `tz` is the operator's local time (calendar and working days). Other packs' rows are
+    left alone, so a Belgian operator can hold be_outage_2024 and be_easy_switch side by side.
+    """
+    pack = load_pack(pack_name, extra_dirs)
+    # No transaction of its own: the build (inside a load, or `ecoute build`) holds one, so the
+    # delete and the inserts commit together with everything else.
+    if _exists(con, "fct_compensation", "core"):
+        con.execute("delete from core.fct_compensation where pack = ?", [pack.name])
+    else:
+        con.execute(_sql("fct_compensation"))
+    return _write(con, [pack], tz, as_of, batch_customers)
+
+
+def rebuild_compensation(
+    con: duckdb.DuckDBPyConnection,
+    pack_names: Sequence[str],
+    tz: str = "Europe/Brussels",
+    *,
+    as_of: datetime | None = None,
+    extra_dirs: Sequence[Path] = (),
+    batch_customers: int = DEFAULT_BATCH_CUSTOMERS,
+) -> int:
+    """Replace core.fct_compensation with the rows of every pack in `pack_names` (the build's
+    step); return how many were written. Each batch of customers is read once for all packs."""
+    packs = [load_pack(name, extra_dirs) for name in dict.fromkeys(pack_names)]
+    con.execute(_sql("fct_compensation"))
+    return _write(con, packs, tz, as_of, batch_customers)
+
+
+def pending_queries() -> tuple[str, ...]:
+    """Queries naming the customers whose rows wait on the data's horizon (see
+    `PythonStep.pending`): an incremental build that moves the horizon rebuilds them, and only
+    them, besides the customers a load touched. Every other row is final: an ended incident is
+    valued the same for any later horizon (and stores no `as_of`)."""
+    candidates = " or ".join(
+        f"({kind.candidates})" for kind in KINDS.values() if kind.applies_to == "appointment"
+    )
+    appointments = _sql("pending_appointments").replace("{candidates}", candidates or "false")
+    return (_sql("pending_tickets"), appointments, _sql("pending_activations"),
+            _sql("pending_payments"))  # fmt: skip
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    packs: Sequence[Pack],
+    tz: str,
+    as_of: datetime | None,
+    batch_customers: int,
+) -> int:
+    # Customer by customer is exact: an incident, its pauses, fee and payments are all one
+    # customer's, so each batch of customers is read, valued and written on its own.
+    applies_to = {rule.applies_to for pack in packs for rule in pack.rules}
+    candidates = _appointment_candidates(packs)
+    written = 0
+    for bucket in _buckets(con, batch_customers):
+        incidents = _incidents(con, bucket, applies_to, candidates)
+        paid = _payments(con, as_of, bucket)
+        for pack in packs:
+            # A pack's rules look only at their own kinds of incident: the others are not
+            # even converted to UTC (a third of the step's time when every pack saw all).
+            kinds = {rule.applies_to for rule in pack.rules}
+            own = [incident for incident in incidents if incident.kind in kinds]
+            frame = _frame(compute(own, pack, tz=tz, as_of=as_of), paid)
+            _insert(con, frame)
+            written += frame.height
+    return written
+
+
+def _buckets(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[Bucket]:
+    if not _exists(con, "stg_customers"):
+        return iter([Bucket(0, 1)])
+    return customer_buckets(con, size)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
+    if frame.is_empty():
+        return
+    con.register("_compensation_rows", frame)
+    try:
+        con.execute(_sql("insert_fct_compensation"))
+    finally:
+        con.unregister("_compensation_rows")
+
+
+def owed_table(
+    con: duckdb.DuckDBPyConnection,
+    week: str | None,
+    customer_id: str | None,
+    *,
+    pack: str | None = None,
+) -> pl.DataFrame:
+    """Rows of core.fct_compensation, optionally for one ISO week (`2026-W14`, by the date
+    the compensation first became due), one customer and one pack."""
+    start, end = iso_week_bounds(week) if week else (None, None)
+    params = {"week_start": start, "week_end": end, "customer_id": customer_id, "pack": pack}
+    return con.execute(_sql("owed_table"), params).pl()
+
+
+def iso_week_bounds(week: str) -> tuple[date, date]:
+    """`2026-W14` -> (Monday 2026-03-30, Monday 2026-04-06): half-open."""
+    try:
+        year, number = week.upper().split("-W")
+        monday = date.fromisocalendar(int(year), int(number), 1)
+    except ValueError as err:
+        raise ValueError(f"week must look like 2026-W14, not {week!r}") from err
+    return monday, monday + timedelta(days=7)
+
+
+def _incidents(
+    con: duckdb.DuckDBPyConnection, bucket: Bucket, applies_to: set[str], candidates: str
+) -> list[Incident]:
+    """The incidents of one bucket of customers, of the kinds some rule applies to."""
+    mine = bucket.where("customer_id")
+    incidents: list[Incident] = []
+    if "ticket" in applies_to:
+        # Only a total loss of service can earn repair compensation (partial or none is
+        # degraded service, excluded by every pack): the rest never reaches the Python engine.
+        total = f"service_loss = 'total' and {mine}"
+        tickets = _rows(con, "stg_tickets", total)
+        # A ticket's pauses come from all its appointments, whoever they are booked for.
+        pausing = f"ticket_id in (select ticket_id from staging.stg_tickets where {total})"
+        fees = {str(c["customer_id"]): c.get("monthly_fee")
+                for c in _rows(con, "stg_customers", mine)}  # fmt: skip
+        outages = {str(o["outage_id"]): o.get("started_at") for o in _rows(con, "stg_outages")}
+        pauses = _rows(con, "stg_appointments", pausing)
+        incidents += ticket_incidents(tickets, pauses, fees, outages)
+    if "appointment" in applies_to:
+        appointments = _rows(con, "stg_appointments", f"({candidates}) and {mine}")
+        incidents += appointment_incidents(appointments)
+    if "activation" in applies_to:
+        incidents += activation_incidents(_rows(con, "stg_activations", mine))
+    return incidents
+
+
+def _appointment_candidates(packs: Sequence[Pack]) -> str:
+    """SQL predicate for the appointments some appointment rule could owe for: each rule kind
+    names the ones it could (`RuleKind.candidates`), so the others stay in DuckDB."""
+    kinds = (KINDS[rule.kind] for pack in packs for rule in pack.rules)
+    wanted = {kind.candidates for kind in kinds if kind.applies_to == "appointment"}
+    return " or ".join(f"({w})" for w in sorted(wanted)) or "false"
+
+
+# The columns the incidents read (`incidents.py`); optional ones may be missing. Reading only
+# these keeps the rest of each row (free text, lineage) out of Python and DuckDB's cache.
+_USED = {
+    "stg_tickets": ("ticket_id", "customer_id", "opened_at", "status", "category",
+                    "service_loss", "restored_at", "resolved_at", "root_cause", "outage_id"),
+    "stg_appointments": ("appointment_id", "customer_id", "booked_at", "window_start",
+                         "window_end", "status", "ticket_id", "arrived_at", "cancelled_at",
+                         "customer_notified_at", "earliest_offered_at"),
+    "stg_customers": ("customer_id", "monthly_fee"),
+    "stg_outages": ("outage_id", "started_at"),
+    "stg_activations": ("activation_id", "customer_id", "promised_date", "activated_at"),
+}  # fmt: skip
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> list[dict[str, Any]]:
+    # Optional tables (outages, activations) may be absent: absent means no such rows.
+    if not _exists(con, table):
+        return []
+    present = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'staging' and table_name = ?",
+            [table],
+        ).fetchall()
+    }
+    columns = ", ".join(c for c in _USED[table] if c in present)
+    return con.execute(f"select {columns} from staging.{table} where {where}").pl().to_dicts()
+
+
+def _exists(con: duckdb.DuckDBPyConnection, table: str, schema: str = "staging") -> bool:
+    query = (
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
+    )
+    return con.execute(query, [schema, table]).fetchone()[0] > 0
+
+
+def _payments(
+    con: duckdb.DuckDBPyConnection, as_of: datetime | None, bucket: Bucket
+) -> dict[tuple[str, str], Decimal] | None:
+    """Paid so far per (customer, incident) of one bucket; None when there is no payments
+    table at all."""
+    if not _exists(con, "stg_payments"):
+        return None
+    sql = f"select * from ({_sql('payments')}) where {bucket.where('customer_id')}"
+    rows = con.execute(sql, {"as_of": as_of}).fetchall()
+    return {(c, i): Decimal(str(p)) for c, i, p in rows}
+
+
+@dataclass(frozen=True)
+class _Paid:
+    paid: Decimal | None
+    outstanding: Decimal | None
+
+
+def _allocate(owed: list[Owed], paid: dict[tuple[str, str], Decimal] | None) -> list[_Paid]:
+    # A payment is per incident; when several rules owe for one incident, it goes to them
+    # in rule order, each taking up to its amount, the last taking any surplus.
+    if paid is None:
+        return [_Paid(None, None) for _ in owed]
+    remaining = dict(paid)
+    order = sorted(
+        range(len(owed)), key=lambda i: (owed[i].customer_id, owed[i].incident_id, owed[i].rule)
+    )
+    result: list[_Paid] = [_Paid(None, None)] * len(owed)
+    for pos, i in enumerate(order):
+        key = (owed[i].customer_id, owed[i].incident_id)
+        last = (
+            pos + 1 == len(order)
+            or (owed[order[pos + 1]].customer_id, owed[order[pos + 1]].incident_id) != key
+        )
+        left = remaining.get(key, Decimal(0))
+        take = left if last else min(left, owed[i].amount)
+        remaining[key] = left - take
+        result[i] = _Paid(take, owed[i].amount - take)
+    return result
+
+
+def _frame(owed: list[Owed], paid: dict[tuple[str, str], Decimal] | None) -> pl.DataFrame:
+    allocation = _allocate(owed, paid)
+    return pl.DataFrame(
+        {
+            "customer_id": [o.customer_id for o in owed],
+            "incident_id": [o.incident_id for o in owed],
+            "incident_kind": [o.incident_kind for o in owed],
+            "rule": [o.rule for o in owed],
+            "pack": [o.pack for o in owed],
+            "amount": [o.amount for o in owed],
+            "currency": [o.currency for o in owed],
+            "accrued_date": [o.accrued_date for o in owed],
+            "trace": [o.trace for o in owed],
+            "trace_json": [json.dumps(o.trace_data, ensure_ascii=False) for o in owed],
+            "paid_amount": [a.paid for a in allocation],
+            "outstanding_amount": [a.outstanding for a in allocation],
+            "as_of": [o.as_of for o in owed],
+        },
+        schema={
+            "customer_id": pl.String,
+            "incident_id": pl.String,
+            "incident_kind": pl.String,
+            "rule": pl.String,
+            "pack": pl.String,
+            "amount": _MONEY,
+            "currency": pl.String,
+            "accrued_date": pl.Date,
+            "trace": pl.String,
+            "trace_json": pl.String,
+            "paid_amount": _MONEY,
+            "outstanding_amount": _MONEY,
+            "as_of": pl.Datetime("us", "UTC"),
+        },
+    )
+
+
+def _sql(name: str) -> str:
+    return resources.files("ecoute.warehouse.python").joinpath(f"sql/compensation/{name}.sql").read_text("utf-8")

@@ -1,0 +1,66 @@
+"""Warehouse step: classify staging.stg_messages into two intermediate tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ecoute.core.batches import DEFAULT_BATCH_MESSAGES, Bucket
+from ecoute.intents.frame import classify_frame
+
+SOURCE_TABLE = "staging.stg_messages"
+CLASSIFIED_TABLE = "intermediate.int_messages__classified"
+INTENTS_TABLE = "intermediate.int_messages__intents"
+
+
+def build_message_intents(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    extra_lexicons: Sequence[Path] | None = None,
+    batch_messages: int = DEFAULT_BATCH_MESSAGES,
+) -> int:
+    """Classify every message of staging.stg_messages and (re)write the intermediate tables.
+
+    Writes intermediate.int_messages__classified (message_id, language, severity DOUBLE,
+    intents VARCHAR[]) and intermediate.int_messages__intents (message_id, intent, phrase),
+    creating the schema if needed. Returns the number of messages classified.
+
+    Each message is classified on its own, so they are read and written ``batch_messages`` at
+    a time (hash buckets of message_id): memory holds one batch, not every message.
+    """
+    con.execute("create schema if not exists intermediate")
+    con.execute(
+        f"create or replace table {CLASSIFIED_TABLE} "
+        "(message_id varchar, language varchar, severity double, intents varchar[])"
+    )
+    con.execute(
+        f"create or replace table {INTENTS_TABLE} "
+        "(message_id varchar, intent varchar, phrase varchar)"
+    )
+    total = con.execute(f"select count(*) from {SOURCE_TABLE}").fetchone()[0]
+    count = max(1, -(-total // batch_messages))
+    classified = 0
+    for number in range(count):
+        where = Bucket(number, count).where("message_id")
+        source = con.execute(
+            f"select message_id, body, subject, language from {SOURCE_TABLE} "
+            f"where {where} order by message_id"
+        ).pl()
+        messages, hits = classify_frame(source, extra_lexicons=extra_lexicons)
+        _append(con, CLASSIFIED_TABLE, messages)
+        _append(con, INTENTS_TABLE, hits)
+        classified += messages.height
+    return classified
+
+
+def _append(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    if frame.is_empty():
+        return
+    con.register("_ecoute_intents_batch", frame.to_arrow())
+    try:
+        con.execute(f"insert into {table} by name select * from _ecoute_intents_batch")
+    finally:
+        con.unregister("_ecoute_intents_batch")

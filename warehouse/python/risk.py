@@ -1,0 +1,202 @@
+"""Scoring customers and storing the scores: ``marts.rpt_customers__risk``.
+
+One row per customer and cut-off: customer_id, as_of, score, band, reasons (VARCHAR[]), mode.
+Scoring a cut-off again replaces that cut-off's rows; other cut-offs stay, so a report for an
+earlier week can read the scores as of that week. Readers wanting "now" take max(as_of).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from ecoute.core.batches import batch_customers, customer_buckets
+from ecoute.core.settings import Settings
+from ecoute.risk.config import RiskConfig, risk_config
+from ecoute.risk.learned import TrainedModel, explain, predict
+from ecoute.risk.rules import band_of, score_rows
+from ecoute.warehouse.python.risk_features import (
+    EXTRA_PREFIX,
+    FEATURES_MODEL,
+    features_as_of,
+    with_extras,
+)
+
+RISK_TABLE = "marts.rpt_customers__risk"
+SCORE_SCHEMA = {
+    "customer_id": pl.String,
+    "as_of": pl.Date,
+    "score": pl.Float64,
+    "band": pl.String,
+    "reasons": pl.List(pl.String),
+    "mode": pl.String,
+}
+
+
+def load_model(cfg: RiskConfig) -> TrainedModel | None:
+    """The trained model at ``[risk] model_path``, or None when none was trained."""
+    if not cfg.model_path.exists():
+        return None
+    import joblib
+
+    return joblib.load(cfg.model_path)
+
+
+def score_frame(frame: pl.DataFrame, cfg: RiskConfig, model: TrainedModel | None) -> pl.DataFrame:
+    """Scores of a feature frame: by the model when one is given, else by the rules."""
+    if model is None:
+        scored = score_rows(frame.to_dicts(), cfg.weights, cfg.band_cutoffs, cfg.top_reasons)
+        scores = [s.score for s in scored]
+        reasons = [list(s.reasons) for s in scored]
+        mode = "rules"
+    else:
+        keys = [c.removeprefix(EXTRA_PREFIX) for c in model.spec.columns
+                if c.startswith(EXTRA_PREFIX)]  # fmt: skip
+        frame = with_extras(frame, keys)
+        probabilities = predict(model, frame)
+        scores = [float(p) for p in probabilities]
+        reasons = [list(r) for r in explain(model, frame, probabilities, cfg.top_reasons)]
+        mode = "learned"
+    out = pl.DataFrame(
+        {
+            "customer_id": frame["customer_id"].cast(pl.String),
+            "as_of": frame["as_of_date"].cast(pl.Date) if frame.height else [],
+            "score": [round(s, 4) for s in scores],
+            "band": [band_of(s, cfg.band_cutoffs) for s in scores],
+            "reasons": reasons,
+            "mode": [mode] * frame.height,
+        },
+        schema=SCORE_SCHEMA,
+    )
+    return out.sort(["score", "customer_id"], descending=[True, False])
+
+
+def score_customers(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    as_of: dt.date | None = None,
+    features: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Every active customer's score as of ``as_of`` in the configured mode (learned when
+    ``[risk] mode = "learned"`` and a model was trained, else rules)."""
+    cfg = risk_config(settings)
+    frame = features if features is not None else features_as_of(con, settings, as_of or cfg.as_of)
+    return score_frame(frame, cfg, _model_for(cfg))
+
+
+def store_scores(con: duckdb.DuckDBPyConnection, scores: pl.DataFrame) -> int:
+    """Replace the rows of the cut-off(s) in ``scores``; returns rows written."""
+    _clear_cutoffs(con, scores["as_of"].unique().to_list())
+    return _insert(con, RISK_TABLE, scores)
+
+
+def _clear_cutoffs(con: duckdb.DuckDBPyConnection, cutoffs: list[dt.date]) -> None:
+    con.execute("create schema if not exists marts")
+    con.execute(f"create table if not exists {RISK_TABLE} ({_COLUMNS})")
+    con.execute(f"delete from {RISK_TABLE} where as_of = any(?::date[])", [cutoffs])
+
+
+_COLUMNS = (
+    "customer_id varchar, as_of date, score double, band varchar, reasons varchar[], mode varchar"
+)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, scores: pl.DataFrame) -> int:
+    con.register("_risk_scores", scores.to_arrow())
+    try:
+        con.execute(f"insert into {table} select * from _risk_scores")
+    finally:
+        con.unregister("_risk_scores")
+    return scores.height
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Where a batched scoring run wrote its scores: ``table``, rows of cut-off ``as_of``."""
+
+    table: str
+    as_of: dt.date | None
+    mode: str | None
+
+    def where(self) -> str:
+        return f"from {self.table} where as_of is not distinct from ?"
+
+
+def score_in_batches(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    features: str,
+    *,
+    store: bool = True,
+) -> Scored:
+    """Score every row of the feature relation ``features`` into ``marts.rpt_customers__risk``
+    (replacing its cut-off), or with ``store=False`` into a temporary table, one batch of
+    ``[warehouse] batch_customers`` customers at a time: memory holds one batch, not every
+    customer. Every customer's score depends on its own feature row only."""
+    cfg = risk_config(settings)
+    model = _model_for(cfg)
+    cutoffs = [r[0] for r in con.execute(f"select distinct as_of_date::date from {features}")
+               .fetchall()]  # fmt: skip
+    table = RISK_TABLE if store else "temp.risk_scores"
+    if store:
+        _clear_cutoffs(con, cutoffs)
+    else:
+        con.execute(f"create or replace temp table risk_scores ({_COLUMNS})")
+    mode = None
+    for bucket in customer_buckets(con, batch_customers(settings), features):
+        frame = con.execute(f"select * from {features} where {bucket.where()}").pl()
+        scores = score_frame(frame, cfg, model)
+        mode = mode or (scores["mode"][0] if scores.height else None)
+        _insert(con, table, scores)
+    return Scored(table, cutoffs[0] if cutoffs else None, mode)
+
+
+def _model_for(cfg: RiskConfig) -> TrainedModel | None:
+    model = load_model(cfg) if cfg.mode == "learned" else None
+    if cfg.mode == "learned" and model is None:
+        print(f"note: no trained model at {cfg.model_path}; scoring with the rules "
+              "(run `ecoute risk train`)", file=sys.stderr)  # fmt: skip
+    return model
+
+
+def top_scores(con: duckdb.DuckDBPyConnection, scored: Scored, top: int) -> pl.DataFrame:
+    """The ``top`` riskiest rows of a scoring run (0: all), riskiest first."""
+    limit = f"limit {int(top)}" if top else ""
+    sql = f"select * {scored.where()} order by score desc, customer_id {limit}"
+    return con.execute(sql, [scored.as_of]).pl().cast(SCORE_SCHEMA)  # type: ignore[arg-type]
+
+
+def band_counts(con: duckdb.DuckDBPyConnection, scored: Scored) -> dict[str, int]:
+    """Customers per band in a scoring run."""
+    rows = con.execute(f"select band, count(*) {scored.where()} group by band", [scored.as_of])
+    return dict(rows.fetchall())
+
+
+def risk_step(settings: Settings) -> Any:
+    """The build's Python step: score the features the build just made, store them."""
+    from ecoute.warehouse.runner import PythonStep
+
+    def run(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+        score_in_batches(con, settings, FEATURES_MODEL)
+
+    return PythonStep(
+        "rpt_customers__risk",
+        reads=(FEATURES_MODEL,),
+        writes=(RISK_TABLE,),
+        run=run,
+    )
+
+
+def as_records(scores: pl.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready rows: customer_id, score, band, reasons (and as_of, mode)."""
+    return [
+        {**r, "as_of": r["as_of"].isoformat() if r["as_of"] else None,
+         "score": float(np.round(r["score"], 4))}
+        for r in scores.to_dicts()
+    ]  # fmt: skip
