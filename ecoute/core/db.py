@@ -49,7 +49,6 @@ def connect(
     *,
     wait_s: float | None = None,
     notify: Callable[[str], None] | None = _to_stderr,
-    engine: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A connection to the warehouse file, in UTC, with the configured memory and threads.
 
@@ -57,20 +56,16 @@ def connect(
     this side, see :func:`wait_limit_s`), saying so once through `notify` (stderr by default;
     None stays silent), then raises :class:`WarehouseBusy`.
 
-    Read-only with ``[engine] name = "spark"`` (or ``engine="spark"``), the models are read
-    from the lake Spark wrote (:func:`_lake_reader`); ``engine="duckdb"`` always opens the file."""
+    This opens the file itself; readers go through ``ecoute.warehouse.connection.connect``,
+    which reads the marts from Spark's lake when ``[engine] name = "spark"``."""
     path = Path(settings.warehouse)
     if read_only and not path.exists():
         raise WarehouseMissing(
             f"no warehouse at {path}: run `ecoute load DIR` or `ecoute demo` first"
         )
-    engine = engine or settings.section("engine").get("name", "duckdb")
     path.parent.mkdir(parents=True, exist_ok=True)
     wait = wait_limit_s(settings, read_only) if wait_s is None else float(wait_s)
     con = _connect_waiting(path, read_only, wait, notify)
-    if read_only and engine == "spark":
-        con.close()  # it waited, visibly, for any load to finish; the lake reader attaches
-        return _lake_reader(path, settings)
     configure(con, settings)
     return con
 
@@ -182,26 +177,3 @@ def configure(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         con.execute(f"set threads = {int(wh['threads'])}")
     if wh.get("temp_directory"):
         con.execute(f"set temp_directory = '{wh['temp_directory']}'")
-
-
-def _lake_reader(path: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
-    """For readers when the models run on Spark: an in-memory DuckDB that attaches the
-    warehouse read-only, in which every warehouse table is a view (loads, quarantine, churn
-    scores...) and the models Spark wrote to the lake replace theirs. Readers query
-    ``marts.rpt_metrics__weekly`` exactly as before: no second implementation."""
-    from ecoute.warehouse import lake
-    from ecoute.warehouse.spark import lake_of
-
-    con = duckdb.connect()
-    configure(con, settings)
-    con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as wh (read_only)")
-    rows = con.execute(
-        "select schema_name, table_name from duckdb_tables() where database_name = 'wh' "
-        "union all select schema_name, view_name from duckdb_views() "
-        "where database_name = 'wh' and not internal"
-    ).fetchall()
-    for schema, table in rows:
-        con.execute(f"create schema if not exists {schema}")
-        con.execute(f"create or replace view {schema}.{table} as select * from wh.{schema}.{table}")
-    lake.attach_views(con, lake_of(settings), ("intermediate", "core", "marts"))
-    return con

@@ -7,7 +7,6 @@ names, id columns and text columns, so tests and the evaluation CLI agree on the
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,10 +84,8 @@ SAMPLE_SIZES: dict[str, tuple[int, int, int]] = {
 
 
 def default_data_dir() -> Path:
-    """Shared external data folder; overridable with ECOUTE_EXTERNAL_DATA."""
-    env = os.environ.get("ECOUTE_EXTERNAL_DATA")
-    if env:
-        return Path(env)
+    """The shared external data folder beside the checkout (``--data-dir`` points elsewhere:
+    settings are the only reader of the environment)."""
     return Path(__file__).resolve().parents[3] / "shared" / "data" / "external"
 
 

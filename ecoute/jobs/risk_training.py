@@ -20,8 +20,9 @@ import numpy as np
 import polars as pl
 
 from ecoute.core.settings import Settings
+from ecoute.reports.churn_evaluation import write_html
 from ecoute.risk.config import RiskConfig, risk_config
-from ecoute.risk.evaluate import calibration_bins, figures, write_html
+from ecoute.risk.evaluate import calibration_bins, figures
 from ecoute.risk.learned import feature_spec, fit, predict
 from ecoute.risk.rules import score_rows
 from ecoute.warehouse.python.risk_features import (

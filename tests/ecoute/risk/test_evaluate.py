@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from ecoute.jobs.risk_training import plan_cutoffs
+from ecoute.reports.churn_evaluation import write_html
 from ecoute.risk.config import RiskConfig
-from ecoute.risk.evaluate import calibration_bins, figures, top_n, write_html
+from ecoute.risk.evaluate import calibration_bins, figures, top_n
 
 CFG = RiskConfig(
     horizon_days=28, train_cutoffs=8, cutoff_step_days=7, min_history_days=28,
