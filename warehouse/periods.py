@@ -68,7 +68,14 @@ def watched(models: list[Model]) -> dict[str, str]:
     columns it names are kept)."""
     marts = [m for m in models if m.grain == "period"]
     tables = {line.table for m in marts for line in lines(m)}
-    return {t: "\n".join(m.sql for m in marts) for t in tables}
+    return {t: "\n".join(_reads(m) for m in marts) for t in tables}
+
+
+def _reads(model: Model) -> str:
+    """The text naming every fact column the mart depends on: its SQL and its ``periods``
+    expressions (a row whose period columns changed moves between periods)."""
+    days = [f"{rows.first}\n{rows.last}" for rows in lines(model)]
+    return "\n".join([model.sql, *days])
 
 
 def _named(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> list[str]:
@@ -160,7 +167,7 @@ class Marts:
             return None
         days = []
         for line in own:
-            changed = _changed(con, line.table, model.sql)
+            changed = _changed(con, line.table, _reads(model))
             if changed is None:
                 return None  # not rebuilt per customer this time: nothing to compare
             days.append(_days(f"{changed} as r", line))
@@ -233,7 +240,7 @@ class Marts:
             con.execute(f"drop view {view}")
 
 
-# The new horizon's local day, for `horizon_date` in `-- periods:` expressions.
+# The new horizon's local day, for `horizon_date` in the `periods` expressions (models.yml).
 _HORIZON = (
     "_h as (select timezone(getvariable('tz'), horizon_at)::date as horizon_date "
     "from intermediate.int_data__horizon)"
