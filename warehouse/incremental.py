@@ -1,7 +1,8 @@
 """The incremental build: after a load, rebuild only the rows the load can have changed.
 
 Almost every derived row is a function of ONE customer's rows (plus the data's horizon and the
-parameters). Each model says which in its ``-- grain:`` header (Python steps: ``PythonStep.grain``):
+parameters). Each model says which in its ``grain`` (models/models.yml, read by
+warehouse/config.py; Python steps: ``PythonStep.grain``):
 
 - ``customer_id`` / ``call_id`` / ``ticket_id`` / ``message_id``: rows that belong to one customer
   (a call, ticket or message belongs to its customer; an unidentified call to itself). These are
@@ -20,7 +21,7 @@ parameters). Each model says which in its ``-- grain:`` header (Python steps: ``
 The scope is every customer with a row (new version or replaced one) loaded since the last build,
 the owners of tickets those rows point to and the customers whose calls or visits point to tickets
 loaded since; and, when the horizon moved, every customer with a row that waits on the horizon
-(each model's ``-- pending:`` header says which rows: a drop whose callback window has not ended,
+(each model's ``pending`` conditions say which rows: a drop whose callback window has not ended,
 an answered call whose FCR window is open, …).
 
 Phases: (A) staging views and ``global`` models in full; (B) staging replaced by views over the
@@ -47,6 +48,7 @@ from typing import Any
 import duckdb
 
 from ecoute.warehouse import periods
+from ecoute.warehouse.config import AT_CUTOFF, CONFIG_FILE, FIRST, KEYED, LAST
 from ecoute.warehouse.runner import (
     MODELS_DIR,
     SCHEMAS,
@@ -60,10 +62,6 @@ from ecoute.warehouse.runner import (
 
 Node = Model | PythonStep
 LEXICONS = Path(__file__).resolve().parents[1] / "ecoute" / "intents" / "lexicons"
-KEYED = ("customer_id", "call_id", "ticket_id", "message_id")
-FIRST, LAST = "global", ("period", "snapshot")
-AT_CUTOFF = "customer_id_at_cutoff"
-GRAINS = {"staging", FIRST, *LAST, *KEYED, AT_CUTOFF}
 # The one cut-off the AT_CUTOFF models share (one row, as_of_date), and how their tables name it.
 CUTOFF = "intermediate.int_customers__risk_cutoff"
 CUTOFF_COLUMNS = ("as_of_date", "as_of")
@@ -106,7 +104,6 @@ _STAGING_SCOPE = {
     "stg_appointments": f"{_SCOPE} or ticket_id in (select ticket_id from {WORK}_owned_ticket_id)",
 }
 _ENTITIES = ("customers", "calls", "tickets", "appointments", "messages", "notifications")
-_PENDING = re.compile(r"^--\s*pending:\s*(.+)$", re.MULTILINE)
 
 
 @dataclass
@@ -126,10 +123,11 @@ class _Full(Exception):
 
 
 def fingerprint(params: dict[str, Any], steps: Iterable[PythonStep], models_dir: Path) -> str:
-    """A hash of what the derived tables were computed with: parameters, model SQL, steps,
-    the built-in intent lexicons."""
+    """A hash of what the derived tables were computed with: parameters, model SQL and what
+    the models declare, steps, the built-in intent lexicons."""
     text = json.dumps(params, sort_keys=True, default=str)
     text += "".join(f"{m.qualified}\n{m.sql}" for m in discover(models_dir))
+    text += (models_dir / CONFIG_FILE).read_text(encoding="utf-8")
     text += ",".join(f"{s.name}:{s.grain}" for s in steps)
     # Message intents are rebuilt per message: a changed lexicon must reclassify them all.
     text += "".join(p.read_text(encoding="utf-8") for p in sorted(LEXICONS.glob("*.yaml")))
@@ -210,7 +208,7 @@ def build_incremental(
     in full, which then commit one by one (``ecoute build --no-atomic`` on a large history)."""
     steps = list(steps)
     nodes = order(discover(models_dir), steps)
-    grains = {_name(n): _grain(n) for n in nodes}
+    grains = {_name(n): n.grain for n in nodes}
     declared = dict(grains)
     try:
         last = _previous(con, fp)
@@ -273,14 +271,6 @@ def _runner(
 
 def _name(node: Node) -> str:
     return node.qualified if isinstance(node, Model) else node.name
-
-
-def _grain(node: Node) -> str:
-    grain = node.grain
-    if grain not in GRAINS:
-        raise ValueError(f"{_name(node)}: grain {grain!r} is not one of {sorted(GRAINS)} "
-                         "(declare it with a '-- grain: …' header)")  # fmt: skip
-    return grain
 
 
 def _previous(con: duckdb.DuckDBPyConnection, fp: str) -> int:
@@ -392,15 +382,12 @@ def _scope(con: duckdb.DuckDBPyConnection, last: int, nodes: list[Node], moved: 
 
 def _pending(nodes: list[Node]) -> list[str]:
     """Customers with a row whose flag waited on the horizon and that the new horizon decides
-    (the models' ``-- pending:`` headers, ANDed), read from the previous build's tables against
+    (the models' ``pending`` conditions, ANDed), read from the previous build's tables against
     the horizon just rebuilt."""
     parts = []
     for node in nodes:
-        if not isinstance(node, Model):
-            continue
-        found = _PENDING.findall(node.sql)
-        if found:
-            where = " and ".join(f"({p})" for p in found)
+        if isinstance(node, Model) and node.config.pending:
+            where = " and ".join(f"({p})" for p in node.config.pending)
             keys = f"select {node.grain} from {node.qualified} where {where}"
             parts.append(f"select customer_id from (with k as ({keys}) {_OWNER[node.grain]})")
     return parts

@@ -1,30 +1,29 @@
 """Incremental `period` marts: recompute only the days and weeks a load's changed rows reach.
 
-A `period` mart (``-- grain: period``) aggregates facts of all customers per local day and ISO
+A `period` mart (``grain: period``) aggregates facts of all customers per local day and ISO
 week. An incremental build (warehouse/incremental.py) knows, after phase B, exactly which fact
 rows changed: the previous and the new version of every customer-grained row of the scope,
 less the rows that came out identical in the columns the mart's SQL names (so a mart must name
 every fact column it uses, as an aggregate does). A mart's rows for a period depend only on the fact rows
 that count in that period (plus the horizon and the calendar), so the periods those changed rows
 count in are the only ones whose numbers can differ. Each mart says how its rows map to periods
-in header lines next to its SQL:
+in its entry of models/models.yml (warehouse/config.py):
 
-``-- periods: <table>: <date>`` or ``-- periods: <table>: <first date> .. <last date>``
+``periods: [{table: <table>, day: <date>}]`` or ``{table: …, first_day: …, last_day: …}``
     SQL expressions over one row of ``<table>`` (a customer-grained model) giving the local day,
     or the range of days, the row counts in (``horizon_date``: the new horizon's local day).
     Every day and its ISO week is affected. A superset is always right, a subset never.
-``-- periods: lookup <table>: …``
+``lookup: true``
     the same for a table the mart joins (a customer's region), read whole rather than narrowed.
-``-- periods: horizon``
+``reads_horizon: true``
     the mart reads the horizon itself: when it moved, every day from the old horizon's through
     the new one's (the backlog's "open at period end" of the current period).
-``-- period key: <grain>, <period start>``
+``period_key: {grain: <grain>, start: <period start>}``
     SQL over the mart's own rows naming their period (``grain, period_start``, ``'day',
     metric_date``).
 
 A period mart that reads other period marts (the daily and weekly unions) is affected where they
-are. A mart without ``-- periods:`` lines, or one whose inputs were rebuilt in full, is rebuilt in
-full.
+are. A mart without ``periods``, or one whose inputs were rebuilt in full, is rebuilt in full.
 
 The mart is then recomputed from its own SQL, unchanged, over narrowed inputs: each fact table it
 reads is replaced, in the SQL text only, by a view of the rows counting in an affected day or in a
@@ -40,54 +39,28 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
+from ecoute.warehouse.config import PeriodRows
 from ecoute.warehouse.runner import Model
 
 WORK = "_incr"  # the incremental build's temp-table prefix (dropped with the others)
-_LINE = re.compile(r"^--\s*periods:\s*(.+?)\s*$", re.MULTILINE)
-_KEY = re.compile(r"^--\s*period key:\s*(.+?)\s*$", re.MULTILINE)
-_TABLE = re.compile(r"^(lookup\s+)?(\w+\.\w+):\s*(.+)$")
 
 
-@dataclass(frozen=True)
-class Line:
-    """One ``-- periods:`` line: rows of ``table`` count in the days ``first`` .. ``last``."""
-
-    table: str
-    first: str
-    last: str
-    lookup: bool = False
-
-
-def lines(model: Model) -> list[Line]:
-    """The model's ``-- periods:`` lines, except ``horizon``."""
-    found = []
-    for text in _LINE.findall(model.sql):
-        if text == "horizon":
-            continue
-        match = _TABLE.match(text)
-        if match is None:
-            raise ValueError(f"{model.qualified}: cannot read '-- periods: {text}'")
-        lookup, table, dates = match.groups()
-        first, _, last = dates.partition(" .. ")
-        found.append(Line(table, first.strip(), (last or first).strip(), bool(lookup)))
-    return found
+def lines(model: Model) -> tuple[PeriodRows, ...]:
+    """The model's ``periods``: rows of a table count in the days ``first`` .. ``last``."""
+    return model.config.periods
 
 
 def reads_horizon(model: Model) -> bool:
-    return "horizon" in _LINE.findall(model.sql)
+    return model.config.reads_horizon
 
 
 def key(model: Model) -> tuple[str, str] | None:
-    found = _KEY.search(model.sql)
-    if found is None:
-        return None
-    grain, _, start = found.group(1).partition(",")
-    return grain.strip(), start.strip()
+    found = model.config.period_key
+    return None if found is None else (found.grain, found.start)
 
 
 def watched(models: list[Model]) -> dict[str, str]:
@@ -95,7 +68,14 @@ def watched(models: list[Model]) -> dict[str, str]:
     columns it names are kept)."""
     marts = [m for m in models if m.grain == "period"]
     tables = {line.table for m in marts for line in lines(m)}
-    return {t: "\n".join(m.sql for m in marts) for t in tables}
+    return {t: "\n".join(_reads(m) for m in marts) for t in tables}
+
+
+def _reads(model: Model) -> str:
+    """The text naming every fact column the mart depends on: its SQL and its ``periods``
+    expressions (a row whose period columns changed moves between periods)."""
+    days = [f"{rows.first}\n{rows.last}" for rows in lines(model)]
+    return "\n".join([model.sql, *days])
 
 
 def _named(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> list[str]:
@@ -187,7 +167,7 @@ class Marts:
             return None
         days = []
         for line in own:
-            changed = _changed(con, line.table, model.sql)
+            changed = _changed(con, line.table, _reads(model))
             if changed is None:
                 return None  # not rebuilt per customer this time: nothing to compare
             days.append(_days(f"{changed} as r", line))
@@ -260,14 +240,14 @@ class Marts:
             con.execute(f"drop view {view}")
 
 
-# The new horizon's local day, for `horizon_date` in `-- periods:` expressions.
+# The new horizon's local day, for `horizon_date` in the `periods` expressions (models.yml).
 _HORIZON = (
     "_h as (select timezone(getvariable('tz'), horizon_at)::date as horizon_date "
     "from intermediate.int_data__horizon)"
 )
 
 
-def _days(source: str, line: Line) -> str:
+def _days(source: str, line: PeriodRows) -> str:
     """The days a changed row counts in, from one line."""
     if line.first == line.last:
         return f"select ({line.first})::date as d from {source} cross join _h"
@@ -278,15 +258,15 @@ def _days(source: str, line: Line) -> str:
     )
 
 
-def _keeps(line: Line, days: str) -> str:
+def _keeps(line: PeriodRows, days: str) -> str:
     """A row of the line's table that counts in one of ``days`` (for narrowing the inputs)."""
     if line.first == line.last:
         return f"({line.first})::date in (select d from {days})"
     return f"exists (select 1 from {days} k where k.d between ({line.first}) and ({line.last}))"
 
 
-def _by_table(found: list[Line]) -> dict[str, list[Line]]:
-    grouped: dict[str, list[Line]] = {}
+def _by_table(found: tuple[PeriodRows, ...]) -> dict[str, list[PeriodRows]]:
+    grouped: dict[str, list[PeriodRows]] = {}
     for line in found:
         if not line.lookup:
             grouped.setdefault(line.table, []).append(line)

@@ -4,12 +4,13 @@ A model file holds one SELECT. The runner materialises it as ``<schema>.<file st
 a view in ``staging`` (always current with ``raw``), a table elsewhere — in dependency order,
 found by looking for other models' names in the SQL. Parameters come from the settings'
 ``[metrics]`` section as DuckDB variables: ``getvariable('short_abandon_s')``.
-Python steps (models that need Python, such as message intents) are registered in
-``PYTHON_STEPS`` with the models they read and write.
+Python models (calendar, message intents, compensation, churn scores: warehouse/python/) are
+``PythonStep``s with the models they read and write (warehouse/build.py lists them).
 
-Every non-staging model declares its grain in a header line ``-- grain: <grain>``; Python steps
-declare it in ``PythonStep.grain``. The incremental build (warehouse/incremental.py) reads it to
-know which rows of the model a load can change; see docs/incremental.md.
+Every model declares its grain (and, where they apply, its pending rows and periods) in
+``models/models.yml`` (warehouse/config.py, checked when the models are read); Python steps
+declare theirs in their ``PythonStep``. The incremental build (warehouse/incremental.py) reads it
+to know which rows of the model a load can change; see docs/incremental.md.
 
 Why not dbt: one dependency less, builds in-process on the same connection (so a load and
 its rebuild commit together), and the models stay plain SQL files that dbt could adopt.
@@ -25,12 +26,12 @@ from typing import Any
 
 import duckdb
 
+from ecoute.warehouse import config
+from ecoute.warehouse.config import ModelConfig
+
 MODELS_DIR = Path(__file__).with_name("models")
 SCHEMAS = ("staging", "intermediate", "core", "marts")
 VIEW_SCHEMAS = {"staging"}
-
-
-_GRAIN = re.compile(r"^--\s*grain:\s*(\w+)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Model:
     schema: str
     name: str
     sql: str
+    config: ModelConfig
 
     @property
     def qualified(self) -> str:
@@ -49,11 +51,7 @@ class Model:
 
     @property
     def grain(self) -> str:
-        """``staging`` for views over raw, else the ``-- grain:`` header (empty when missing)."""
-        if self.schema in VIEW_SCHEMAS:
-            return "staging"
-        found = _GRAIN.search(self.sql)
-        return found.group(1) if found else ""
+        return self.config.grain
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ class PythonStep:
 
     ``grain`` says which rows a load can change (see warehouse/incremental.py); the default,
     ``snapshot``, rebuilds the step in full after the per-customer models, which is always right.
-    ``pending``: a customer-grained step's equivalent of the models' ``-- pending:`` headers,
+    ``pending``: a customer-grained step's equivalent of the models' ``pending`` conditions,
     as whole queries returning ``customer_id``: the customers whose rows wait on the horizon
     (``getvariable('previous_horizon_at')`` is the previous build's). A query may read the
     unfiltered staging views, not only the previous table, because a row can be *missing* from
@@ -76,14 +74,30 @@ class PythonStep:
     grain: str = "snapshot"
     pending: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Checked like a model's entry in models.yml: a wrong grain fails before any build.
+        if self.grain not in config.GRAINS or self.grain == config.STAGING:
+            raise ValueError(f"Python model {self.name}: grain {self.grain!r} is not one of "
+                             f"{[g for g in config.GRAINS if g != config.STAGING]}")  # fmt: skip
+        if self.pending and self.grain not in config.KEYED:
+            raise ValueError(f"Python model {self.name}: pending queries need a "
+                             f"customer-grained grain {config.KEYED}")  # fmt: skip
+
 
 def discover(models_dir: Path = MODELS_DIR) -> list[Model]:
-    """Every model file, in schema order then by name."""
-    found = []
+    """Every model file, in schema order then by name, with its entry of ``models.yml``
+    (a missing, unknown or wrong entry raises ``config.ModelConfigError``)."""
+    files = {}
     for schema in SCHEMAS:
         for path in sorted((models_dir / schema).glob("*.sql")):
-            found.append(Model(schema, path.stem, path.read_text(encoding="utf-8")))
-    return found
+            if path.stem in files:
+                raise config.ModelConfigError(f"{path}: a model {path.stem} exists already")
+            files[path.stem] = (schema, path)
+    declared = config.load(models_dir, {name: schema for name, (schema, _) in files.items()})
+    return [
+        Model(schema, name, path.read_text(encoding="utf-8"), declared[name])
+        for name, (schema, path) in files.items()
+    ]
 
 
 def order(models: list[Model], steps: Iterable[PythonStep] = ()) -> list[Model | PythonStep]:

@@ -9,7 +9,7 @@ staging as temporary views, the others written back to the lake as Parquet and r
 The build's Python steps stay on DuckDB: the working-day calendar and the message intents are
 read from the lake as inputs (``ecoute export lake`` writes them); compensation and churn risk
 read the DuckDB warehouse and feed no SQL model, so Spark does not build them, nor
-``int_customers__risk_features`` and its cut-off, which only the churn step reads.
+``core.dim_customers__risk_features`` and its cut-off, which only the churn step reads.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from ecoute.warehouse import lake
 from ecoute.warehouse.runner import MODELS_DIR, VIEW_SCHEMAS, Model, discover, order
 
 # Models Spark does not build (see the module docstring).
-SKIPPED = {"int_customers__risk_cutoff", "int_customers__risk_features"}
+SKIPPED = {"int_customers__risk_cutoff", "dim_customers__risk_features"}
 # Python-step outputs Spark reads from the lake instead of computing.
 LAKE_INPUTS = {t for _, t in lake.PYTHON_OUTPUTS}
 
@@ -343,7 +343,7 @@ def build_with_spark(con, settings, spark=None) -> list[str]:
     """``ecoute build`` with ``[engine] name = "spark"``: the Spark build's inputs from the
     warehouse to the lake (raw rows, and the Python steps' outputs of the last DuckDB build),
     then every SQL model on Spark over the lake."""
-    from ecoute.warehouse.build import params_of
+    from ecoute.warehouse.params import params_of
 
     lake_dir = lake_of(settings)
     for schema, table in lake.input_tables():

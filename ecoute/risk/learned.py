@@ -22,13 +22,13 @@ import pandas as pd
 import polars as pl
 
 from ecoute.risk.config import RiskConfig
+from ecoute.risk.extras import EXTRA_PREFIX
 from ecoute.risk.signals import (
     CONTEXT_CATEGORICAL,
     CONTEXT_NUMERIC,
     SERVICE_SIGNALS,
     describe,
 )
-from ecoute.warehouse.python.risk_features import EXTRA_PREFIX
 
 # A feature moving the probability by less than this is not named as a reason.
 MIN_REASON_DROP = 0.005

@@ -1,6 +1,6 @@
 """The service signals of a customer's last weeks and how to say each in plain words.
 
-Pure: no I/O. The names are the columns of ``intermediate.int_customers__risk_features``
+Pure: no I/O. The names are the columns of ``core.dim_customers__risk_features``
 (``new_customer`` and ``monthly_fee_per_100_eur`` are derived here from tenure and fee).
 """
 

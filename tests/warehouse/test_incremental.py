@@ -15,6 +15,7 @@ from ecoute.core.settings import Settings
 from ecoute.etl.pipeline import LoadError, run_load
 from ecoute.warehouse import incremental as inc
 from ecoute.warehouse.build import build_all, params_of, python_steps
+from ecoute.warehouse.config import CONFIG_FILE, GRAINS
 from ecoute.warehouse.runner import MODELS_DIR, discover
 
 DERIVED = ("intermediate", "core", "marts")
@@ -246,6 +247,7 @@ def test_a_failure_mid_build_rolls_back_to_the_previous_tables(quiet, tmp_path):
     models = tmp_path / "models"
     for model in discover(MODELS_DIR):
         _write(models / model.schema / f"{model.name}.sql", model.sql)
+    _write(models / CONFIG_FILE, (MODELS_DIR / CONFIG_FILE).read_text(encoding="utf-8"))
     broken = models / "core" / "fct_calls.sql"
     broken.write_text(broken.read_text().replace("select * from final", "select error('boom')"))
     con = connect(quiet)
@@ -267,7 +269,7 @@ def test_a_failure_mid_build_rolls_back_to_the_previous_tables(quiet, tmp_path):
 
 def test_every_model_declares_a_grain():
     for model in discover(MODELS_DIR):
-        assert model.grain in inc.GRAINS, f"{model.qualified}: add a '-- grain: …' header"
+        assert model.grain in GRAINS, f"{model.qualified}: declare its grain in models.yml"
 
 
 def test_a_blocking_failure_changes_nothing(quiet, tmp_path):

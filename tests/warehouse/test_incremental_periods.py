@@ -6,7 +6,7 @@ The hand-made history spans five ISO weeks (Monday 2026-05-11 to Sunday 2026-06-
 three weeks back, a ticket that was in fact resolved weeks later than the history said, and one
 that was in fact resolved weeks before the history's end. Each case is built so that a set of
 periods too narrow to hold it gives different numbers; the last test weakens the marts'
-``-- periods:`` lines on purpose and checks that the comparison then fails."""
+``periods`` (warehouse/models/models.yml) on purpose and checks that the comparison then fails."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from ecoute.core.settings import Settings
 from ecoute.etl.pipeline import run_load
 from ecoute.warehouse import incremental as inc
 from ecoute.warehouse.build import params_of, python_steps
+from ecoute.warehouse.config import CONFIG_FILE
 from ecoute.warehouse.runner import MODELS_DIR, discover
 
 PERIOD_MARTS = (
@@ -153,14 +154,18 @@ def _differences(con: duckdb.DuckDBPyConnection, settings: Settings, models: Pat
 
 
 def _copy_models(folder: Path, weaken: dict[str, tuple[str, str]] | None = None) -> Path:
-    """The model files, with ``weaken``: model name → (regex, replacement) on its SQL."""
+    """The model files, with ``weaken``: model name → (regex, replacement) on its entry of
+    models.yml (from its ``- name:`` line to the next entry's)."""
     for model in discover(MODELS_DIR):
-        sql = model.sql
-        if weaken and model.name in weaken:
-            pattern, replacement = weaken[model.name]
-            sql, count = re.subn(pattern, replacement, sql, flags=re.MULTILINE)
-            assert count == 1, f"{model.name}: {pattern!r} not found"
-        _write(folder / model.schema / f"{model.name}.sql", sql)
+        _write(folder / model.schema / f"{model.name}.sql", model.sql)
+    declared = (MODELS_DIR / CONFIG_FILE).read_text(encoding="utf-8")
+    for name, (pattern, replacement) in (weaken or {}).items():
+        entry = re.search(rf"^  - name: {name}\n(?:(?!  - name:).*\n)*", declared, re.MULTILINE)
+        assert entry is not None, f"{name}: no entry"
+        weakened, count = re.subn(pattern, replacement, entry.group(0), flags=re.MULTILINE)
+        assert count == 1, f"{name}: {pattern!r} not found"
+        declared = declared.replace(entry.group(0), weakened)
+    _write(folder / CONFIG_FILE, declared)
     return folder
 
 
@@ -244,11 +249,14 @@ def test_two_more_days_then_nothing_new(quiet, tmp_path):
 # Each weakening drops what one case needs; the comparison with a full build must then fail.
 WEAKENED = {
     "the backlog without the horizon": (
-        "rpt_metrics__backlog", (r"^-- periods: horizon\n", ""), "horizon only"),
+        "rpt_metrics__backlog", (r"^ +reads_horizon: true\n", ""), "horizon only"),
     "the backlog counting a ticket on its opening day only": (
-        "rpt_metrics__backlog", (r" \.\. coalesce\(timezone.*horizon_date\)$", ""), "day"),
+        "rpt_metrics__backlog",
+        (r"first_day: opened_date\n +last_day: .*timezone.*horizon_date\)\"\n", "day: opened_date\n"),
+        "day"),
     "worst weeks without days without service": (
-        "rpt_customers__worst_weekly", (r"^-- periods: core.fct_tickets: opened_date .*\n", ""),
+        "rpt_customers__worst_weekly",
+        (r"^ +- table: core.fct_tickets\n +first_day: opened_date\n +last_day: .*\n", ""),
         "day"),
 }  # fmt: skip
 

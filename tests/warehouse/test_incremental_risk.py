@@ -35,7 +35,7 @@ from tests.warehouse.test_incremental import (
     _write,
 )
 
-FEATURES, SCORES = "intermediate.int_customers__risk_features", "marts.rpt_customers__risk"
+FEATURES, SCORES = "core.dim_customers__risk_features", "marts.rpt_customers__risk"
 MERGED = {f"merge {FEATURES}", f"merge {SCORES}"}
 WEDNESDAY = "2026-06-11"  # calls started before it, and T1 and T4, make the first week's load
 

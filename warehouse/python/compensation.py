@@ -1,7 +1,8 @@
-"""Warehouse wiring: staging tables in, `core.fct_compensation` out, and the CLI's read.
+"""Python model `core.fct_compensation`: staging tables in, what each rule pack owes out, and
+the CLI's read.
 
-Reading and writing live here; every decision lives in the pure engine and in
-`incidents`. The clock is a parameter: an incident still running is valued as of `as_of`,
+Reading and writing live here; every decision lives in the pure engine (ecoute/compensation)
+and in `incidents`. The clock is a parameter: an incident still running is valued as of `as_of`,
 and without `as_of` it is left out (documented in docs/compensation.md).
 """
 
@@ -12,7 +13,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +29,58 @@ from ecoute.compensation.model import Incident, Owed
 from ecoute.compensation.packs import Pack, load_pack
 from ecoute.compensation.rules import KINDS
 from ecoute.core.batches import DEFAULT_BATCH_CUSTOMERS, Bucket, customer_buckets
+from ecoute.core.batches import batch_customers as customers_per_batch
+from ecoute.core.settings import Settings
+from ecoute.warehouse import incremental as inc
+from ecoute.warehouse.python import sql
+from ecoute.warehouse.runner import PythonStep
+
+TABLE = "core.fct_compensation"
 
 _MONEY = pl.Decimal(18, 2)
+
+
+def compensation_step(settings: Settings) -> PythonStep:
+    """Each row is one customer's incident, valued from that customer's rows (and the outages,
+    whose change forces a full build): ``customer_id``; rows still running at the previous
+    horizon are rebuilt when it moves (``pending``)."""
+    section = settings.section("compensation")
+    # The operator's local time: [compensation] timezone, empty = [metrics] timezone.
+    tz = section["timezone"] or settings.metrics["timezone"]
+    packs = list(section["packs"])
+
+    def run(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+        # As of the data's horizon, never the clock.
+        horizon = con.execute("select horizon_at from intermediate.int_data__horizon").fetchone()
+        _drop_packs_on_demand(con, packs)
+        rebuild_compensation(con, packs, tz, as_of=horizon[0] if horizon else None,
+                             batch_customers=customers_per_batch(settings))  # fmt: skip
+
+    return PythonStep(
+        "fct_compensation",
+        reads=("stg_tickets", "stg_appointments", "stg_customers", "stg_outages",
+               "int_data__horizon"),  # fmt: skip
+        writes=(TABLE,),
+        run=run,
+        grain="customer_id",
+        pending=pending_queries(),
+    )
+
+
+def _drop_packs_on_demand(con: duckdb.DuckDBPyConnection, packs: list[str]) -> None:
+    """A full build writes the configured packs only, so rows of a pack computed on demand
+    (`ecoute compensation --pack`) disappear. An incremental build merges into the previous
+    table, parked while the step runs: those rows must leave it too, or they would stay valued
+    as of an old horizon (and the CLI would show them instead of computing the pack again)."""
+    parked = inc.parked(TABLE)
+    if inc.table_exists(con, parked):
+        con.execute(f"delete from {parked} where not list_contains(?::varchar[], pack)", [packs])
 
 
 def build_compensation(
     con: duckdb.DuckDBPyConnection,
     pack_name: str,
-    tz: str = "Europe/Brussels",
+    tz: str | None = None,
     *,
     as_of: datetime | None = None,
     extra_dirs: Sequence[Path] = (),
@@ -44,7 +88,8 @@ def build_compensation(
 ) -> int:
     """Rebuild pack `pack_name`'s rows of core.fct_compensation; return how many were written.
 
-    `tz` is the operator's local time (calendar and working days). Other packs' rows are
+    `tz` is the operator's local time (calendar and working days; None: the pack's own time
+    zone, as in the engine). Other packs' rows are
     left alone, so a Belgian operator can hold be_outage_2024 and be_easy_switch side by side.
     """
     pack = load_pack(pack_name, extra_dirs)
@@ -60,7 +105,7 @@ def build_compensation(
 def rebuild_compensation(
     con: duckdb.DuckDBPyConnection,
     pack_names: Sequence[str],
-    tz: str = "Europe/Brussels",
+    tz: str | None = None,
     *,
     as_of: datetime | None = None,
     extra_dirs: Sequence[Path] = (),
@@ -89,7 +134,7 @@ def pending_queries() -> tuple[str, ...]:
 def _write(
     con: duckdb.DuckDBPyConnection,
     packs: Sequence[Pack],
-    tz: str,
+    tz: str | None,
     as_of: datetime | None,
     batch_customers: int,
 ) -> int:
@@ -301,4 +346,4 @@ def _frame(owed: list[Owed], paid: dict[tuple[str, str], Decimal] | None) -> pl.
 
 
 def _sql(name: str) -> str:
-    return resources.files("ecoute.warehouse.python").joinpath(f"sql/compensation/{name}.sql").read_text("utf-8")
+    return sql("compensation", name)

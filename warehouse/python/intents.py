@@ -1,19 +1,51 @@
-"""Warehouse step: classify staging.stg_messages into two intermediate tables."""
+"""Python model: classify staging.stg_messages into two intermediate tables
+(``int_messages__classified``, ``int_messages__intents``) with the intent lexicons of
+ecoute/intents, offline."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
 
-from ecoute.core.batches import DEFAULT_BATCH_MESSAGES, Bucket
+from ecoute.core.batches import DEFAULT_BATCH_MESSAGES, Bucket, batch_messages
+from ecoute.core.settings import Settings
 from ecoute.intents.frame import classify_frame
+from ecoute.warehouse.python import sql
+from ecoute.warehouse.runner import PythonStep
 
 SOURCE_TABLE = "staging.stg_messages"
 CLASSIFIED_TABLE = "intermediate.int_messages__classified"
 INTENTS_TABLE = "intermediate.int_messages__intents"
+
+
+def intents_step(settings: Settings) -> PythonStep:
+    """Message by message (``message_id``); intents stated by hand (``[intents] classify =
+    false``) are kept as they are, never rebuilt (``global``: their tables only created)."""
+    classify = bool(settings.section("intents")["classify"])
+
+    def run(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+        if not params["classify_intents"]:
+            _create_tables(con)
+            return
+        build_message_intents(con, batch_messages=batch_messages(settings))
+
+    return PythonStep(
+        "int_messages__classified",
+        reads=("stg_messages",),
+        writes=(CLASSIFIED_TABLE, INTENTS_TABLE),
+        run=run,
+        grain="message_id" if classify else "global",
+    )
+
+
+def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Both tables, empty, unless they exist (with intents written by hand: tests)."""
+    con.execute(sql("intents", "int_messages__classified"))
+    con.execute(sql("intents", "int_messages__intents"))
 
 
 def build_message_intents(
@@ -32,14 +64,9 @@ def build_message_intents(
     a time (hash buckets of message_id): memory holds one batch, not every message.
     """
     con.execute("create schema if not exists intermediate")
-    con.execute(
-        f"create or replace table {CLASSIFIED_TABLE} "
-        "(message_id varchar, language varchar, severity double, intents varchar[])"
-    )
-    con.execute(
-        f"create or replace table {INTENTS_TABLE} "
-        "(message_id varchar, intent varchar, phrase varchar)"
-    )
+    con.execute(f"drop table if exists {CLASSIFIED_TABLE}")
+    con.execute(f"drop table if exists {INTENTS_TABLE}")
+    _create_tables(con)
     total = con.execute(f"select count(*) from {SOURCE_TABLE}").fetchone()[0]
     count = max(1, -(-total // batch_messages))
     classified = 0

@@ -1,4 +1,5 @@
-"""Scoring customers and storing the scores: ``marts.rpt_customers__risk``.
+"""Python model ``marts.rpt_customers__risk``: scoring customers (ecoute/risk) and storing the
+scores.
 
 One row per customer and cut-off: customer_id, as_of, score, band, reasons (VARCHAR[]), mode.
 Scoring a cut-off again replaces that cut-off's rows; other cut-offs stay, so a report for an
@@ -19,14 +20,12 @@ import polars as pl
 from ecoute.core.batches import batch_customers, customer_buckets
 from ecoute.core.settings import Settings
 from ecoute.risk.config import RiskConfig, risk_config
+from ecoute.risk.extras import EXTRA_PREFIX, with_extras
 from ecoute.risk.learned import TrainedModel, explain, predict
 from ecoute.risk.rules import band_of, score_rows
-from ecoute.warehouse.python.risk_features import (
-    EXTRA_PREFIX,
-    FEATURES_MODEL,
-    features_as_of,
-    with_extras,
-)
+from ecoute.warehouse.config import AT_CUTOFF
+from ecoute.warehouse.python.risk_features import FEATURES_MODEL, features_as_of
+from ecoute.warehouse.runner import PythonStep
 
 RISK_TABLE = "marts.rpt_customers__risk"
 SCORE_SCHEMA = {
@@ -178,9 +177,11 @@ def band_counts(con: duckdb.DuckDBPyConnection, scored: Scored) -> dict[str, int
     return dict(rows.fetchall())
 
 
-def risk_step(settings: Settings) -> Any:
-    """The build's Python step: score the features the build just made, store them."""
-    from ecoute.warehouse.runner import PythonStep
+def risk_step(settings: Settings) -> PythonStep:
+    """The build's Python step: score the features the build just made, store them (rules, or
+    the learned model once trained). A customer's score depends on its own feature row only, as
+    of the build's cut-off: rebuilt for the scope while the cut-off stays, in full when it moves
+    (``customer_id_at_cutoff``, docs/churn.md)."""
 
     def run(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
         score_in_batches(con, settings, FEATURES_MODEL)
@@ -190,6 +191,7 @@ def risk_step(settings: Settings) -> Any:
         reads=(FEATURES_MODEL,),
         writes=(RISK_TABLE,),
         run=run,
+        grain=AT_CUTOFF,
     )
 
 

@@ -1,6 +1,6 @@
 """Reading the risk features and labels from the warehouse, as of a cut-off date.
 
-The features are the SQL model ``intermediate.int_customers__risk_features``; to have them as
+The features are the SQL model ``core.dim_customers__risk_features``; to have them as
 of another date this runs the same model file with the variable ``risk_as_of`` set, so every
 cut-off is computed by the one SQL definition.
 """
@@ -8,31 +8,30 @@ cut-off is computed by the one SQL definition.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Sequence
 
 import duckdb
 import polars as pl
 
 from ecoute.core.settings import Settings
+from ecoute.risk.extras import with_extras
+from ecoute.warehouse.params import params_of
+from ecoute.warehouse.runner import MODELS_DIR, set_params
 
-FEATURES_MODEL = "intermediate.int_customers__risk_features"
-EXTRA_PREFIX = "extra."
+FEATURES_MODEL = "core.dim_customers__risk_features"
+# ecoute/jobs/risk_training.py still imports with_extras from here; it lives in ecoute.risk.extras.
+__all__ = ["FEATURES_MODEL", "churn_labels", "features_as_of", "first_event_date",
+           "materialize_features", "with_extras"]  # fmt: skip
 
 
 def _model_sql() -> str:
-    from ecoute.warehouse.runner import MODELS_DIR
-
-    return (MODELS_DIR / "intermediate" / "int_customers__risk_features.sql").read_text("utf-8")
+    schema, name = FEATURES_MODEL.split(".")
+    return (MODELS_DIR / schema / f"{name}.sql").read_text("utf-8")
 
 
 def features_as_of(
     con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dt.date | None
 ) -> pl.DataFrame:
     """One row per customer active at ``as_of`` (None: the model's default cut-off)."""
-    from ecoute.warehouse.build import params_of
-    from ecoute.warehouse.runner import set_params
-
     set_params(con, params_of(settings))
     con.execute("set variable risk_as_of = ?", [as_of])
     try:
@@ -46,9 +45,6 @@ def materialize_features(
 ) -> str:
     """The features as of ``as_of`` in a temporary table (returned by name), so they can be
     read a batch of customers at a time without running the model once per batch."""
-    from ecoute.warehouse.build import params_of
-    from ecoute.warehouse.runner import set_params
-
     set_params(con, params_of(settings))
     con.execute("set variable risk_as_of = ?", [as_of])
     try:
@@ -74,18 +70,3 @@ def first_event_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
         "union all select min(opened_at) from staging.stg_tickets "
         "union all select min(received_at) from staging.stg_messages)"
     ).fetchone()[0]
-
-
-def with_extras(frame: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
-    """Add one text column ``extra.<key>`` per declared key of the customers' ``extra`` JSON."""
-    if not keys:
-        return frame
-    docs = [json.loads(e) if e else {} for e in frame["extra"].to_list()]
-    columns = {
-        f"{EXTRA_PREFIX}{key}": pl.Series(
-            [None if d.get(key) is None else str(d[key]).strip() or None for d in docs],
-            dtype=pl.String,
-        )
-        for key in keys
-    }
-    return frame.with_columns(**columns)

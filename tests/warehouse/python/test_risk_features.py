@@ -1,4 +1,4 @@
-"""int_customers__risk_features as of a cut-off, on the hand-written world of _fixtures.py."""
+"""dim_customers__risk_features as of a cut-off, on the hand-written world of _fixtures.py."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ecoute.risk.extras import with_extras
 from ecoute.warehouse.build import build_all
-from ecoute.warehouse.python.risk_features import churn_labels, features_as_of, with_extras
+from ecoute.warehouse.python.risk_features import churn_labels, features_as_of
 from tests.ecoute.risk._fixtures import small_world
 from tests.warehouse._warehouse_fixtures import build, call, settings_for
 
@@ -70,7 +71,7 @@ def test_default_cut_off_is_the_monday_starting_the_data_s_week(world):
 def test_the_build_materialises_the_default_cut_off(world):
     con, _ = world
     day = con.execute(
-        "select distinct as_of_date from intermediate.int_customers__risk_features"
+        "select distinct as_of_date from core.dim_customers__risk_features"
     ).fetchall()
     assert day == [(dt.date(2026, 3, 16),)]
 
@@ -86,7 +87,7 @@ def test_build_cutoff_day_is_the_day_after_the_data(world):
     pinned = settings.with_overrides(risk={"as_of": "2026-03-11"})
     build_all(con, pinned)
     assert con.execute("select distinct as_of_date from "
-                       "intermediate.int_customers__risk_features").fetchall() == [
+                       "core.dim_customers__risk_features").fetchall() == [
         (dt.date(2026, 3, 11),)
     ]  # fmt: skip
 

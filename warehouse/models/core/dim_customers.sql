@@ -1,6 +1,5 @@
 -- One row per customer: the loaded customers, plus every customer id some event refers to
 -- that the customer export does not know (is_unknown; region and segment empty).
--- grain: customer_id — every row is a function of one customer's rows (docs/incremental.md)
 with customers as (
     select * from staging.stg_customers
 ),

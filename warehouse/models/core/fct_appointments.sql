@@ -1,7 +1,6 @@
 -- One row per appointment (technician visit promised), flagged once: due, missed,
 -- unannounced, wide window, arrived in window. It belongs to the local day and ISO week of
 -- its window_start (when it was due).
--- grain: customer_id — every row is a function of one customer's rows (docs/incremental.md)
 with appointments as (
     select * from staging.stg_appointments
 ),

@@ -1,10 +1,6 @@
 -- One row per call leg, with every call flag computed once. Flags that do not apply to a
 -- call are null (e.g. has_callback on a call that was not dropped). A call belongs to the
 -- local day and ISO week in which it started.
--- grain: call_id — every row is a function of its call's customer's rows (unidentified calls: of the call alone)
--- pending (a flag the new horizon decides; these customers are rebuilt):
--- pending: is_dropped and is_identified and not coalesce(is_drop_window_elapsed, false)
--- pending: ended_at + to_seconds(getvariable('callback_window_h') * 3600.0) <= (select contacts_horizon_at from intermediate.int_data__horizon)
 with calls as (
     select * from intermediate.int_calls__classified
 ),

@@ -1,6 +1,5 @@
 -- One row per customer contact (inbound call that is not a short abandon, or message) of an
 -- identified customer: the population of repeat_contact_rate and context_loss_rate.
--- grain: customer_id — every row is a function of one customer's rows (docs/incremental.md)
 with contacts as (
     select * from intermediate.int_contacts__sequenced
 ),

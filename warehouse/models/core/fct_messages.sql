@@ -1,6 +1,5 @@
 -- One row per message (written contact) with its repeat/context-loss flags and the intents
 -- detected in it (an empty list until intents are computed).
--- grain: customer_id — every row is a function of one customer's rows (docs/incremental.md)
 with messages as (
     select * from staging.stg_messages
 ),

@@ -1,5 +1,4 @@
 -- One row per proactive notification, with the customer's region and segment.
--- grain: customer_id — every row is a function of one customer's rows (docs/incremental.md)
 with notifications as (
     select * from staging.stg_notifications
 ),

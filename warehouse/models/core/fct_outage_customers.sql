@@ -2,7 +2,6 @@
 -- about it, when we first told them, and whether we told them first.
 -- First contact = the earliest of: opening their first ticket linked to the outage, a call
 -- logged on such a ticket, or any contact of theirs between the outage start and that ticket.
--- grain: customer_id — every row is a function of one customer's rows (docs/incremental.md)
 with tickets as (
     select * from staging.stg_tickets
     where outage_id is not null

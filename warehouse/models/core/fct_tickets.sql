@@ -1,10 +1,6 @@
 -- One row per ticket, flagged once: fault or not, time to restore, the working-day repair
 -- target and whether it was met, reopened, contacts while it was open, first-time fix.
 -- Local dates: opened (period of a ticket), restored, resolved, and the target day.
--- grain: customer_id — every row is a function of one customer's rows (docs/incremental.md)
--- pending (a flag the new horizon decides; these customers are rebuilt):
--- pending: is_fault and service_restored_at is null and is_restored_within_target is null
--- pending: target_at <= (select horizon_at from intermediate.int_data__horizon)
 with tickets as (
     select * from staging.stg_tickets
 ),

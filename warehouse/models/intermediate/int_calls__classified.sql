@@ -1,7 +1,6 @@
 -- Every call leg with what the call metrics are built from: local day and ISO week of its
 -- start, time in queue, and whether it was inbound, answered, abandoned, short-abandoned or dropped.
 -- A leg the platform created by a transfer is not a new inbound call (the customer did not call again).
--- grain: call_id — every row is a function of its call's customer's rows (unidentified calls: of the call alone)
 with calls as (
     select * from staging.stg_calls
 ),

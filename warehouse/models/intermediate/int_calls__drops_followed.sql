@@ -1,7 +1,6 @@
 -- What followed each dropped call of an identified customer within `callback_window_h`
 -- after the drop ended: the first call the operator made to the customer, and the first time
 -- the customer had to call again themselves.
--- grain: call_id — every row is a function of its call's customer's rows (unidentified calls: of the call alone)
 with calls as (
     select * from intermediate.int_calls__classified
 ),

@@ -1,10 +1,6 @@
 -- Customer contacts (inbound calls that are not short abandons, and messages) of identified
 -- customers, each placed after the previous one of the same customer: the basis of repeat
 -- contacts, context loss and repeat-window FCR.
--- grain: customer_id — every row is a function of one customer's rows (docs/incremental.md)
--- pending (a flag the new horizon decides; these customers are rebuilt):
--- pending: is_answered_call and is_fcr is null
--- pending: contact_at + to_days(cast(getvariable('repeat_window_days') as integer)) <= (select contacts_horizon_at from intermediate.int_data__horizon)
 with calls as (
     select * from intermediate.int_calls__classified
 ),

@@ -6,7 +6,6 @@
 -- the horizon itself. A customer table without any event: the latest customer_since.
 -- Why weekly (docs/churn.md): the report and the managers work by week, and a cut-off that
 -- stays put all week lets a daily load rescore only the customers it touched.
--- grain: global — one row over all data: rebuilt in full, first
 with customers as (
     select * from staging.stg_customers
 ),

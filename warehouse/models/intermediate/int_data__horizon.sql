@@ -3,7 +3,6 @@
 -- Future-dated plans (appointment windows) are left out: they are promises, not records.
 -- contacts_horizon_at is the same over calls and messages only: windows that wait for the
 -- next contact or callback (FCR, callbacks) must not close because another export runs later.
--- grain: global — a few rows over all data: rebuilt in full, first
 with calls as (
     select max(ended_at) as last_at, max(started_at) as last_started_at from staging.stg_calls
 ),

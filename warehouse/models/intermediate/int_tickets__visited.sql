@@ -1,9 +1,5 @@
 -- Per ticket with at least one completed visit: the first completed visit, whether it fixed
 -- the problem, and whether another visit for the same ticket followed within `refix_window_days`.
--- grain: ticket_id — every row is a function of its ticket's customer's rows
--- pending (a flag the new horizon decides; these customers are rebuilt):
--- pending: is_first_time_fix is null
--- pending: first_visit_completed_at + to_days(cast(getvariable('refix_window_days') as integer)) <= (select horizon_at from intermediate.int_data__horizon)
 with appointments as (
     select * from staging.stg_appointments
 ),

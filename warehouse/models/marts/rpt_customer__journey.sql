@@ -2,7 +2,6 @@
 -- notification of an identified customer, each with the flags of what went wrong (computed on
 -- the facts, listed here in words). Tickets that took service away carry when it was lost and
 -- when it came back, so a reader can count the days without service as of any date.
--- grain: customer_id — every row is a function of one customer's rows (docs/incremental.md)
 with calls as (
     select * from core.fct_calls
     where customer_id is not null

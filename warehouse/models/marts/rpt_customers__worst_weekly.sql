@@ -3,17 +3,6 @@
 -- `worst_weight_<failure>`), ties broken by the heavier failures first, then customer_id.
 -- Each failure counts in the week of its event (a visit: when due; a drop: when the call
 -- started; days without service: the part of the outage that fell in the week).
--- grain: period — per day/week over all customers; an incremental build recomputes only the
---   days and weeks the changed fact rows count in (warehouse/periods.py, docs/incremental.md):
--- periods: core.fct_calls: started_date
--- periods: core.fct_contacts: contact_date
--- periods: core.fct_appointments: due_date
--- periods: core.fct_tickets: target_date
--- periods: core.fct_tickets: resolved_date
--- periods: core.fct_tickets: opened_date .. coalesce(restored_date, horizon_date)
--- periods: lookup core.dim_customers: (select min(w.week_start) from marts.rpt_customers__worst_weekly w where w.customer_id = r.customer_id) .. (select max(w.week_start) from marts.rpt_customers__worst_weekly w where w.customer_id = r.customer_id)
--- periods: horizon
--- period key: 'week', week_start
 with calls as (
     select * from core.fct_calls
     where customer_id is not null

@@ -1,6 +1,5 @@
 -- One row per written message with what the classifier read in it: language, severity, and each
 -- intent with the phrase that triggered it. Read by `ecoute messages` and the journey.
--- grain: customer_id — every row is a function of one customer's rows (docs/incremental.md)
 with messages as (
     select * from staging.stg_messages
 ),

@@ -3,11 +3,6 @@
 -- (window_start); first-time fix counts a ticket in the day/week of its first completed visit.
 -- Lead-time percentiles are computed per slice (they cannot be re-aggregated): `value` holds
 -- the percentile and `denominator` the number of appointments it was computed over.
--- grain: period — per day/week over all customers; an incremental build recomputes only the
---   days and weeks the changed fact rows count in (warehouse/periods.py, docs/incremental.md):
--- periods: core.fct_appointments: due_date
--- periods: core.fct_tickets: first_visit_date
--- period key: grain, period_start
 with appointments as (
     select * from core.fct_appointments
 ),

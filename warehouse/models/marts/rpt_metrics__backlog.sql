@@ -3,11 +3,6 @@
 -- Period end = local midnight ending the period, or the data's horizon if that comes first
 -- (the current week is counted as of the last data). Open = opened before the end and not yet
 -- restored, resolved or closed. Counts per slice add up; counts of different periods do not.
--- grain: period — per day/week over all customers; an incremental build recomputes only the
---   days and weeks the changed fact rows count in (warehouse/periods.py, docs/incremental.md):
--- periods: core.fct_tickets: opened_date .. coalesce(timezone(getvariable('tz'), ended_at)::date, horizon_date)
--- periods: horizon
--- period key: grain, period_start
 with tickets as (
     select * from core.fct_tickets
     where is_fault

@@ -2,11 +2,6 @@
 -- calls and per region, segment, queue and agent (and region × segment, region × queue).
 -- A call counts in the day/week it started; repeat and context-loss contacts in the day/week
 -- of the repeat contact.
--- grain: period — per day/week over all customers; an incremental build recomputes only the
---   days and weeks the changed fact rows count in (warehouse/periods.py, docs/incremental.md):
--- periods: core.fct_calls: started_date
--- periods: core.fct_contacts: contact_date
--- period key: grain, period_start
 with calls as (
     select * from core.fct_calls
 ),

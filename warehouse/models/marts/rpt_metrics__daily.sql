@@ -3,10 +3,6 @@
 -- one of segment, queue, agent, technician, category. Sum numerators and denominators across
 -- the values of one dimension to re-aggregate a ratio or mean; kind = 'percentile' rows are
 -- computed per slice and cannot be combined. See docs/metrics.md.
--- grain: period — per day/week over all customers; an incremental build recomputes only the
---   days and weeks the changed fact rows count in (warehouse/periods.py, docs/incremental.md):
--- (the periods of the marts it unions)
--- period key: 'day', metric_date
 with calls as (
     select * from marts.rpt_metrics__calls
 ),

@@ -1,6 +1,5 @@
 -- The parameters the marts were built with (so every reader prints the values in force),
 -- and the data's horizon: windows ending after it had not elapsed when the marts were built.
--- grain: global — a few rows over all data: rebuilt in full, first
 with horizon as (
     select * from intermediate.int_data__horizon
 ),

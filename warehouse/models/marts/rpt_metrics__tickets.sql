@@ -3,12 +3,6 @@
 -- ticket when service was restored (else resolved), restored_within_target on the target day,
 -- reopen_rate when resolved. Time-to-restore percentiles are computed per slice (they cannot
 -- be re-aggregated): `value` holds the percentile, `denominator` the number of tickets.
--- grain: period — per day/week over all customers; an incremental build recomputes only the
---   days and weeks the changed fact rows count in (warehouse/periods.py, docs/incremental.md):
--- periods: core.fct_tickets: restored_date
--- periods: core.fct_tickets: target_date
--- periods: core.fct_tickets: resolved_date
--- period key: grain, period_start
 with tickets as (
     select * from core.fct_tickets
 ),

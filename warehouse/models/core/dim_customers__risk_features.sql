@@ -5,8 +5,6 @@
 -- The cut-off is the variable `risk_as_of` (a date; its local midnight is the instant); unset,
 -- the build's cut-off (int_customers__risk_cutoff: by default the Monday starting the data's
 -- current ISO week). `*_recent` columns count the last `risk_recent_days` (default 28) only.
--- grain: customer_id_at_cutoff — one customer's rows as of the cut-off: while the build's
--- cut-off stays the same, rebuilt for the scope's customers; when it moves, in full
 with customers as (
     select * from staging.stg_customers
 ),

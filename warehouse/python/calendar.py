@@ -1,0 +1,54 @@
+"""Python model ``intermediate.int_calendar__working_days``: one row per local date over the
+data's years (±1), working day or not, holiday name, and the running count of working days
+(``working_day_seq``) that repair targets count on. Public holidays come from the ``holidays``
+package for ``[metrics] country`` (and ``subdivision``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+import holidays
+
+from ecoute.core.settings import Settings
+from ecoute.warehouse.python import sql
+from ecoute.warehouse.runner import PythonStep
+
+TABLE = "intermediate.int_calendar__working_days"
+# Without any event the calendar still spans the years around this one (an empty warehouse).
+EMPTY_YEAR = 2020
+
+Row = tuple[dt.date, bool, str | None, int]
+
+
+def calendar_step(settings: Settings) -> PythonStep:
+    """A few rows over all data (``global``): rebuilt in full, first, on every build."""
+    return PythonStep(
+        "int_calendar__working_days",
+        reads=("stg_calls", "stg_tickets", "stg_appointments", "stg_messages"),
+        writes=(TABLE,),
+        run=build_calendar,
+        grain="global",
+    )
+
+
+def build_calendar(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+    first, last = con.execute(sql("calendar", "years")).fetchone()
+    first, last = (first or EMPTY_YEAR) - 1, (last or first or EMPTY_YEAR) + 1
+    rows = working_days(first, last, params["country"], params.get("subdivision"))
+    con.execute(sql("calendar", "int_calendar__working_days"))
+    con.execute(sql("calendar", "insert"), [list(c) for c in zip(*rows, strict=True)])
+
+
+def working_days(first: int, last: int, country: str, subdivision: str | None) -> list[Row]:
+    """Every day of the years ``first`` .. ``last``: (date, working, holiday name, running count
+    of working days). Working: Monday to Friday and not a public holiday."""
+    days = holidays.country_holidays(country, subdiv=subdivision, years=range(first, last + 1))
+    rows, seq, day = [], 0, dt.date(first, 1, 1)
+    while day.year <= last:
+        working = day.weekday() < 5 and day not in days
+        seq += working
+        rows.append((day, working, days.get(day), seq))
+        day += dt.timedelta(days=1)
+    return rows
