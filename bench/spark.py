@@ -32,7 +32,7 @@ def run(customers: int, weeks: int, work: Path) -> dict:
     from ecoute.core.db import configure
     from ecoute.core.settings import load_settings
     from ecoute.demo import generate
-    from ecoute.etl.pipeline import run_load
+    from ecoute.jobs import load
     from ecoute.warehouse import lake
     from ecoute.warehouse.build import build_all, params_of
     from ecoute.warehouse.spark import build_lake, session
@@ -43,7 +43,7 @@ def run(customers: int, weeks: int, work: Path) -> dict:
     settings = load_settings(warehouse=work / "ecoute.duckdb", environ={}).with_overrides(
         etl={"progress": "never"}
     )
-    run_load(settings, work / "exports", summary.mapping, checks=False)
+    load(settings, work / "exports", summary.mapping, checks=False)
     con = duckdb.connect(str(settings.warehouse))
     configure(con, settings)
     figures: dict = {"customers": customers, "weeks": weeks,

@@ -1,7 +1,10 @@
 """One load: every entity's files in a folder, extract → clean → load, in one transaction.
 
-Either the whole load commits (rows, quarantine, accounting, rebuilt models) or nothing does:
-a failure, a blocking data-quality check or a ``kill -9`` leaves the warehouse as it was.
+Either the whole load commits (rows, quarantine, accounting, and whatever the caller's ``gate``
+and ``build`` wrote) or nothing does: a failure, a closed gate or a ``kill -9`` leaves the
+warehouse as it was. The load knows neither the quality suites nor the models: the caller
+passes them in as callables run inside its transaction (``ecoute.jobs.load`` wires the
+expectations and the warehouse build), so this layer imports nothing above it.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
@@ -42,8 +45,29 @@ from ecoute.etl.schema import create_raw_tables
 Progress = Callable[[str, dict[str, Any]], None]
 
 
+class Checks(Protocol):
+    """What a gate returns: results that can be written down (after a rollback too)."""
+
+    def record(self, con: duckdb.DuckDBPyConnection) -> None: ...
+
+
+# Run on the load's connection inside its open transaction, after the rows are merged:
+# gate(con, load_id, entities) checks the batch (raising GateClosed to abort the load);
+# build(con) rebuilds what depends on the rows and says how, in words.
+Gate = Callable[[duckdb.DuckDBPyConnection, int, list[str]], Checks]
+Build = Callable[[duckdb.DuckDBPyConnection], str]
+
+
 class LoadError(RuntimeError):
     """The load could not complete; nothing was changed."""
+
+
+class GateClosed(RuntimeError):
+    """A gate's blocking failure: the load rolls back, then ``checks`` is recorded with its id."""
+
+    def __init__(self, checks: Checks, message: str) -> None:
+        super().__init__(message)
+        self.checks = checks
 
 
 @dataclass
@@ -89,15 +113,14 @@ def run_load(
     mapping_path: Path | None = None,
     *,
     force: bool = False,
-    build: bool = True,
-    checks: bool = True,
+    gate: Gate | None = None,
+    build: Build | None = None,
     progress: Progress = _quiet,
-    full_build: bool = False,
 ) -> LoadResult:
     """Load every entity file found in ``directory``; raises ``LoadError`` with a one-line reason.
 
-    The models are then rebuilt incrementally (only what the load changed, see
-    warehouse/incremental.py) unless ``full_build``; a first build is always full."""
+    ``gate`` then checks the batch and ``build`` rebuilds the models, both in the load's
+    transaction (none when not given: a pure load)."""
     if not directory.is_dir():
         raise LoadError(f"{directory}: not a folder")
     mapping = load_mapping(mapping_path) if mapping_path else Mapping()
@@ -112,8 +135,8 @@ def run_load(
         )
     con = connect(settings)
     try:
-        how = ("full" if full_build else "incremental") if build else ""
-        return _load(con, settings, directory, mapping, plan, force, how, checks, progress)
+        steps = _Steps(gate, build)
+        return _load(con, settings, directory, mapping, plan, force, steps, progress)
     finally:
         con.close()
 
@@ -125,8 +148,7 @@ def _load(
     mapping: Mapping,
     plan: list[tuple[Entity, Path]],
     force: bool,
-    build: str,  # "" (no build), "full" or "incremental"
-    checks: bool,
+    steps: _Steps,
     progress: Progress,
 ) -> LoadResult:
     create_raw_tables(con)
@@ -141,8 +163,8 @@ def _load(
             "values (?, now(), 'running', ?, ?)",
             [load_id, str(directory), mapping_tag],
         ))  # fmt: skip
-        tz = mapping.timezone or settings.etl.get("timezone", "Europe/Brussels")
-        temp_dir = settings.section("warehouse").get("temp_directory") or None
+        tz = mapping.timezone or settings.etl["timezone"]
+        temp_dir = settings.section("warehouse")["temp_directory"] or None
         files = _FileContext(mapping, tz, load_id, mapping_tag, force, progress, temp_dir)
         with contextlib.closing(_unpacker(files, plan)) as unpacker:
             for i, (entity, path) in enumerate(plan):
@@ -150,22 +172,18 @@ def _load(
                 unpacker.done(i)
                 result.files.append(fr)
                 _record_file(con, load_id, fr)
-        if checks:
-            result.checks = _validate(con, settings, load_id, sorted({e.name for e, _ in plan}))
-        if build:
+        if steps.gate:
+            result.checks = steps.gate(con, load_id, sorted({e.name for e, _ in plan}))
+        if steps.build:
             progress("stage", {"stage": "building models"})
-            from ecoute.warehouse.build import build_all
-            from ecoute.warehouse.incremental import last_build
-
-            build_all(con, settings, incremental=build == "incremental")
-            result.build = last_build(con)
+            result.build = steps.build(con)
         _finish(con, result, "completed", "")
         con.commit()
     except BaseException as exc:
         con.rollback()
         message = _reason(exc)
-        if isinstance(exc, _BlockingChecks):
-            result.checks = exc.report
+        if isinstance(exc, GateClosed):
+            result.checks = exc.checks
         result.status, result.message = "failed", message
         # Keep the original reason, not the bookkeeping's, if recording the failure fails too.
         with contextlib.suppress(duckdb.Error):
@@ -174,6 +192,14 @@ def _load(
             raise
         raise LoadError(message) from exc
     return result
+
+
+@dataclass(frozen=True)
+class _Steps:
+    """What runs after the rows are merged, inside the load's transaction."""
+
+    gate: Gate | None
+    build: Build | None
 
 
 @dataclass(frozen=True)
@@ -360,7 +386,7 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 
 def _set_pii_key(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    con.execute(bind("set variable pii_key = ?", [str(settings.etl.get("pii_key", ""))]))
+    con.execute(bind("set variable pii_key = ?", [str(settings.etl["pii_key"])]))
     con.execute(
         "create or replace temp macro pii_hash(v) as case when v is null then null "
         "else sha256(getvariable('pii_key') || '|' || case when v like '%@%' then lower(trim(v)) "
@@ -400,30 +426,6 @@ def _record_file(con: duckdb.DuckDBPyConnection, load_id: int, fr: FileResult) -
     ))  # fmt: skip
 
 
-def _validate(
-    con: duckdb.DuckDBPyConnection, settings: Settings, load_id: int, entities: list[str]
-) -> Any:
-    """Run the data-quality suites inside the load's transaction; a blocking failure aborts it."""
-    if not settings.section("expectations").get("enabled", True):
-        return None
-    try:
-        from ecoute.expectations import validate
-    except ImportError:
-        return None
-    report = validate(con, settings, load_id=load_id, entities=entities)
-    if report.blocking_failures:
-        failed = "; ".join(str(f) for f in report.blocking_failures)
-        raise _BlockingChecks(report, f"blocking data-quality check failed: {failed}")
-    report.record(con)
-    return report
-
-
-class _BlockingChecks(RuntimeError):
-    def __init__(self, report: Any, message: str) -> None:
-        super().__init__(message)
-        self.report = report
-
-
 def _finish(con: duckdb.DuckDBPyConnection, result: LoadResult, status: str, message: str) -> None:
     result.status, result.message = status, message
     con.execute(bind(
@@ -454,4 +456,7 @@ def _reason(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-__all__ = ["FileResult", "LoadError", "LoadResult", "run_load", "lit"]
+__all__ = [
+    "Build", "Checks", "FileResult", "Gate", "GateClosed", "LoadError", "LoadResult", "run_load",
+    "lit",
+]  # fmt: skip

@@ -44,12 +44,12 @@ def ibm_settings(warehouse: Path) -> Settings:
 def prove(data: Path = DATA, warehouse: Path | None = None) -> TrainResult:
     """Load the sample, train and evaluate; returns the training result."""
     from ecoute.core.db import connect
-    from ecoute.etl.pipeline import run_load
+    from ecoute.jobs.pipeline import load
     from ecoute.jobs.risk_training import train
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = ibm_settings(warehouse or Path(tmp) / "ibm.duckdb")
-        run_load(settings, data, MAPPING, force=True, checks=False)
+        load(settings, data, MAPPING, force=True, checks=False)
         con = connect(settings)
         try:
             return train(con, settings, SNAPSHOT, write=warehouse is not None)

@@ -35,7 +35,7 @@ def test_kill_9_mid_load_changes_nothing(settings, tmp_path):
     (small / "calls.csv").write_text(
         "call_id,direction,started_at,ended_at\nc1,inbound,2026-06-15 09:00,2026-06-15 09:05\n"
     )
-    run_load(settings, small, checks=False, build=False)
+    run_load(settings, small)
     before = _count(settings.warehouse)
 
     big = tmp_path / "big"
@@ -58,6 +58,6 @@ def test_kill_9_mid_load_changes_nothing(settings, tmp_path):
     proc.wait()
 
     assert _count(settings.warehouse) == before
-    result = run_load(settings, big, checks=False, build=False)
+    result = run_load(settings, big)
     assert result.files[0].loaded == 3_000_000
     assert _count(settings.warehouse) == (before[0] + 3_000_000, before[1] + 1)

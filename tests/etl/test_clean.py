@@ -39,7 +39,7 @@ def _write_both(folder: Path) -> tuple[Path, Path]:
 def _outcome(settings, folder: Path, name: str) -> tuple[list, list]:
     s = type(settings)(warehouse=settings.warehouse.with_name(name), sections=settings.sections,
                        config_file=None)  # fmt: skip
-    run_load(s, folder, checks=False, build=False)
+    run_load(s, folder)
     with duckdb.connect(str(s.warehouse), read_only=True) as con:
         con.execute("set TimeZone = 'UTC'")
         raw = con.execute(

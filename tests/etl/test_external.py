@@ -21,7 +21,7 @@ def _con(settings):
 
 def test_anonymous_bank_call_log(settings, external):
     folder = external / "anonymous-bank-callcenter"
-    result = run_load(settings, folder, MAPPINGS / "anonymous_bank.yaml", checks=False, build=False)
+    result = run_load(settings, folder, MAPPINGS / "anonymous_bank.yaml")
     (f,) = result.files
     assert f.read == 33_344 and f.read == f.loaded + f.quarantined + f.duplicate
     con = _con(settings)
@@ -47,7 +47,7 @@ def test_anonymous_bank_call_log(settings, external):
 
 def test_noshow_appointments(settings, external):
     folder = external / "noshow-appointments-brazil"
-    result = run_load(settings, folder, MAPPINGS / "noshow_brazil.yaml", checks=False, build=False)
+    result = run_load(settings, folder, MAPPINGS / "noshow_brazil.yaml")
     (f,) = result.files
     assert (f.read, f.loaded, f.quarantined, f.duplicate) == (110_527, 110_527, 0, 0)
     con = _con(settings)

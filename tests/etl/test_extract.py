@@ -45,7 +45,7 @@ def test_gzipped_calls_give_the_lines_and_fields_of_the_plain_file(settings, tmp
     settings, temp = _settings_with_temp(settings, tmp_path)
     _gz(tmp_path / "in" / "calls" / "w1.csv.gz", CALLS)
     _gz(tmp_path / "in" / "calls" / "w2.csv.gz", CALLS.replace(",c", ",d").replace("\nc", "\nd"))
-    result = run_load(settings, tmp_path / "in", checks=False, build=False)
+    result = run_load(settings, tmp_path / "in")
     assert [(f.read, f.loaded, f.quarantined) for f in result.files] == [(4, 2, 2), (4, 2, 2)]
     assert _quarantine(settings) == [
         ("w1.csv.gz", 3, "(row)"), ("w2.csv.gz", 3, "(row)"),
@@ -60,7 +60,7 @@ def test_copies_are_removed_when_the_load_fails(settings, tmp_path):
     _gz(tmp_path / "in" / "calls" / "w2.csv.gz", "call_id,direction\nc9,inbound\n")
     _gz(tmp_path / "in" / "calls" / "w3.csv.gz", CALLS)
     with pytest.raises(LoadError, match=r"w2\.csv\.gz: no column for required field"):
-        run_load(settings, tmp_path / "in", checks=False, build=False)
+        run_load(settings, tmp_path / "in")
     assert list(temp.iterdir()) == []
 
 
@@ -69,14 +69,14 @@ def test_a_broken_gzip_is_named_by_the_reader(settings, tmp_path):
     (tmp_path / "in" / "calls").mkdir(parents=True)
     (tmp_path / "in" / "calls" / "w1.csv.gz").write_bytes(b"\x1f\x8b not really gzip")
     with pytest.raises(LoadError, match=r"w1\.csv\.gz"):
-        run_load(settings, tmp_path / "in", checks=False, build=False)
+        run_load(settings, tmp_path / "in")
     assert list(temp.iterdir()) == []
 
 
 def test_gzipped_cp1252_with_c1_bytes_is_still_transcoded(settings, tmp_path):
     text = "call_id,direction,started_at,ended_at,reason\nc1,inbound,2026-06-01 09:00,2026-06-01 09:05,€ facturé\n"
     _gz(tmp_path / "in" / "calls.csv.gz", text, encoding="cp1252")
-    run_load(settings, tmp_path / "in", checks=False, build=False)
+    run_load(settings, tmp_path / "in")
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         assert con.execute("select reason from raw.calls").fetchall() == [("€ facturé",)]
 
@@ -108,7 +108,7 @@ def test_a_plain_source_is_typed_through_a_file_removed_afterwards(settings, tmp
             "case when i = 4 then 'lost' else 'open' end as status from range(1, 7) t(i)) "
             f"to '{folder / 'tickets.parquet'}' (format parquet)"
         )
-    result = run_load(settings, folder, checks=False, build=False)
+    result = run_load(settings, folder)
     assert [(f.read, f.loaded, f.quarantined) for f in result.files] == [(6, 5, 1)]
     assert _quarantine(settings) == [("tickets.parquet", 4, "status")]
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
@@ -118,5 +118,5 @@ def test_a_plain_source_is_typed_through_a_file_removed_afterwards(settings, tmp
     (folder / "customers.csv").write_text("customer_id\nC1\n")
     (folder / "calls.csv").write_text("call_id,direction\nc1,inbound\n")  # fails the load
     with pytest.raises(LoadError):
-        run_load(settings, folder, checks=False, build=False, force=True)
+        run_load(settings, folder, force=True)
     assert list(temp.iterdir()) == []

@@ -28,7 +28,7 @@ def _rows(settings, sql: str) -> list[tuple]:
 
 
 def _load(settings, folder: Path, mapping: Path | None = None, **kw):
-    return run_load(settings, folder, mapping, checks=False, build=kw.pop("build", False), **kw)
+    return run_load(settings, folder, mapping, **kw)
 
 
 HEADER = "call_id,direction,started_at,ended_at,customer_id,answered_at,disconnect_party\n"
@@ -265,3 +265,67 @@ def test_empty_folder_is_a_clear_error(settings, tmp_path):
     (tmp_path / "in").mkdir()
     with pytest.raises(LoadError, match="no entity files found"):
         _load(settings, tmp_path / "in")
+
+
+# --- the gate and the build the caller passes in run inside the load's transaction -----------
+
+CALL = HEADER + "c1,inbound,2026-06-15 09:00:00,2026-06-15 09:05:00,0042,,customer\n"
+
+
+class _Noted:
+    """A gate's results: recorded in a table of their own, as the quality suites record theirs."""
+
+    def __init__(self, load_id: int) -> None:
+        self.load_id = load_id
+
+    def record(self, con) -> None:
+        con.execute("create table if not exists gate_log (load_id int)")
+        con.execute(f"insert into gate_log values ({self.load_id})")
+
+
+def test_the_gate_and_the_build_commit_with_the_rows(settings, tmp_path):
+    seen = []
+
+    def gate(con, load_id, entities):
+        seen.append((entities, con.execute("select count(*) from raw.calls").fetchone()[0]))
+        return _Noted(load_id)
+
+    def build(con):
+        con.execute("create table built as select count(*) as n from raw.calls")
+        return "full (asked for)"
+
+    _write(tmp_path / "in" / "calls.csv", CALL)
+    result = _load(settings, tmp_path / "in", gate=gate, build=build)
+    assert seen == [(["calls"], 1)]  # the gate sees the merged, uncommitted rows
+    assert (result.status, result.build, result.checks.load_id) == ("completed", "full (asked for)", 1)
+    assert _rows(settings, "select n from built") == [(1,)]
+
+
+def test_a_failing_build_leaves_the_warehouse_as_it_was(settings, tmp_path):
+    def build(con):
+        con.execute("create table built as select 1 as n")
+        raise RuntimeError("model m broke\nsecond line")
+
+    _write(tmp_path / "in" / "calls.csv", CALL)
+    with pytest.raises(LoadError, match="^model m broke$"):
+        _load(settings, tmp_path / "in", build=build)
+    assert _rows(settings, "select count(*) from raw.calls") == [(0,)]
+    assert _rows(settings, "select count(*) from information_schema.tables "
+                           "where table_name = 'built'") == [(0,)]  # fmt: skip
+    assert _rows(settings, "select status, message from meta.loads") == [("failed", "model m broke")]
+
+
+def test_a_closed_gate_rolls_back_then_its_results_are_recorded(settings, tmp_path):
+    from ecoute.etl.pipeline import GateClosed
+
+    def gate(con, load_id, entities):
+        raise GateClosed(_Noted(load_id), "blocking data-quality check failed: calls.x")
+
+    built = []
+    _write(tmp_path / "in" / "calls.csv", CALL)
+    with pytest.raises(LoadError, match="blocking data-quality check failed: calls.x"):
+        _load(settings, tmp_path / "in", gate=gate, build=built.append)
+    assert built == []  # no build after a closed gate
+    assert _rows(settings, "select count(*) from raw.calls") == [(0,)]
+    assert _rows(settings, "select load_id from gate_log") == [(1,)]
+    assert _rows(settings, "select load_id, status from meta.loads") == [(1, "failed")]

@@ -313,7 +313,7 @@ def test_check_mode_validates_everything_loaded(good, settings):
 
 
 def test_loader_runs_the_suites_and_records_them(settings, tmp_path):
-    from ecoute.etl.pipeline import run_load
+    from ecoute.jobs import load as run_load
 
     folder = tmp_path / "exports"
     folder.mkdir()
@@ -336,7 +336,7 @@ def test_loader_runs_the_suites_and_records_them(settings, tmp_path):
 
 
 def test_anonymous_bank_call_log(settings, external):
-    from ecoute.etl.pipeline import run_load
+    from ecoute.jobs import load as run_load
 
     folder = external / "anonymous-bank-callcenter"
     result = run_load(settings, folder, MAPPINGS / "anonymous_bank.yaml", build=False)
@@ -364,7 +364,7 @@ def test_anonymous_bank_call_log(settings, external):
 
 
 def test_noshow_appointments(settings, external):
-    from ecoute.etl.pipeline import run_load
+    from ecoute.jobs import load as run_load
 
     folder = external / "noshow-appointments-brazil"
     result = run_load(settings, folder, MAPPINGS / "noshow_brazil.yaml", build=False)

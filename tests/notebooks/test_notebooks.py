@@ -45,7 +45,7 @@ def demo_warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path 
     from ecoute.core.db import connect
     from ecoute.core.settings import load_settings
     from ecoute.demo import generate
-    from ecoute.etl.pipeline import run_load
+    from ecoute.jobs import load as run_load
 
     base = tmp_path_factory.mktemp("notebook_demo")
     without = base / "without_risk.duckdb"

@@ -12,7 +12,8 @@ import pytest
 
 from ecoute.core.db import connect
 from ecoute.core.settings import Settings
-from ecoute.etl.pipeline import LoadError, run_load
+from ecoute.etl.pipeline import LoadError
+from ecoute.jobs import load as run_load
 from ecoute.warehouse import incremental as inc
 from ecoute.warehouse.build import build_all, params_of, python_steps
 from ecoute.warehouse.config import CONFIG_FILE, GRAINS

@@ -30,7 +30,7 @@ import pytest
 
 from ecoute.core.db import connect
 from ecoute.core.settings import Settings
-from ecoute.etl.pipeline import run_load
+from ecoute.jobs import load as run_load
 from ecoute.warehouse.build import build_all
 from ecoute.warehouse.python.compensation import build_compensation
 

@@ -20,7 +20,7 @@ import pytest
 
 from ecoute.core.db import connect
 from ecoute.core.settings import Settings
-from ecoute.etl.pipeline import run_load
+from ecoute.jobs import load as run_load
 from ecoute.warehouse import incremental as inc
 from ecoute.warehouse.build import params_of, python_steps
 from ecoute.warehouse.config import CONFIG_FILE

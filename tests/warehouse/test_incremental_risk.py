@@ -15,7 +15,7 @@ import duckdb
 
 from ecoute.core.db import connect
 from ecoute.core.settings import Settings
-from ecoute.etl.pipeline import run_load
+from ecoute.jobs import load as run_load
 from ecoute.warehouse import incremental as inc
 from ecoute.warehouse.build import build_all
 from tests.warehouse.test_incremental import (

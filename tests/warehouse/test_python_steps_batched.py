@@ -33,7 +33,7 @@ def built(tmp_path_factory) -> tuple[duckdb.DuckDBPyConnection, Settings]:
         etl={"pii_key": "test-key", "progress": "never"},
         warehouse={"batch_customers": 1_000_000, "batch_messages": 1_000_000},
     )
-    run_load(settings, root / "exports", summary.mapping, checks=False, build=False)
+    run_load(settings, root / "exports", summary.mapping)
     con = connect(settings)
     build_all(con, settings)
     yield con, settings

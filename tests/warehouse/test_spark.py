@@ -234,7 +234,7 @@ def test_small_demo_world_equal_on_spark_and_read_the_same_way(spark, tmp_path):
     from ecoute.core.db import connect
     from ecoute.core.settings import load_settings
     from ecoute.demo import generate
-    from ecoute.etl.pipeline import run_load
+    from ecoute.jobs import load as run_load
     from ecoute.reports.metrics import week_metrics
     from ecoute.warehouse.spark import build_with_spark
 

@@ -34,22 +34,11 @@ def build(
 ) -> None:
     """Rebuild staging views, facts and marts in full (a load rebuilds incrementally itself
     unless --no-build). With [engine] name = "spark", on Spark over the lake (docs/spark.md)."""
-    from ecoute.core.db import connect
-    from ecoute.warehouse.build import build_all
-    from ecoute.warehouse.incremental import last_build
+    from ecoute import jobs
 
     settings = settings_of(ctx)
-    con = connect(settings)
-    if settings.section("engine").get("name", "duckdb") == "spark":
-        from ecoute.warehouse.spark import build_with_spark, lake_of
-
-        built = build_with_spark(con, settings)
-        con.close()
-        typer.echo(f"built {len(built)} models on Spark in {lake_of(settings)}")
-        return
-    if atomic:
-        con.begin()
-    built = build_all(con, settings, incremental=incremental, atomic=atomic)
-    if atomic:
-        con.commit()
-    typer.echo(f"built {len(built)} models in {settings.warehouse}: {last_build(con)}")
+    built = jobs.build(settings, incremental=incremental, atomic=atomic)
+    if built.engine == "spark":
+        typer.echo(f"built {len(built.models)} models on Spark in {built.where}")
+    else:
+        typer.echo(f"built {len(built.models)} models in {built.where}: {built.how}")

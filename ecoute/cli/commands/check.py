@@ -32,10 +32,8 @@ def check(
     """
     import polars as pl
 
+    from ecoute import jobs
     from ecoute.cli.output import emit
-    from ecoute.core.db import connect
-    from ecoute.etl.schema import create_raw_tables
-    from ecoute.expectations import validate
     from ecoute.expectations.runner import parse_as_of
     from ecoute.expectations.suites import SuiteError
 
@@ -45,22 +43,12 @@ def check(
         clock = parse_as_of(as_of) if as_of else None
     except ValueError:
         fail(f"--as-of must be an ISO date or instant, got {as_of!r}", 2)
-    settings = settings_of(ctx)
-    if not settings.warehouse.exists():
-        fail(f"no warehouse at {settings.warehouse}: run `ecoute load DIR` first")
-    con = connect(settings)
     try:
-        create_raw_tables(con)
-        con.begin()
-        try:
-            report = validate(con, settings, load_id=None, entities=entity, as_of=clock)
-        except SuiteError as exc:
-            con.rollback()
-            fail(str(exc), 2)
-        report.record(con)
-        con.commit()
-    finally:
-        con.close()
+        report = jobs.check(settings_of(ctx), entities=entity, as_of=clock)
+    except jobs.NoWarehouse as exc:
+        fail(str(exc))
+    except SuiteError as exc:
+        fail(str(exc), 2)
     frame = pl.DataFrame(
         [{k: r[k] for k in ("suite", "expectation", "column", "severity", "status",
                             "observed", "expected", "exception")} for r in report.rows()],

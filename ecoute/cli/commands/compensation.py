@@ -121,7 +121,5 @@ def _build_pack(con, pack: str, settings) -> None:  # noqa: ANN001
     from ecoute.warehouse.python.compensation import build_compensation
 
     horizon = con.execute("select horizon_at from intermediate.int_data__horizon").fetchone()
-    tz = settings.section("compensation").get("timezone") or settings.metrics.get(
-        "timezone", "Europe/Brussels"
-    )
+    tz = settings.section("compensation")["timezone"] or settings.metrics["timezone"]
     build_compensation(con, pack, tz, as_of=horizon[0] if horizon else None)

@@ -62,8 +62,8 @@ def dashboard(
             fail(str(exc))
         typer.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, self-contained)")
         return
-    host = host or str(section.get("host", "127.0.0.1"))
-    port = port or int(section.get("port", 8050))
+    host = host or str(section["host"])
+    port = port or int(section["port"])
     try:
         Access.from_settings(section).check_bind(host)
     except AccessError as exc:
@@ -79,7 +79,7 @@ def dashboard(
     except duckdb.CatalogException:
         fail("the metric marts are missing: run `ecoute build` first")
     mode = Access.from_settings(section).mode
-    views = "on" if section.get("customer_views", True) else "off (aggregates only)"
+    views = "on" if section["customer_views"] else "off (aggregates only)"
     typer.echo(
         f"Écoute dashboard on http://{host}:{port}/ · warehouse {settings.warehouse} (read-only) "
         f"· auth {mode} · customer views {views} · Ctrl+C to stop",

@@ -34,9 +34,10 @@ def demo(
     The exports include a French-Excel appointments CSV loaded with etl/mappings/demo_fr_excel.yaml
     and a dozen deliberately broken rows, so `ecoute quarantine` has something to show.
     """
+    from ecoute import jobs
     from ecoute.demo import generate
     from ecoute.etl.mapping import MappingError
-    from ecoute.etl.pipeline import LoadError, run_load
+    from ecoute.etl.pipeline import LoadError
 
     settings = settings_of(ctx)
     try:
@@ -46,7 +47,7 @@ def demo(
     typer.echo(f"generated {summary.first_week}..{summary.end_week} for {customers:,} customers "
                f"in {summary.seconds:.1f}s → {out}")  # fmt: skip
     try:
-        result = run_load(settings, out, summary.mapping, checks=checks, force=True)
+        result = jobs.load(settings, out, summary.mapping, checks=checks, force=True)
     except (LoadError, MappingError) as exc:
         fail(f"load failed, warehouse unchanged: {exc}")
     typer.echo(_report(summary, result, settings.warehouse))

@@ -44,15 +44,16 @@ def load(
     """
     from rich.console import Console
 
+    from ecoute import jobs
     from ecoute.etl.mapping import MappingError
-    from ecoute.etl.pipeline import LoadError, run_load
+    from ecoute.etl.pipeline import LoadError
 
     settings = settings_of(ctx)
     console = Console(stderr=True)
     try:
-        with _Progress(console, settings.etl.get("progress", "auto")) as progress:
-            result = run_load(settings, directory, mapping, force=force, build=build,
-                              full_build=full, checks=checks, progress=progress)  # fmt: skip
+        with _Progress(console, settings.etl["progress"]) as progress:
+            result = jobs.load(settings, directory, mapping, force=force, build=build,
+                               full_build=full, checks=checks, progress=progress)  # fmt: skip
     except (LoadError, MappingError) as exc:
         fail(f"load failed, warehouse unchanged: {exc}")
     Console().print(accounting_table(result))
@@ -64,7 +65,7 @@ def load(
     )
     if result.build:
         typer.echo(f"models rebuilt: {result.build}")
-    if settings.section("engine").get("name", "duckdb") == "spark":
+    if settings.section("engine")["name"] == "spark":
         typer.echo(
             "engine is spark: readers show the lake's results; run `ecoute build` to refresh them"
         )

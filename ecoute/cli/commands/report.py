@@ -43,15 +43,14 @@ def weekly(
     red/amber/green, contact centre, field visits, repairs, communication, the worst customer
     stories with their journeys, compensation, data quality, alerts and the parameters in force.
     One self-contained HTML file per report (works offline); --pdf adds a PDF beside it."""
-    from ecoute.reports.run import ReportRunError, run_weekly
+    from ecoute import jobs
+    from ecoute.reports.run import ReportRunError
 
     if region is not None and all_regions:
         fail("--region and --all-regions exclude each other", 2)
-    settings = settings_of(ctx)
-    out_dir = out or Path(settings.section("report").get("out", "out/reports"))
     try:
-        results = run_weekly(
-            settings, parse_week(week), out_dir, region=region, all_regions=all_regions,
+        results = jobs.report(
+            settings_of(ctx), parse_week(week), out, region=region, all_regions=all_regions,
             pdf=pdf or email, email=email, echo=typer.echo,
         )  # fmt: skip
     except ReportRunError as exc:

@@ -29,13 +29,7 @@ def schedule(
     docs/report.md for the equivalent crontab line."""
     import logging
 
-    from ecoute.reports.schedule import (
-        StepError,
-        build_scheduler,
-        config_of,
-        run_jobs,
-        scheduled_run,
-    )
+    from ecoute.scheduler import StepError, build_scheduler, config_of, run_jobs, scheduled_run
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -55,13 +49,13 @@ def schedule(
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from ecoute.reports.schedule import trigger
+    from ecoute.scheduler import trigger
 
     scheduler = build_scheduler(settings, blocking=True)
-    now = dt.datetime.now(ZoneInfo(str(cfg.get("timezone", "Europe/Brussels"))))
+    now = dt.datetime.now(ZoneInfo(str(cfg["timezone"])))
     next_run = trigger(cfg).get_next_fire_time(None, now)
-    typer.echo(f"ecoute schedule: jobs {', '.join(cfg.get('jobs', []))} on '{cfg.get('cron')}' "
-               f"({cfg.get('timezone')}), next run {next_run:%Y-%m-%d %H:%M %Z}; Ctrl-C to stop",
+    typer.echo(f"ecoute schedule: jobs {', '.join(cfg['jobs'])} on '{cfg['cron']}' "
+               f"({cfg['timezone']}), next run {next_run:%Y-%m-%d %H:%M %Z}; Ctrl-C to stop",
                err=True)  # fmt: skip
     try:
         scheduler.start()

@@ -59,7 +59,7 @@ def test_french_excel_appointments_file(world):
 
 def test_every_file_loads_and_only_the_planted_rows_are_quarantined(world, settings):
     out, summary = world
-    result = run_load(settings, out, summary.mapping, checks=False, build=False)
+    result = run_load(settings, out, summary.mapping)
     assert result.status == "completed"
     quarantined: dict[str, int] = {}
     for f in result.files:

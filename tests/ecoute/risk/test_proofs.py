@@ -48,7 +48,7 @@ def test_learned_beats_rules_on_the_demo_world(tmp_path):
         pytest.skip("ecoute.demo is not available")
     from ecoute.core.db import connect
     from ecoute.core.settings import load_settings
-    from ecoute.etl.pipeline import run_load
+    from ecoute.jobs import load as run_load
     from ecoute.jobs.risk_training import train
 
     settings = load_settings(warehouse=tmp_path / "demo.duckdb", environ={})

@@ -25,7 +25,7 @@ class World:
 
 def build_world(root: Path) -> World:
     from ecoute.demo import generate
-    from ecoute.etl.pipeline import run_load
+    from ecoute.jobs import load as run_load
     from ecoute.reports.dashboard import data as D
 
     settings = load_settings(warehouse=root / "ecoute.duckdb", environ={}).with_overrides(

@@ -1,5 +1,6 @@
-"""`ecoute schedule`: the jobs run once on demand; a failed step is logged and e-mailed, and
-the scheduler keeps its next run."""
+"""`ecoute schedule` (ecoute/scheduler.py): the jobs run once on demand; a failed step is logged
+and e-mailed, and the scheduler keeps its next run. The tiny warehouse and the SMTP server are
+the report tests' fixtures (tests/ecoute/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 from typer.testing import CliRunner
 
 from ecoute.cli import app
-from ecoute.reports.schedule import build_scheduler, report_week, run_jobs, scheduled_run, trigger
+from ecoute.scheduler import build_scheduler, report_week, run_jobs, scheduled_run, trigger
 from tests.reports._report_fixtures import W10
 
 BXL = ZoneInfo("Europe/Brussels")
@@ -135,7 +136,7 @@ def test_bad_configuration_is_exit_2(tiny, tmp_path):
 
 
 def test_crontab_weekday_numbers_mean_what_cron_means():
-    from ecoute.reports.schedule import cron_weekdays
+    from ecoute.scheduler import cron_weekdays
 
     assert cron_weekdays("1") == "mon"
     assert cron_weekdays("0") == cron_weekdays("7") == "sun"

@@ -1,6 +1,9 @@
 """``ecoute schedule``: the Monday-morning jobs (load new files, check, build, report, e-mail)
 on a cron expression in the operator's time zone, with APScheduler 3.
 
+A shell over ecoute.jobs, beside the command line: this module adds the trigger, the checking of
+``[schedule]``, the order of the steps and the failure notice; each step is one job.
+
 A failed step is logged (with its traceback) and, when e-mail is configured, reported to
 ``[schedule] notify``; the rest of that run is skipped unless ``continue_on_failure``. The job
 itself never raises, so the scheduler keeps its next run. The scheduler is the one place that
@@ -70,7 +73,7 @@ def report_week(now: dt.datetime, tz: str) -> dt.date:
 def config_of(settings: Settings) -> dict[str, Any]:
     """``[schedule]`` checked: known steps, a cron expression APScheduler accepts, a time zone."""
     cfg = dict(settings.section("schedule"))
-    unknown = [s for s in cfg.get("jobs", []) if s not in STEPS]
+    unknown = [s for s in cfg["jobs"] if s not in STEPS]
     if unknown:
         raise StepError(
             f"[schedule] jobs: unknown step(s) {', '.join(unknown)} (known: {', '.join(STEPS)})"
@@ -88,7 +91,7 @@ def trigger(cfg: dict[str, Any]) -> Any:
     """
     from apscheduler.triggers.cron import CronTrigger
 
-    fields = str(cfg.get("cron", "0 7 * * 1")).split()
+    fields = str(cfg["cron"]).split()
     if len(fields) != 5:
         raise ValueError(f"cron must have 5 fields (minute hour day month weekday), got {fields}")
     minute, hour, day, month, weekday = fields
@@ -98,7 +101,7 @@ def trigger(cfg: dict[str, Any]) -> Any:
         day=day,
         month=month,
         day_of_week=cron_weekdays(weekday),
-        timezone=ZoneInfo(str(cfg.get("timezone", "Europe/Brussels"))),
+        timezone=ZoneInfo(str(cfg["timezone"])),
     )
 
 
@@ -124,9 +127,9 @@ def run_jobs(settings: Settings, week_start: dt.date) -> RunOutcome:
     state = _State(settings, week_start)
     year, number, _ = week_start.isocalendar()
     outcome = RunOutcome(week=f"{year}-W{number:02d}")
-    log.info("run for %s: %s", outcome.week, ", ".join(cfg.get("jobs", [])))
+    log.info("run for %s: %s", outcome.week, ", ".join(cfg["jobs"]))
     stop = False
-    for name in cfg.get("jobs", []):
+    for name in cfg["jobs"]:
         if stop:
             outcome.steps.append(StepOutcome(name, "skipped", "an earlier step failed"))
             log.warning("step %s skipped: an earlier step failed", name)
@@ -141,7 +144,7 @@ def run_jobs(settings: Settings, week_start: dt.date) -> RunOutcome:
                 name, "failed", f"{type(exc).__name__}: {exc}", time.perf_counter() - started
             )
             log.error("step %s FAILED: %s\n%s", name, step.message, traceback.format_exc())
-            stop = not cfg.get("continue_on_failure", False)
+            stop = not cfg["continue_on_failure"]
         outcome.steps.append(step)
     if not outcome.ok:
         _notify(settings, outcome)
@@ -153,7 +156,7 @@ def scheduled_run(
     settings: Settings, now: Callable[[], dt.datetime] | None = None
 ) -> RunOutcome | None:
     """The scheduler's job: pick the week, run the steps, never raise (the next run must happen)."""
-    tz = str(settings.section("schedule").get("timezone", "Europe/Brussels"))
+    tz = str(settings.section("schedule")["timezone"])
     try:
         current = now() if now else dt.datetime.now(ZoneInfo(tz))
         return run_jobs(settings, report_week(current, tz))
@@ -168,7 +171,7 @@ def build_scheduler(settings: Settings, blocking: bool = True) -> Any:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     cfg = config_of(settings)
-    tz = ZoneInfo(str(cfg.get("timezone", "Europe/Brussels")))
+    tz = ZoneInfo(str(cfg["timezone"]))
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=tz)
     scheduler.add_job(
         scheduled_run, trigger(cfg), args=[settings], id="ecoute-weekly", name="ecoute weekly jobs",
@@ -181,18 +184,20 @@ def build_scheduler(settings: Settings, blocking: bool = True) -> Any:
 
 
 def _load(state: _State) -> str:
+    from ecoute import jobs
     from ecoute.etl.mapping import MappingError
-    from ecoute.etl.pipeline import LoadError, run_load
+    from ecoute.etl.pipeline import LoadError
 
     cfg = state.settings.section("schedule")
-    inbox = Path(str(cfg.get("inbox", "exports/incoming")))
+    inbox = Path(str(cfg["inbox"]))
     if not inbox.is_dir():
         raise StepError(f"inbox folder {inbox} does not exist")
     if not any(p.is_file() and not p.name.startswith(".") for p in inbox.rglob("*")):
         return f"no files in {inbox}"
-    mapping = Path(cfg["mapping"]) if cfg.get("mapping") else None
+    mapping = Path(cfg["mapping"]) if cfg["mapping"] else None
     try:
-        result = run_load(state.settings, inbox, mapping, build=False, checks=True)
+        # The build is a step of its own (it may be left out of [schedule] jobs).
+        result = jobs.load(state.settings, inbox, mapping, build=False)
     except (LoadError, MappingError) as exc:
         raise StepError(f"load failed, warehouse unchanged: {exc}") from exc
     return (f"load {result.load_id}: {result.total('loaded'):,} rows loaded, "
@@ -200,21 +205,12 @@ def _load(state: _State) -> str:
 
 
 def _check(state: _State) -> str:
-    from ecoute.core.db import connect
-    from ecoute.etl.schema import create_raw_tables
-    from ecoute.expectations import validate
+    from ecoute import jobs
 
-    if not state.settings.warehouse.exists():
-        raise StepError(f"no warehouse at {state.settings.warehouse}")
-    con = connect(state.settings)
     try:
-        create_raw_tables(con)
-        con.begin()
-        report = validate(con, state.settings, load_id=None)
-        report.record(con)
-        con.commit()
-    finally:
-        con.close()
+        report = jobs.check(state.settings)
+    except jobs.NoWarehouse as exc:
+        raise StepError(str(exc)) from exc
     blocking = report.blocking_failures
     if blocking:
         raise StepError(f"{len(blocking)} blocking data-quality failure(s): "
@@ -223,28 +219,21 @@ def _check(state: _State) -> str:
 
 
 def _build(state: _State) -> str:
-    from ecoute.core.db import connect
-    from ecoute.warehouse.build import build_all
+    from ecoute import jobs
 
-    con = connect(state.settings)
-    try:
-        con.begin()
-        # Only what the loads since the last build changed (docs/incremental.md).
-        built = build_all(con, state.settings, incremental=True)
-        con.commit()
-    finally:
-        con.close()
-    return f"built {len(built)} models"
+    # Only what the loads since the last build changed (docs/incremental.md).
+    built = jobs.build(state.settings, incremental=True)
+    return f"built {len(built.models)} models"
 
 
 def _report(state: _State) -> str:
-    from ecoute.reports.run import run_weekly
+    from ecoute import jobs
 
     cfg = state.settings.section("schedule")
-    out = Path(str(state.settings.section("report").get("out", "out/reports")))
-    state.reports = run_weekly(
-        state.settings, state.week_start, out, all_regions=bool(cfg.get("all_regions", True)),
-        pdf=bool(cfg.get("pdf", True)), email=False, echo=log.info,
+    out = jobs.report_dir(state.settings)
+    state.reports = jobs.report(
+        state.settings, state.week_start, out, all_regions=bool(cfg["all_regions"]),
+        pdf=bool(cfg["pdf"]), email=False, echo=log.info,
     )  # fmt: skip
     failed = [r.error for r in state.reports if r.error]
     if failed:
@@ -253,12 +242,11 @@ def _report(state: _State) -> str:
 
 
 def _email(state: _State) -> str:
-    from ecoute.reports.run import deliver
+    from ecoute import jobs
 
     if not state.reports:
         raise StepError("no report to send (the report step did not run)")
-    for result in state.reports:
-        deliver(state.settings, result, echo=log.info)
+    jobs.deliver(state.settings, state.reports, echo=log.info)
     failed = [r.error for r in state.reports if r.error]
     if failed:
         raise StepError("; ".join(failed))
@@ -279,7 +267,7 @@ def _notify(settings: Settings, outcome: RunOutcome) -> None:
     """E-mail the failure to ``[schedule] notify`` (else the national recipients), if any."""
     from ecoute.reports.mail import MailError, notice_message, recipients_for, send
 
-    recipients = list(settings.section("schedule").get("notify") or []) or recipients_for(
+    recipients = list(settings.section("schedule")["notify"]) or recipients_for(
         settings, None
     )
     if not recipients:
