@@ -73,8 +73,10 @@ APPOINTMENTS = (
     "ap1,A,2026-05-21 09:00,2026-06-03 08:00,2026-06-03 12:00,completed,T1,2026-06-03 11:00,false\n"
 )
 # A visit for a ticket no export carries (TX), said fixed; the day corrects it to not fixed.
+# Its 30-day refix window ended before the history's horizon, so the flag is decided (true)
+# there, and the correction must turn it false.
 HISTORY_AP2 = (
-    "ap2,C,2026-06-01 09:00,2026-06-05 08:00,2026-06-05 12:00,completed,TX,2026-06-05 11:00,"
+    "ap2,C,2026-05-01 09:00,2026-05-08 08:00,2026-05-08 12:00,completed,TX,2026-05-08 11:00,"
 )
 # A message after midnight moves the horizon past T3's target (Tuesday 00:00).
 DAY_MESSAGES = (
