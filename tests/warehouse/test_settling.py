@@ -110,7 +110,6 @@ def _ftf(tmp_path, horizon: str):
     return build(tmp_path, rows)
 
 
-
 def _ftf_flags(con) -> dict[str, Any]:
     return flags(con, "select ticket_id, is_first_time_fix from intermediate.int_tickets__visited")
 
