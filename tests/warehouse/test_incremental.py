@@ -292,3 +292,29 @@ def test_a_changed_lexicon_forces_a_full_build(tmp_path, monkeypatch):
     (tmp_path / "en.yaml").write_text("language: en\n", encoding="utf-8")
     monkeypatch.setattr(incremental, "LEXICONS", tmp_path)
     assert incremental.fingerprint({}, [], MODELS_DIR) != before
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="core.fct_tickets' `-- pending:` header still names `service_restored_at is null`: "
+    "a fault restored before a target the new horizon passes is not rebuilt (header lines are "
+    "helper A's; drop this mark once it reads `is_fault and is_restored_within_target is null`)",
+)
+def test_a_restored_fault_is_decided_when_its_target_passes(quiet, tmp_path):
+    # B's fault, reported Thursday 11 June, is restored that afternoon; its target (Monday
+    # 15 June 24:00) is after the history's horizon, so is_restored_within_target waits (null).
+    # The day brings only A's message on Tuesday 16 June: B is not touched, yet the new horizon
+    # decides B's ticket (true).
+    history = tmp_path / "history"
+    _write(history / "customers.csv", CUSTOMERS + "\n".join(HISTORY_CUSTOMERS.values()) + "\n")
+    _write(
+        history / "tickets.csv",
+        TICKETS + "T5,B,2026-06-11 08:00,resolved,internet,total,2026-06-11 15:00,2026-06-11 15:00\n",
+    )
+    run_load(quiet, history)
+    day = tmp_path / "day"
+    _write(day / "messages.jsonl", DAY_MESSAGES)
+    assert run_load(quiet, day).build.startswith("incremental")
+    con = connect(quiet)
+    flag = "select is_restored_within_target from core.fct_tickets where ticket_id = 'T5'"
+    assert _one(con, flag) is True
