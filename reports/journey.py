@@ -35,6 +35,29 @@ _EVENTS = """
     order by event_at, kind, event_id
 """
 
+# Days without service as of the cutoff: the union of the customer's outages, so two tickets
+# open over the same days count them once. In start order, each outage adds only what lies
+# after the latest end of the outages before it.
+_DAYS = """
+    with cutoff as ({cutoff}),
+    outages as (
+        select service_lost_from_at as lost_from_at,
+            least(coalesce(service_back_at, as_of_at), as_of_at) as back_at
+        from marts.rpt_customer__journey, cutoff
+        where customer_id = {customer_id} and service_lost_from_at < as_of_at
+    ),
+    edges as (
+        select *, max(back_at) over (
+            order by lost_from_at, back_at rows between unbounded preceding and 1 preceding
+        ) as earlier_back_at
+        from outages
+    )
+    select round(coalesce(sum(greatest(
+        epoch(back_at) - epoch(greatest(lost_from_at, coalesce(earlier_back_at, lost_from_at))), 0
+    )), 0) / 86400.0, 2)
+    from edges
+"""
+
 
 def customer_journey(
     con: duckdb.DuckDBPyConnection, customer_id: str, as_of: dt.date | None = None
@@ -42,7 +65,8 @@ def customer_journey(
     """``{customer_id, as_of, events: [{at, local_at, kind, id, flags, detail, …}], summary}``.
 
     Ticket events that took service away also carry ``days_without_service`` (so far, as of
-    `as_of` or the data's horizon). The summary counts events per kind and per flag.
+    `as_of` or the data's horizon). The summary counts events per kind and per flag, and the
+    days without service of all tickets together (overlaps once).
     """
     cutoff = _CUTOFF.format(as_of=literal(as_of))
     sql = _EVENTS.format(cutoff=cutoff, as_of=literal(as_of), customer_id=literal(customer_id))
@@ -60,15 +84,16 @@ def customer_journey(
         if days is not None:
             event["days_without_service"] = days
         events.append(event)
+    lost = con.execute(_DAYS.format(cutoff=cutoff, customer_id=literal(customer_id))).fetchone()
     return {
         "customer_id": customer_id,
         "as_of": as_of.isoformat() if as_of else None,
         "events": events,
-        "summary": _summary(events),
+        "summary": _summary(events, lost[0] if lost else 0.0),
     }
 
 
-def _summary(events: list[dict[str, Any]]) -> dict[str, Any]:
+def _summary(events: list[dict[str, Any]], days: float) -> dict[str, Any]:
     """Counts of the events shown, per kind and per flag, and the days without service."""
     kinds: dict[str, int] = {}
     flags: dict[str, int] = {}
@@ -76,10 +101,9 @@ def _summary(events: list[dict[str, Any]]) -> dict[str, Any]:
         kinds[event["kind"]] = kinds.get(event["kind"], 0) + 1
         for flag in event["flags"]:
             flags[flag] = flags.get(flag, 0) + 1
-    days = sum(e.get("days_without_service", 0.0) for e in events)
     return {
         "events": len(events),
         "by_kind": dict(sorted(kinds.items())),
         "by_flag": dict(sorted(flags.items())),
-        "days_without_service": round(days, 2),
+        "days_without_service": days,
     }

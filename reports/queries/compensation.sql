@@ -16,7 +16,12 @@ final as (
         count(distinct compensation.customer_id) as customers,
         count(*) as lines,
         sum(compensation.amount)::double as amount,
-        sum(compensation.outstanding_amount)::double as outstanding_amount
+        -- Null (unknown) unless every line's payment status is known: without payments
+        -- loaded nothing is known to be outstanding or settled, and a sum would read 0.00.
+        case
+            when count(compensation.outstanding_amount) = count(*)
+                then sum(compensation.outstanding_amount)::double
+        end as outstanding_amount
     from compensation
     left join customers using (customer_id)
     where compensation.accrued_date >= $week_start

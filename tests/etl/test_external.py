@@ -25,17 +25,20 @@ def test_anonymous_bank_call_log(settings, external):
     (f,) = result.files
     assert f.read == 33_344 and f.read == f.loaded + f.quarantined + f.duplicate
     con = _con(settings)
-    # The 25 quarantined rows are the ones whose VRU exit precedes their VRU entry.
-    bad_lines = {r[0] for r in con.execute("select line from meta.quarantine").fetchall()}
-    assert f.quarantined == len(bad_lines) == 25
-    with (folder / "anonymous_bank_1999_02.tsv").open(newline="") as fh:
-        rows = [(i, r) for i, r in enumerate(csv.DictReader(fh, delimiter="\t"), start=2)]
-    assert all(_secs(r["vru_exit"]) < _secs(r["vru_entry"]) for i, r in rows if i in bad_lines)
-    kept = [r for i, r in rows if i not in bad_lines and r["outcome"] != "PHANTOM"]
+    rows = _bank_rows(folder)
+    # Quarantined: the 25 rows whose VRU exit precedes their VRU entry, and the 278 PHANTOM
+    # records (2 of them among those 25), each with its reason.
+    reasons = dict(con.execute("select line, reason from meta.quarantine").fetchall())
+    bad_lines = {i for i, r in rows if _secs(r["vru_exit"]) < _secs(r["vru_entry"])}
+    phantoms = {i for i, r in rows if r["outcome"] == "PHANTOM"}
+    assert (len(bad_lines), len(phantoms), len(bad_lines & phantoms)) == (25, 278, 2)
+    assert set(reasons) == bad_lines | phantoms and f.quarantined == 301
+    assert all("PHANTOM virtual record" in reasons[i] for i in phantoms)
+    kept = [r for i, r in rows if i not in bad_lines | phantoms]
     by_hand = sum(r["outcome"] == "HANG" for r in kept) / len(kept)
     unanswered, calls = con.execute(
         "select count(*) filter (where answered_at is null and disconnect_party = 'customer'), "
-        "count(*) from raw.calls where extra->>'outcome' <> 'PHANTOM'"
+        "count(*) from raw.calls"
     ).fetchone()
     assert round(unanswered / calls, 6) == round(by_hand, 6)
     assert abs(by_hand - 0.179) < 0.001  # SOURCE.md: 17.9 % HANG among non-phantom calls
@@ -43,6 +46,28 @@ def test_anonymous_bank_call_log(settings, external):
     assert (
         con.execute("select count(*) from raw.calls where ended_at < started_at").fetchone()[0] == 0
     )
+
+
+def test_anonymous_bank_abandon_rate_leaves_phantoms_out(settings, external):
+    # By hand from the file: of the calls kept (no PHANTOM, no VRU exit before entry), HANG
+    # calls that waited at least short_abandon_s (10 s) in queue are abandons; HANG calls that
+    # waited less are short abandons, out of the denominator too.
+    folder = external / "anonymous-bank-callcenter"
+    kept = [r for _, r in _bank_rows(folder)
+            if r["outcome"] != "PHANTOM" and _secs(r["vru_exit"]) >= _secs(r["vru_entry"])]  # fmt: skip
+    hangs = [_wait_s(r) for r in kept if r["outcome"] == "HANG"]
+    abandons = sum(w >= 10 for w in hangs)
+    eligible = len(kept) - sum(w < 10 for w in hangs)
+    assert (abandons, eligible) == (4_651, 31_792)  # 14.63 %; with the 254 PHANTOMs: 4,905
+    run_load(settings, folder, MAPPINGS / "anonymous_bank.yaml", checks=False)
+    con = _con(settings)
+    # The abandon rate over the whole data set, from the weekly mart every reader uses.
+    numerator, denominator = con.execute(
+        "select sum(numerator), sum(denominator) from marts.rpt_metrics__weekly "
+        "where metric = 'abandon_rate' and region = '*' and dimension = 'all'"
+    ).fetchone()
+    assert (numerator, denominator) == (abandons, eligible)
+    assert round(numerator / denominator, 4) == 0.1463
 
 
 def test_noshow_appointments(settings, external):
@@ -66,6 +91,21 @@ def test_noshow_appointments(settings, external):
         "select distinct window_end - window_start from raw.appointments"
     ).fetchall()
     assert window == [(__import__("datetime").timedelta(days=1),)]
+
+
+def _bank_rows(folder: Path) -> list[tuple[int, dict[str, str]]]:
+    """The log's rows with their file line numbers (the header is line 1)."""
+    with (folder / "anonymous_bank_1999_02.tsv").open(newline="") as fh:
+        return list(enumerate(csv.DictReader(fh, delimiter="\t"), start=2))
+
+
+def _wait_s(row: dict[str, str]) -> int:
+    """Seconds from entering the queue (else the VRU) to the end of an unanswered call."""
+    entry = _secs(row["vru_entry"])
+    queued = row["q_start"] != "0:00:00"
+    start = _secs(row["q_start"]) if queued else entry
+    end = _secs(row["q_exit"]) if row["q_exit"] != "0:00:00" else _secs(row["vru_exit"])
+    return (end + 86_400 * (end < entry)) - (start + 86_400 * (start < entry))
 
 
 def _secs(hms: str) -> int:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from ecoute.cli import app
 from ecoute.core.db import connect
 from ecoute.reports.weekly import SECTIONS, collect, render, report_path, safe_name, write_weekly
-from tests.reports._report_fixtures import EVIL_REGION, SCRIPT, W10
+from tests.reports._report_fixtures import EVIL_REGION, SCRIPT, W10, tiny_warehouse
 
 CARD = re.compile(
     r'data-metric="([\w.]+)" data-value="([^"]*)" data-numerator="([^"]*)" '
@@ -237,6 +237,44 @@ def test_compensation_section_reads_core_fct_compensation(tiny, tmp_path):
     html = _write(tiny, tmp_path)
     section = html[html.index('id="compensation"') : html.index('id="data_quality"')]
     assert "be_easy_switch" in section and "30.00 EUR" in section
+
+
+def _compensation_section(tiny, tmp_path, payments: str | None) -> str:
+    import duckdb
+
+    from ecoute.warehouse.python.compensation import build_compensation
+
+    con = duckdb.connect(str(tiny.warehouse))
+    if payments is not None:
+        con.execute(
+            "create table staging.stg_payments (customer_id varchar, incident_id varchar, "
+            "paid_at timestamptz, amount decimal(18, 2))"
+        )
+        if payments:
+            con.execute(f"insert into staging.stg_payments values {payments}")
+    build_compensation(con, "be_easy_switch")
+    con.close()
+    html = _write(tiny, tmp_path)
+    return html[html.index('id="compensation"') : html.index('id="data_quality"')]
+
+
+def test_outstanding_is_unknown_without_payments(tiny, tmp_path):
+    # No payments loaded: V1's €30.00 is owed, and nobody knows whether it was paid.
+    section = _compensation_section(tiny, tmp_path, None)
+    assert "30.00 EUR" in section
+    assert "unknown (no payments loaded)" in section and ">0.00 EUR" not in section
+
+
+def test_outstanding_is_a_number_with_payments(tiny, tmp_path):
+    # Payments loaded, €12.50 paid for V1: €17.50 still outstanding. With the table but no
+    # payment for V1, all €30.00 is outstanding (known to be unpaid, not unknown).
+    paid = "('C1', 'V1', '2026-03-06 10:00:00+00', 12.50)"
+    section = _compensation_section(tiny, tmp_path, paid)
+    assert "17.50 EUR" in section and "unknown" not in section
+    other = tmp_path / "unpaid"
+    (other / "wh").mkdir(parents=True)
+    section = _compensation_section(tiny_warehouse(other / "wh"), other, "")
+    assert section.count("30.00 EUR") == 2 and "unknown" not in section
 
 
 def test_data_quality_without_expectation_results(tiny, tmp_path):

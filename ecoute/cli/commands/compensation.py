@@ -22,6 +22,8 @@ COLUMNS = (
     "trace",
 )
 
+UNKNOWN = "unknown (no payments loaded)"
+
 
 def register(app: typer.Typer) -> None:
     app.command("compensation")(compensation)
@@ -98,13 +100,23 @@ def _table(frame, week: str | None, customer: str | None, pack: str | None) -> N
     if frame.height == 0:
         typer.echo(f"Nothing owed{' for ' + scope if scope else ''}.")
         return
-    emit(frame, "table", title=f"Compensation owed{' — ' + scope if scope else ''}")
+    # An empty payment column means no payments were loaded: unknown, never 0.00.
+    shown = frame.with_columns(
+        pl.col(c).cast(pl.String).fill_null("unknown")
+        for c in ("paid_amount", "outstanding_amount")
+    )
+    emit(shown, "table", title=f"Compensation owed{' — ' + scope if scope else ''}")
     totals = frame.group_by("currency").agg(
-        amount=pl.col("amount").sum(), customers=pl.col("customer_id").n_unique()
+        amount=pl.col("amount").sum(),
+        customers=pl.col("customer_id").n_unique(),
+        outstanding=pl.col("outstanding_amount").sum(),
+        known=pl.col("outstanding_amount").is_not_null().all(),
     )
     for row in totals.sort("currency").iter_rows(named=True):
         n = row["customers"]
         typer.echo(f"total {row['currency']} {row['amount']} owed to {n} customer{'s' * (n != 1)}")
+        outstanding = f"{row['currency']} {row['outstanding']}" if row["known"] else UNKNOWN
+        typer.echo(f"still outstanding: {outstanding}")
 
 
 def _has_pack(con, pack: str) -> bool:  # noqa: ANN001

@@ -58,6 +58,8 @@ def test_week_filter_and_table_total(warehouse):
     result = run(warehouse, "--week", "2026-W10")  # Monday 2026-03-02
     assert result.exit_code == 0, result.output
     assert "total EUR 34.50 owed to 1 customer\n" in result.output  # T1 4.50 + A1 30.00 (C1)
+    # No payments table: what is still outstanding is unknown, never 0.00.
+    assert "still outstanding: unknown (no payments loaded)\n" in result.output
     empty = run(warehouse, "--week", "2026-W20")
     assert empty.exit_code == 0 and "Nothing owed for week 2026-W20" in empty.output
 
@@ -70,3 +72,21 @@ def test_bad_input(warehouse, tmp_path):
     duckdb.connect(str(fresh)).close()
     missing = run(fresh)
     assert missing.exit_code == 1 and "run `ecoute build`" in missing.output
+
+
+def test_table_outstanding_once_payments_are_loaded(tmp_path):
+    # €4.00 paid on T1 (C1, W10): T1 4.50 + A1 30.00 owed, 34.50 − 4.00 = 30.50 outstanding.
+    path = tmp_path / "paid.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(FIXTURE.read_text(encoding="utf-8"))
+    con.execute(
+        "create table staging.stg_payments (customer_id varchar, incident_id varchar, "
+        "paid_at timestamptz, amount decimal(18, 2))"
+    )
+    con.execute("insert into staging.stg_payments values ('C1', 'T1', '2026-03-06 10:00:00+00', 4)")
+    build_compensation(con, "be_outage_2024", as_of=AS_OF)
+    build_compensation(con, "be_easy_switch", as_of=AS_OF)
+    con.close()
+    result = run(path, "--week", "2026-W10")
+    assert result.exit_code == 0, result.output
+    assert "still outstanding: EUR 30.50\n" in result.output and "unknown" not in result.output

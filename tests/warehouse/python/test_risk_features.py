@@ -53,7 +53,9 @@ def test_events_after_the_cut_off_are_ignored(world):
 
 def test_a_later_cut_off_sees_them(world):
     rows = _by_customer(*world, "2026-03-25")
-    assert rows["C1"]["dropped_without_callback"] == 3  # D1, D3, D2
+    # D1, D3; not D2: its drop is the data's last record, so its callback window ends after
+    # the horizon and whether it was called back is not settled, whatever the cut-off says.
+    assert rows["C1"]["dropped_without_callback"] == 2
     assert rows["C2"]["missed_visits_unannounced"] == 2
     assert rows["C3"]["open_repair_days"] == 0  # restored on 03-20
     assert rows["C3"]["days_without_service"] == pytest.approx(21.0)

@@ -86,10 +86,14 @@ final as (
         is_dropped,
         is_dropped and is_identified
             and callback_window_end_at <= contacts_horizon_at as is_drop_window_elapsed,
-        case when is_dropped and is_identified then first_callback_at is not null end
-            as has_callback,
+        -- Both wait for the whole callback window, even when the callback or the recall
+        -- already came: an unsettled day must not count only its successes or failures.
         case
-            when is_dropped and is_identified
+            when is_dropped and is_identified and callback_window_end_at <= contacts_horizon_at
+                then first_callback_at is not null
+        end as has_callback,
+        case
+            when is_dropped and is_identified and callback_window_end_at <= contacts_horizon_at
                 then first_recall_at is not null
                     and (first_callback_at is null or first_recall_at < first_callback_at)
         end as is_customer_recall,

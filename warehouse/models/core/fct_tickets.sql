@@ -129,10 +129,11 @@ final as (
         is_fault,
         is_fault and coalesce(service_loss, 'total') <> 'none' as is_service_lost,
         case when is_fault then (epoch(service_restored_at) - epoch(opened_at)) / 3600.0 end as restore_h,
+        -- Decided only once the target day has passed the horizon, even when service came
+        -- back early: otherwise an unsettled week would count only its successes.
         case
-            when not is_fault then null
-            when service_restored_at is not null then service_restored_at < target_at
-            when target_at <= horizon_at then false
+            when is_fault and target_at <= horizon_at
+                then coalesce(service_restored_at < target_at, false)
         end as is_restored_within_target,
         coalesce(reopened_count, 0) as reopened_count,
         coalesce(reopened_count, 0) > 0 as is_reopened,

@@ -74,11 +74,12 @@ final as (
         coalesce(epoch(contact_at) - epoch(previous_contact_at) <= repeat_window_s, false) as is_repeat,
         coalesce(epoch(contact_at) - epoch(previous_contact_at) <= repeat_window_s, false)
             and previous_answered_call_was_logged is not distinct from false as is_context_loss,
+        -- Decided only once the whole window has elapsed, even when a repeat already came:
+        -- deciding failures early would let an unsettled week count only its failures.
         case
             when not is_answered_call then null
-            when next_contact_at <= contact_at + repeat_window then false
             when contact_at + repeat_window > contacts_horizon_at then null
-            else true
+            else next_contact_at is null or next_contact_at > contact_at + repeat_window
         end as is_fcr
     from windowed
 )

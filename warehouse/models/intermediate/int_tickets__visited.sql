@@ -56,12 +56,16 @@ final as (
         first_visits.technician_id as first_visit_technician_id,
         first_visits.completed_at as first_visit_completed_at,
         timezone(getvariable('tz'), first_visits.completed_at)::date as first_visit_date,
-        coalesce(further_visits.further_visit_count, 0) > 0 as has_refix_visit,
+        -- Both wait for the whole refix window, even when the first visit did not fix it or a
+        -- refix came early: deciding failures early would let an unsettled week count only them.
         case
-            when first_visits.fixed is not true then false
-            when coalesce(further_visits.further_visit_count, 0) > 0 then false
-            when first_visits.refix_until_at > horizon.horizon_at then null
-            else true
+            when first_visits.refix_until_at <= horizon.horizon_at
+                then coalesce(further_visits.further_visit_count, 0) > 0
+        end as has_refix_visit,
+        case
+            when first_visits.refix_until_at <= horizon.horizon_at
+                then first_visits.fixed is true
+                    and coalesce(further_visits.further_visit_count, 0) = 0
         end as is_first_time_fix
     from first_visits
     left join further_visits using (ticket_id)

@@ -2,7 +2,8 @@
 -- a weighted count of failures (weights below, each overridable as a [metrics] key
 -- `worst_weight_<failure>`), ties broken by the heavier failures first, then customer_id.
 -- Each failure counts in the week of its event (a visit: when due; a drop: when the call
--- started; days without service: the part of the outage that fell in the week).
+-- started; days without service: the part of the customer's outages, overlaps counted once,
+-- that fell in the week).
 with calls as (
     select * from core.fct_calls
     where customer_id is not null
@@ -88,21 +89,67 @@ reopen_failures as (
     group by all
 ),
 
-outage_days as (
+outages as (
+    -- Each ticket that took service away, still down at the horizon if not restored.
     select
-        weeks.week_start,
         tickets.customer_id,
-        -- Whole microseconds summed, then divided: the same total whatever the rows' order.
-        sum(
-            epoch_us(least(coalesce(tickets.service_restored_at, horizon.horizon_at), weeks.week_end_at))
-            - epoch_us(greatest(tickets.opened_at, weeks.week_start_at))
-        ) / 86400e6 as days_without_service
+        tickets.opened_at as lost_from_at,
+        coalesce(tickets.service_restored_at, horizon.horizon_at) as back_at
     from tickets
     cross join horizon
-    inner join weeks
-        on tickets.opened_at < weeks.week_end_at
-        and coalesce(tickets.service_restored_at, horizon.horizon_at) > weeks.week_start_at
     where tickets.is_service_lost
+      and coalesce(tickets.service_restored_at, horizon.horizon_at) > tickets.opened_at
+),
+
+outage_edges as (
+    -- Overlapping or nested tickets of one customer are one spell without service (a day is
+    -- lost once, however many tickets say so): in start order, an outage starting after every
+    -- earlier one has ended opens a new spell.
+    select
+        *,
+        max(back_at) over (
+            partition by customer_id
+            order by lost_from_at, back_at
+            rows between unbounded preceding and 1 preceding
+        ) as earlier_back_at
+    from outages
+),
+
+outage_islands as (
+    select
+        *,
+        sum(case when earlier_back_at is null or lost_from_at > earlier_back_at then 1 else 0 end)
+            over (
+                partition by customer_id
+                order by lost_from_at, back_at
+                rows between unbounded preceding and current row
+            ) as spell
+    from outage_edges
+),
+
+outage_spells as (
+    select
+        customer_id,
+        min(lost_from_at) as lost_from_at,
+        max(back_at) as back_at
+    from outage_islands
+    group by customer_id, spell
+),
+
+outage_days as (
+    -- Spells are disjoint, so their parts inside a week add up to at most the week.
+    select
+        weeks.week_start,
+        outage_spells.customer_id,
+        -- Whole microseconds summed, then divided: the same total whatever the rows' order.
+        sum(
+            epoch_us(least(outage_spells.back_at, weeks.week_end_at))
+            - epoch_us(greatest(outage_spells.lost_from_at, weeks.week_start_at))
+        ) / 86400e6 as days_without_service
+    from outage_spells
+    inner join weeks
+        on outage_spells.lost_from_at < weeks.week_end_at
+        and outage_spells.back_at > weeks.week_start_at
     group by all
 ),
 
