@@ -84,6 +84,11 @@ def test_metrics_json_shape(warehouse):
         "denominator": 2.0,
         "previous": 0.5,
         "kind": "ratio",
+        # W10 ends Monday 9 March; the horizon message is later: every value is final
+        "settled": True,
+        "settles_on": "2026-03-09",
+        "previous_settled": True,
+        "previous_settles_on": "2026-03-02",
     }
 
 
