@@ -404,3 +404,36 @@ def _settling(value: Any, where: str, what: str) -> Settling:
         unit=_one_of(where, what, "settles.unit", value.get("unit", "days"), SETTLING_UNITS),
         horizon=_one_of(where, what, "settles.horizon", value.get("horizon", "data"), HORIZONS),
     )
+
+
+# ------------------------------------------------------------------ the docs' table
+
+DOCS_START = "<!-- metric catalogue: generated from warehouse/metrics.yml, do not edit -->"
+DOCS_END = "<!-- end of metric catalogue -->"
+_SECTION_TITLES = {
+    "contact_centre": "Contact centre",
+    "field_visits": "Field visits",
+    "repairs": "Repairs",
+    "communication": "Communication",
+}
+
+
+def markdown_table(catalogue: Catalogue) -> str:
+    """docs/metrics.md's metric table, as the catalogue says (tests keep the two equal)."""
+    lines = [
+        DOCS_START,
+        "| section | metric | kind | label | direction | whose failure | default target "
+        "| final | definition |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for m in catalogue.metrics:
+        target = "" if m.target is None else f"green {m.target.green:g}, red {m.target.red:g}"
+        rule = m.settles
+        final = "at period end" if rule.window is None else f"period end + `{rule.window}`"
+        names = ", ".join(f"`{n}`" for n in m.stored)
+        lines.append(
+            f"| {_SECTION_TITLES[m.section]} | {names} | {m.kind} | {m.text()} | {m.direction} "
+            f"| {m.failure} | {target} | {final} | {m.description['en']} |"
+        )
+    lines.append(DOCS_END)
+    return "\n".join(lines)
