@@ -100,7 +100,10 @@ def rules_from(section: Mapping[str, Any]) -> list[Rule]:
             if key not in raw:
                 raise RuleError(f"{where}: missing {key}")
         if raw["metric"] not in METRICS:
-            raise RuleError(f"{where}: unknown metric {raw['metric']!r} (see docs/metrics.md)")
+            raise RuleError(
+                f"{where}: unknown metric {raw['metric']!r} (the catalogue's names: "
+                "warehouse/metrics.yml, docs/metrics.md)"
+            )
         if raw["op"] not in OPS:
             raise RuleError(f"{where}: op must be one of {' '.join(OPS)}, got {raw['op']!r}")
         scope = raw.get("scope", "national")
@@ -160,8 +163,8 @@ def evaluate(
 
 
 def _check(rule: Rule, cell: Mapping[str, Any] | None, region: str | None) -> Alert | None:
-    if not cell:
-        return None
+    if not cell or not cell.get("settled", True):
+        return None  # an unsettled week counts only the failures seen so far: no alarm on it
     observed = cell.get(rule.field)
     if observed is None:
         return None  # nothing to measure this week: a rule cannot fire on a missing rate

@@ -1,5 +1,9 @@
 """The metrics of a week, read from the marts: nothing here recomputes a metric.
 
+Which metrics exist, their kinds, targets and settling rules come from the metric catalogue
+(``ecoute.warehouse.catalogue``); every value carries whether its week is settled
+(:func:`settlement`), and every reader shows an unsettled one with :func:`shown`.
+
 Every number comes from ``marts.rpt_metrics__weekly`` (built by the warehouse from the facts'
 flags); this module only picks the week, the previous week and the slice, and fills in the
 metrics a week has no events for. The parameters shown are the ones the marts were built
@@ -10,73 +14,106 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 
+from ecoute.core.settings import Settings
 from ecoute.core.sql_literals import literal
+from ecoute.warehouse.catalogue import load as load_catalogue
 
-INTENTS = (
-    "churn_threat",
-    "ombudsman_threat",
-    "compensation_request",
-    "apology_request",
-    "missed_appointment",
-    "no_callback",
-    "dropped_call",
-    "repeat_contact",
-    "outage",
-    "wifi",
-    "billing",
-)
+CATALOGUE = load_catalogue()
 
-BACKLOG_AGES = ("age_le_2d", "age_3_7d", "age_8_14d", "age_gt_14d")
-
-# Spec names, in the spec's order. Sub-metrics are written `<metric>.<part>`.
-METRICS: tuple[str, ...] = (
-    "inbound_calls",
-    "abandon_rate",
-    "service_level",
-    "dropped_call_rate",
-    "callback_rate_after_drop",
-    "customer_recall_after_drop",
-    "repeat_contact_rate",
-    "fcr_rate",
-    "unlogged_call_rate",
-    "context_loss_rate",
-    "avg_handle_time_s",
-    "appointments_due",
-    "missed_visit_rate",
-    "unannounced_miss_rate",
-    "median_lead_time_days",
-    "p90_lead_time_days",
-    "wide_window_share",
-    "window_adherence",
-    "first_time_fix_rate",
-    "time_to_restore_p50_h",
-    "time_to_restore_p80_h",
-    "time_to_restore_p95_h",
-    "restored_within_target",
-    "open_fault_backlog",
-    *(f"open_fault_backlog.{age}" for age in BACKLOG_AGES),
-    "reopen_rate",
-    "contacts_per_ticket",
-    "outage_notified_rate",
-    "complaint_count",
-    *(f"complaint_intent_share.{intent}" for intent in INTENTS),
-)
-
-COUNTS = {"inbound_calls", "appointments_due", "complaint_count", "open_fault_backlog"} | {
-    f"open_fault_backlog.{age}" for age in BACKLOG_AGES
-}
-PERCENTILES = {
-    "median_lead_time_days",
-    "p90_lead_time_days",
-    "time_to_restore_p50_h",
-    "time_to_restore_p80_h",
-    "time_to_restore_p95_h",
-}
+# Every name the marts store, in the catalogue's order; parts are written `<metric>.<part>`.
+METRICS: tuple[str, ...] = CATALOGUE.stored
+INTENTS = tuple(part for part, _ in CATALOGUE["complaint_intent_share"].parts)
+BACKLOG_AGES = tuple(part for part, _ in CATALOGUE["open_fault_backlog"].parts)
 DIMENSIONS = ("region", "segment", "queue", "agent", "technician", "category")
+NOT_SETTLED = "not settled yet (final on {date})"
+
+
+class TargetsError(ValueError):
+    """The configuration's targets name an unknown metric or use the retired table."""
+
+
+def targets_of(settings: Settings) -> dict[str, dict[str, float]]:
+    """Each metric's target in force: the catalogue's default, overridden by ``[targets]``.
+
+    One table: ``[dashboard.targets]`` (one number per metric, which disagreed with the
+    report's) is retired and refused with the key to use instead."""
+    old = settings.section("dashboard").get("targets")
+    if old:
+        first = next(iter(old))
+        raise TargetsError(
+            f"[dashboard.targets] is no longer read: set the targets once in [targets], e.g. "
+            f"{first} = {{ green = …, red = … }} (docs/metrics.md, \"Targets\")"
+        )
+    out = {name: {"green": t.green, "red": t.red} for name, t in CATALOGUE.targets().items()}
+    for name, value in settings.section("targets").items():
+        if CATALOGUE.get(name) is None:
+            raise TargetsError(f"[targets] {name}: not a metric of {CATALOGUE.path.name}")
+        if not (isinstance(value, Mapping) and {"green", "red"} <= set(value)):
+            raise TargetsError(f"[targets] {name} must be {{ green = …, red = … }}, got {value!r}")
+        out[name] = {"green": float(value["green"]), "red": float(value["red"])}
+    return out
+
+
+# ------------------------------------------------------------------ settled or not
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """Whether a metric's value for a period is final at the data's horizon, and from when."""
+
+    settled: bool
+    settles_on: dt.date | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "settled": self.settled,
+            "settles_on": None if self.settles_on is None else self.settles_on.isoformat(),
+        }
+
+
+def settlement(
+    metric: str, period_start: dt.date, days: int, params: Mapping[str, Any]
+) -> Settlement:
+    """A period of `days` days is final when its end plus the metric's settling window
+    (catalogue ``settles``, a build parameter) is at or before the horizon its flags use.
+    ``settles_on`` is the local date that moment falls on."""
+    rule = CATALOGUE[metric].settles
+    tz = ZoneInfo(str(params.get("timezone") or "UTC"))
+    settles_at = dt.datetime.combine(period_start + dt.timedelta(days=days), dt.time(0), tz)
+    if rule.window is not None:
+        amount = float(params.get(rule.window) or 0)
+        settles_at += dt.timedelta(**{rule.unit: amount})
+    key = "contacts_horizon_at" if rule.horizon == "contacts" else "data_horizon_at"
+    horizon = params.get(key) or params.get("data_horizon_at")
+    settled = horizon is None or _instant(horizon) >= settles_at
+    return Settlement(settled, settles_at.date())
+
+
+def _instant(text: Any) -> dt.datetime:
+    return dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+
+
+def not_settled_text(settles_on: dt.date | str | None) -> str:
+    """What every reader shows instead of an unsettled value (CLI, report, dashboard)."""
+    date = settles_on.isoformat() if isinstance(settles_on, dt.date) else settles_on
+    return NOT_SETTLED.format(date=date or "?")
+
+
+def shown(cell: Mapping[str, Any], text: str, previous: bool = False) -> str:
+    """A formatted value, or the not-settled text when the cell's period (its previous
+    week's, with `previous`) is not final."""
+    prefix = "previous_" if previous else ""
+    if cell.get(f"{prefix}settled", True):
+        return text
+    return not_settled_text(cell.get(f"{prefix}settles_on"))
+
 
 _WEEK_ROWS = """
     select week_start, metric, region, dimension_value, numerator, denominator, value
@@ -94,13 +131,7 @@ def _query(con: duckdb.DuckDBPyConnection, sql: str, *values: Any) -> list[tuple
 
 def kind_of(metric: str) -> str:
     """count, percentile, mean or ratio: how a metric's value relates to its num/den."""
-    if metric in COUNTS:
-        return "count"
-    if metric in PERCENTILES:
-        return "percentile"
-    if metric in ("avg_handle_time_s", "contacts_per_ticket"):
-        return "mean"
-    return "ratio"
+    return CATALOGUE[metric].kind
 
 
 def build_params(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -149,12 +180,22 @@ def week_metrics(
         "metrics": {},
     }
     weeks = (week_start, previous_start)
+    params = result["params"]
     for metric in METRICS:
+        now, before = (settlement(metric, w, 7, params) for w in weeks)
+        extra = {
+            **now.as_dict(),
+            "previous_settled": before.settled,
+            "previous_settles_on": before.as_dict()["settles_on"],
+        }
         if by is None:
-            result["metrics"][metric] = _cell(cells, weeks, weeks_present, metric, "*")
+            result["metrics"][metric] = {
+                **_cell(cells, weeks, weeks_present, metric, "*"), **extra
+            }
         else:
             result["metrics"][metric] = {
-                s: _cell(cells, weeks, weeks_present, metric, s) for s in sorted(slices)
+                s: {**_cell(cells, weeks, weeks_present, metric, s), **extra}
+                for s in sorted(slices)
             }
     return result
 

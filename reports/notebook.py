@@ -30,6 +30,7 @@ from ecoute.core.db import connect
 from ecoute.core.settings import Settings, load_settings
 from ecoute.reports.journey import customer_journey
 from ecoute.reports.metrics import (
+    CATALOGUE,
     DIMENSIONS,
     METRICS,
     build_params,
@@ -38,6 +39,7 @@ from ecoute.reports.metrics import (
     week_metrics,
     worst_customers,
 )
+from ecoute.warehouse.catalogue import Source
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -166,10 +168,14 @@ def note(markdown: str) -> None:
 
 
 def metric_catalog() -> pl.DataFrame:
-    """Every metric the marts hold: name, kind, and the weeks with a value."""
+    """Every metric the marts hold: name, kind, label, and the weeks with a value."""
     names = pl.DataFrame(
-        {"metric": list(METRICS), "kind": [kind_of(m) for m in METRICS]},
-        schema={"metric": pl.String, "kind": pl.String},
+        {
+            "metric": list(METRICS),
+            "kind": [kind_of(m) for m in METRICS],
+            "label": [CATALOGUE[m].text() for m in METRICS],
+        },
+        schema={"metric": pl.String, "kind": pl.String, "label": pl.String},
     )
     present = sql(
         "select metric, count(distinct week_start) filter (where value is not null) as weeks "
@@ -289,77 +295,50 @@ class Distribution:
     quantiles: dict[str, float]
 
 
-# Same filters as the marts (warehouse/models/marts/rpt_metrics__*.sql); tests/notebooks checks
-# that these reproduce marts.rpt_metrics__weekly for every week.
-RATIOS: dict[str, Ratio] = {
-    "abandon_rate": Ratio("core.fct_calls", "started_date", "is_abandoned", "is_abandon_eligible"),
-    "service_level": Ratio(
-        "core.fct_calls", "started_date", "is_answered_within_sl", "is_service_level_eligible"
-    ),
-    "dropped_call_rate": Ratio(
-        "core.fct_calls", "started_date", "is_dropped", "is_inbound and is_answered"
-    ),
-    "callback_rate_after_drop": Ratio(
-        "core.fct_calls",
-        "started_date",
-        "is_drop_window_elapsed and has_callback",
-        "is_drop_window_elapsed",
-    ),  # fmt: skip
-    "customer_recall_after_drop": Ratio(
-        "core.fct_calls",
-        "started_date",
-        "is_drop_window_elapsed and is_customer_recall",
-        "is_drop_window_elapsed",
-    ),  # fmt: skip
-    "fcr_rate": Ratio("core.fct_calls", "started_date", "is_fcr", "is_fcr is not null"),
-    "unlogged_call_rate": Ratio(
-        "core.fct_calls", "started_date", "is_unlogged", "is_inbound and is_answered"
-    ),
-    "repeat_contact_rate": Ratio("core.fct_contacts", "contact_date", "is_repeat", "true"),
-    "context_loss_rate": Ratio("core.fct_contacts", "contact_date", "is_context_loss", "is_repeat"),
-    "missed_visit_rate": Ratio("core.fct_appointments", "due_date", "is_missed", "is_due"),
-    "unannounced_miss_rate": Ratio(
-        "core.fct_appointments", "due_date", "is_missed and is_unannounced", "is_missed"
-    ),
-    "wide_window_share": Ratio(
-        "core.fct_appointments", "due_date", "is_due and is_wide_window", "is_due"
-    ),
-    "window_adherence": Ratio(
-        "core.fct_appointments",
-        "due_date",
-        "is_arrived_in_window",
-        "is_arrived_in_window is not null",
-    ),  # fmt: skip
-    "restored_within_target": Ratio(
-        "core.fct_tickets",
-        "target_date",
-        "is_fault and is_restored_within_target",
-        "is_fault and target_date is not null and is_restored_within_target is not null",
-    ),  # fmt: skip
-    "reopen_rate": Ratio(
-        "core.fct_tickets",
-        "resolved_date",
-        "resolved_at is not null and is_reopened",
-        "resolved_at is not null",
-    ),  # fmt: skip
-}
+def _where(source: Source, *conditions: str) -> str:
+    """The source's rows and the conditions, ANDed ("true" when there is none)."""
+    kept = list(dict.fromkeys(c for c in (source.rows, *conditions) if c != "true"))
+    return " and ".join(f"({c})" for c in kept) or "true"
 
-DISTRIBUTIONS: dict[str, Distribution] = {
-    "time_to_restore_h": Distribution(
-        "core.fct_tickets",
-        "restored_date",
-        "restore_h",
-        "service_restored_at is not null and status <> 'cancelled' and restore_h is not null",
-        {"time_to_restore_p50_h": 0.5, "time_to_restore_p80_h": 0.8, "time_to_restore_p95_h": 0.95},
-    ),  # fmt: skip
-    "lead_time_days": Distribution(
-        "core.fct_appointments",
-        "due_date",
-        "lead_time_days",
-        "is_due and lead_time_days is not null",
-        {"median_lead_time_days": 0.5, "p90_lead_time_days": 0.9},
-    ),  # fmt: skip
-}
+
+def _ratios() -> dict[str, Ratio]:
+    """The ratio metrics as the catalogue defines them (the marts are generated from the same
+    entries; tests/notebooks checks these reproduce marts.rpt_metrics__weekly)."""
+    out = {}
+    for m in CATALOGUE.metrics:
+        if m.kind != "ratio" or not m.whole or m.numerator is None or m.denominator is None:
+            continue
+        if m.numerator.fn != "count" or m.denominator.fn != "count":
+            continue
+        src = CATALOGUE.sources[m.source]
+        if src.mart == "backlog":  # a stock at each period's end, not rows of a fact
+            continue
+        out[m.name] = Ratio(
+            src.fact,
+            src.date,
+            _where(src, m.denominator.where, m.numerator.where),
+            _where(src, m.denominator.where),
+        )
+    return out
+
+
+def _distributions() -> dict[str, Distribution]:
+    out: dict[str, Distribution] = {}
+    for m in CATALOGUE.metrics:
+        if m.kind != "percentile" or m.value is None or m.distribution is None:
+            continue
+        src = CATALOGUE.sources[m.source]
+        population = _where(src, m.value.where, f"{m.value.column} is not null")
+        known = out.get(m.distribution)
+        quantiles = {**(known.quantiles if known else {}), m.name: float(m.value.q or 0)}
+        out[m.distribution] = Distribution(
+            src.fact, src.date, m.value.column or "", population, quantiles
+        )
+    return out
+
+
+RATIOS: dict[str, Ratio] = _ratios()
+DISTRIBUTIONS: dict[str, Distribution] = _distributions()
 
 
 def _by_list(by: str | list[str] | tuple[str, ...]) -> list[str]:

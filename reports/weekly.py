@@ -29,70 +29,14 @@ import duckdb
 
 from ecoute.core.settings import Settings
 from ecoute.core.sql_literals import literal as sql_literal
+from ecoute.reports.metrics import CATALOGUE, settlement, shown
 
 HERE = Path(__file__).parent
 QUERIES = HERE / "queries"
 TEMPLATES = HERE / "templates"
 
-LABELS: dict[str, str] = {
-    "inbound_calls": "Inbound calls",
-    "abandon_rate": "Abandoned calls",
-    "service_level": "Service level",
-    "dropped_call_rate": "Dropped calls",
-    "callback_rate_after_drop": "Called back after a drop",
-    "customer_recall_after_drop": "Had to call again after a drop",
-    "repeat_contact_rate": "Repeat contacts",
-    "fcr_rate": "First-contact resolution",
-    "unlogged_call_rate": "Calls with no ticket",
-    "context_loss_rate": "Context lost on repeat",
-    "avg_handle_time_s": "Average handle time",
-    "appointments_due": "Visits due",
-    "missed_visit_rate": "Missed visits",
-    "unannounced_miss_rate": "Misses not announced",
-    "median_lead_time_days": "Lead time (median)",
-    "p90_lead_time_days": "Lead time (90th pct)",
-    "wide_window_share": "Half-day+ windows",
-    "window_adherence": "Arrived within window",
-    "first_time_fix_rate": "Fixed at first visit",
-    "time_to_restore_p50_h": "Time to restore (median)",
-    "time_to_restore_p80_h": "Time to restore (80th pct)",
-    "time_to_restore_p95_h": "Time to restore (95th pct)",
-    "restored_within_target": "Restored within target",
-    "open_fault_backlog": "Open fault backlog",
-    "reopen_rate": "Reopened tickets",
-    "contacts_per_ticket": "Contacts per ticket",
-    "outage_notified_rate": "Told of outage first",
-    "complaint_count": "Written complaints",
-}
-LOWER_IS_BETTER = {
-    "abandon_rate",
-    "dropped_call_rate",
-    "customer_recall_after_drop",
-    "repeat_contact_rate",
-    "unlogged_call_rate",
-    "context_loss_rate",
-    "missed_visit_rate",
-    "unannounced_miss_rate",
-    "median_lead_time_days",
-    "p90_lead_time_days",
-    "wide_window_share",
-    "time_to_restore_p50_h",
-    "time_to_restore_p80_h",
-    "time_to_restore_p95_h",
-    "open_fault_backlog",
-    "reopen_rate",
-    "contacts_per_ticket",
-    "complaint_count",
-}
-HIGHER_IS_BETTER = {
-    "service_level",
-    "callback_rate_after_drop",
-    "fcr_rate",
-    "window_adherence",
-    "first_time_fix_rate",
-    "restored_within_target",
-    "outage_notified_rate",
-}
+# Labels, directions, sections and targets are the metric catalogue's (warehouse/metrics.yml).
+LABELS: dict[str, str] = {m.name: m.text() for m in CATALOGUE.metrics}
 NO_REGION = "(none)"
 RAG_WORDS = {"green": "on target", "amber": "watch", "red": "off target", "none": "no data"}
 _SPARK = "▁▂▃▄▅▆▇█"
@@ -119,6 +63,11 @@ class Section:
     derive: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
 
+def _cards_of(section: str) -> tuple[str, ...]:
+    """The catalogue's metrics of a report section, in its order (whole metrics only)."""
+    return tuple(m.name for m in CATALOGUE.in_section(section) if m.whole)
+
+
 def _load_ids(results: Mapping[str, Any]) -> dict[str, Any]:
     return {"load_ids": [r["load_id"] for r in results.get("quality_loads") or []]}
 
@@ -129,54 +78,25 @@ SECTIONS: tuple[Section, ...] = (
         "contact_centre",
         "Contact centre",
         queries=("contact_centre_queues",),
-        metrics=(
-            "inbound_calls",
-            "abandon_rate",
-            "service_level",
-            "dropped_call_rate",
-            "callback_rate_after_drop",
-            "customer_recall_after_drop",
-            "repeat_contact_rate",
-            "fcr_rate",
-            "unlogged_call_rate",
-            "context_loss_rate",
-            "avg_handle_time_s",
-        ),
+        metrics=_cards_of("contact_centre"),
     ),
     Section(
         "field_visits",
         "Field visits",
         queries=("field_visits_technicians",),
-        metrics=(
-            "appointments_due",
-            "missed_visit_rate",
-            "unannounced_miss_rate",
-            "window_adherence",
-            "wide_window_share",
-            "first_time_fix_rate",
-            "median_lead_time_days",
-            "p90_lead_time_days",
-        ),
+        metrics=_cards_of("field_visits"),
     ),
     Section(
         "repairs",
         "Repairs",
         queries=("repairs_categories",),
-        metrics=(
-            "restored_within_target",
-            "time_to_restore_p50_h",
-            "time_to_restore_p80_h",
-            "time_to_restore_p95_h",
-            "open_fault_backlog",
-            "reopen_rate",
-            "contacts_per_ticket",
-        ),
+        metrics=_cards_of("repairs"),
     ),
     Section(
         "communication",
         "Communication",
         queries=("communication_intents",),
-        metrics=("outage_notified_rate", "complaint_count"),
+        metrics=_cards_of("communication"),
     ),
     Section("worst", "Customer stories of the week", queries=("worst_customers",)),
     Section("compensation", "Compensation owed", queries=("compensation",)),
@@ -194,27 +114,24 @@ SECTIONS: tuple[Section, ...] = (
 
 
 def kind_of(metric: str) -> str:
-    from ecoute.reports.metrics import kind_of as _kind
+    return CATALOGUE[metric].kind
 
-    return _kind(metric.split(".")[0] if metric.startswith("open_fault_backlog") else metric)
+
+_UNIT_FORMATS = {
+    "percent": lambda v: f"{v * 100:.1f} %",
+    "count": lambda v: f"{v:,.0f}",
+    "hours": lambda v: f"{v:,.1f} h",
+    "days": lambda v: f"{v:,.1f} days",
+    "seconds": lambda v: f"{v:,.0f} s",
+    "per_ticket": lambda v: f"{v:,.2f}",
+}
 
 
 def fmt_value(metric: str, value: float | None) -> str:
-    """A metric's value as a manager reads it: 3.2 %, 1,848, 8.5 h, 7.2 days, 312 s."""
+    """A metric's value as a manager reads it, by its catalogue unit: 3.2 %, 1,848, 8.5 h."""
     if value is None:
         return "–"
-    base = metric.split(".")[0]
-    if base == "complaint_intent_share" or kind_of(metric) == "ratio":
-        return f"{value * 100:.1f} %"
-    if kind_of(metric) == "count":
-        return f"{value:,.0f}"
-    if base.endswith("_h"):
-        return f"{value:,.1f} h"
-    if base.endswith("_days"):
-        return f"{value:,.1f} days"
-    if base.endswith("_s"):
-        return f"{value:,.0f} s"
-    return f"{value:,.2f}"
+    return _UNIT_FORMATS[CATALOGUE[metric].unit](value)
 
 
 def direction_of(metric: str, targets: Mapping[str, Any] | None = None) -> int:
@@ -227,9 +144,8 @@ def direction_of(metric: str, targets: Mapping[str, Any] | None = None) -> int:
         and target["green"] != target["red"]
     ):
         return -1 if target["green"] < target["red"] else 1
-    if metric in LOWER_IS_BETTER:
-        return -1
-    return 1 if metric in HIGHER_IS_BETTER else 0
+    direction = CATALOGUE[metric].direction
+    return {"lower": -1, "higher": 1}.get(direction, 0)
 
 
 def fmt_delta(
@@ -252,9 +168,10 @@ def fmt_delta(
 
 
 def rag(metric: str, value: float | None, targets: Mapping[str, Any]) -> str:
-    """green / amber / red against the configured target, or none (no target, no data)."""
+    """green / amber / red against the configured target, or none (no target, no data, or a
+    failure that is not the operator's: a customer's no-show is never painted red)."""
     target = targets.get(metric)
-    if value is None or not isinstance(target, Mapping):
+    if value is None or not isinstance(target, Mapping) or CATALOGUE[metric].failure != "operator":
         return "none"
     green, red = float(target["green"]), float(target["red"])
     if green <= red:  # lower is better
@@ -380,10 +297,10 @@ def collect(
     """Read everything the week's report shows (raises RuleError on bad alert rules)."""
     from ecoute.reports.alerts import describe, evaluate, rules_from
     from ecoute.reports.journey import customer_journey
-    from ecoute.reports.metrics import build_params, week_metrics
+    from ecoute.reports.metrics import build_params, targets_of, week_metrics
 
     cfg = settings.section("report")
-    targets = settings.section("targets")
+    targets = targets_of(settings)
     trend_weeks = max(int(cfg.get("trend_weeks", 8)), 2)
     top = int(cfg.get("worst_top", 10))
     headline = [m for m in cfg.get("headline", []) if m in LABELS]
@@ -408,21 +325,30 @@ def collect(
         "max_loads": int(cfg.get("quality_max_loads", 5)),
     }
     trend = _trend(run_query(con, "trend", base) or [], weeks)
+    for metric, series in trend.items():  # an unsettled week is no point on a chart
+        trend[metric] = [
+            (label, v if settlement(metric, w, 7, params).settled else None)
+            for w, (label, v) in zip(weeks, series, strict=True)
+        ]
 
     def card(metric: str) -> dict[str, Any]:
         cell = metrics.get(metric) or {}
+        settled = cell.get("settled", True) and cell.get("previous_settled", True)
         value, previous = cell.get("value"), cell.get("previous")
         direction = direction_of(metric, targets)
         delta, mood = fmt_delta(metric, value, previous, direction)
-        status = rag(metric, value, targets)
+        status = rag(metric, value, targets) if cell.get("settled", True) else "none"
+        if not settled:  # no change worth reading between an unsettled week and another
+            delta, mood = "no comparison", "neutral"
         return {
             "metric": metric,
             "label": LABELS.get(metric, metric),
             "value": value,
             "numerator": cell.get("numerator"),
             "denominator": cell.get("denominator"),
-            "value_text": fmt_value(metric, value),
-            "previous_text": fmt_value(metric, previous),
+            "settled": cell.get("settled", True),
+            "value_text": shown(cell, fmt_value(metric, value)),
+            "previous_text": shown(cell, fmt_value(metric, previous), previous=True),
             "delta_text": delta,
             "mood": mood,
             "status": status,
@@ -463,12 +389,12 @@ def collect(
         row["anchor"] = f"journey-{i}"
         row["reasons"] = _reasons(row)
         journey = customer_journey(con, row["customer_id"], as_of)
-        shown = [e for e in journey["events"] if e["local_at"] >= since]
+        recent = [e for e in journey["events"] if e["local_at"] >= since]
         journeys.append({
             "anchor": row["anchor"],
             "row": row,
-            "events": shown,
-            "hidden": len(journey["events"]) - len(shown),
+            "events": recent,
+            "hidden": len(journey["events"]) - len(recent),
             "summary": journey["summary"],
             "command": f"ecoute customer {row['customer_id']} --as-of {as_of.isoformat()}",
         })  # fmt: skip
@@ -499,7 +425,7 @@ def collect(
         "trend_weeks": [_week_label(w) for w in weeks],
         "metrics": metrics,
         "params": params,
-        "_targets_raw": dict(targets),
+        "_targets_raw": targets,
         "targets": [
             {"metric": m, "label": LABELS.get(m, m), "text": target_text(m, targets)}
             for m in targets

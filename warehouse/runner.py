@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from ecoute.warehouse import config
 from ecoute.warehouse.config import ModelConfig
 
 MODELS_DIR = Path(__file__).with_name("models")
+MACROS_DIR = Path(__file__).with_name("macros")
 SCHEMAS = ("staging", "intermediate", "core", "marts")
 VIEW_SCHEMAS = {"staging"}
 
@@ -86,7 +88,8 @@ class PythonStep:
 
 def discover(models_dir: Path = MODELS_DIR) -> list[Model]:
     """Every model file, in schema order then by name, with its entry of ``models.yml``
-    (a missing, unknown or wrong entry raises ``config.ModelConfigError``)."""
+    (a missing, unknown or wrong entry raises ``config.ModelConfigError``);
+    templated files are rendered."""
     files = {}
     for schema in SCHEMAS:
         for path in sorted((models_dir / schema).glob("*.sql")):
@@ -95,9 +98,36 @@ def discover(models_dir: Path = MODELS_DIR) -> list[Model]:
             files[path.stem] = (schema, path)
     declared = config.load(models_dir, {name: schema for name, (schema, _) in files.items()})
     return [
-        Model(schema, name, path.read_text(encoding="utf-8"), declared[name])
+        Model(schema, name, render(path.read_text(encoding="utf-8")), declared[name])
         for name, (schema, path) in files.items()
     ]
+
+
+def render(text: str) -> str:
+    """A model file as SQL: one that uses Jinja (the metric marts, generated from the metric
+    catalogue by ``macros/metric_marts.sql.j2``) is rendered with ``catalogue`` in scope; any
+    other file is returned as written. DuckDB, Spark and the incremental build all see the
+    rendered SQL, so they stay one definition."""
+    if "{{" not in text and "{%" not in text:
+        return text
+    return _jinja().from_string(text).render()
+
+
+@cache
+def _jinja() -> Any:
+    import jinja2
+
+    from ecoute.warehouse.catalogue import load
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(MACROS_DIR)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["catalogue"] = load()
+    return env
 
 
 def order(models: list[Model], steps: Iterable[PythonStep] = ()) -> list[Model | PythonStep]:

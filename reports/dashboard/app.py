@@ -18,6 +18,7 @@ from ecoute.core.settings import Settings
 from ecoute.reports.dashboard import data as D
 from ecoute.reports.dashboard import figures as F
 from ecoute.reports.dashboard.access import Access
+from ecoute.reports.metrics import CATALOGUE, not_settled_text, targets_of
 
 ASSETS = Path(__file__).with_name("assets")
 TITLE = "Écoute · customer service, as customers live it"
@@ -31,24 +32,24 @@ class Config:
     weeks: int = 12
     worst_top: int = 15
     targets: dict[str, float] = field(default_factory=dict)
-    kpis: tuple[tuple[str, str, str, str | None], ...] = D.KPIS
+    kpis: tuple[tuple[str, str, str, str | None], ...] = tuple(D.kpi(m) for m in D.DEFAULT_KPIS)
     url_prefix: str = "/"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Config:
         s = settings.section("dashboard")
-        wanted = s.get("kpis") or []
-        known = {k[0]: k for k in D.KPIS}
-        kpis = tuple(
-            known.get(m) or (m, D.LABELS.get(m, m), D.kind_label(m), D.BETTER.get(m))
-            for m in wanted
-        ) or D.KPIS  # fmt: skip
+        wanted = s.get("kpis") or D.DEFAULT_KPIS
+        unknown = [m for m in wanted if CATALOGUE.get(m) is None]
+        if unknown:
+            raise ValueError(f"[dashboard] kpis: {unknown} are not metrics of the catalogue")
+        kpis = tuple(D.kpi(m) for m in wanted)
         prefix = "/" + str(s.get("url_prefix", "/")).strip("/")
         return cls(
             customer_views=bool(s.get("customer_views", True)),
             weeks=int(s.get("weeks", 12)),
             worst_top=int(s.get("worst_top", 15)),
-            targets={str(k): float(v) for k, v in (s.get("targets") or {}).items()},
+            # one table with the report: [targets] (catalogue defaults); the line is `green`
+            targets={m: t["green"] for m, t in targets_of(settings).items()},
             kpis=kpis,
             url_prefix=prefix if prefix == "/" else prefix + "/",
         )
@@ -93,7 +94,7 @@ def landing_data(reader: D.Reader, cfg: Config, f: D.Filters, grain: str) -> D.F
         return {
             "kpis": D.kpis(con, f, reader.team_re, metrics),
             "series": D.settled_series(
-                con, D.metric_series(con, f, metrics, reader.team_re, grain=grain)
+                con, D.metric_series(con, f, metrics, reader.team_re, grain=grain), grain
             ),
         }
 
@@ -150,19 +151,23 @@ def tile_facts(cfg: Config, kpis: dict[str, Any], options: dict[str, Any] | None
             if better and diff != 0:
                 good = (diff > 0) == (better == "higher")
                 delta_class = "delta good" if good else "delta bad"
-        if cell.get("settles_after_days") and not not_sliced:
-            _, week, _ = cell["week"].isocalendar()
-            delta += f" · week {week} (settles after {cell['settles_after_days']} days)"
+        settled = cell.get("settled", True)
+        if not settled:
+            delta, delta_class = "", "delta neutral"
         target = cfg.targets.get(metric)
         pill, pill_class = "no target", "pill none"
-        if target is not None and value is not None and not not_sliced and better:
+        operator = CATALOGUE[metric].failure == "operator"  # a customer's miss is never red
+        if target is not None and value is not None and not not_sliced and better and settled \
+                and operator:
             met = value >= target if better == "higher" else value <= target
             sign = "≥" if better == "higher" else "≤"
             pill = f"{'On target' if met else 'Off target'} ({sign} {F.fmt(target, kind)})"
             pill_class = "pill good" if met else "pill bad"
         out.append({
             "metric": metric, "label": label,
-            "value": "—" if not_sliced else F.fmt(value, kind),
+            "value": "—" if not_sliced else (
+                F.fmt(value, kind) if settled else not_settled_text(cell.get("settles_on"))
+            ),
             "delta": delta, "delta_class": delta_class, "pill": pill, "pill_class": pill_class,
         })  # fmt: skip
     return out

@@ -23,54 +23,36 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ecoute.core.settings import Settings
+from ecoute.reports.metrics import CATALOGUE, build_params, settlement
 
 SQL_DIR = Path(__file__).with_name("sql")
 T = TypeVar("T")
 
-# Landing-page KPIs: metric, label, format, which direction is better.
-# `better` is "higher", "lower" or None (a volume, neither good nor bad).
-KPIS: tuple[tuple[str, str, str, str | None], ...] = (
-    ("inbound_calls", "Inbound calls", "count", None),
-    ("service_level", "Answered within SL", "pct", "higher"),
-    ("abandon_rate", "Abandoned calls", "pct", "lower"),
-    ("callback_rate_after_drop", "Called back after a drop", "pct", "higher"),
-    ("repeat_contact_rate", "Had to contact us again", "pct", "lower"),
-    ("missed_visit_rate", "Technician visits missed", "pct", "lower"),
-    ("first_time_fix_rate", "Fixed at the first visit", "pct", "higher"),
-    ("restored_within_target", "Service restored in time", "pct", "higher"),
-)
-KPI_METRICS = tuple(k[0] for k in KPIS)
-LABELS = {k[0]: k[1] for k in KPIS} | {
-    "dropped_call_rate": "Dropped calls",
-    "fcr_rate": "Solved at the first contact",
-    "unannounced_miss_rate": "Missed visits not announced",
-    "outage_notified_rate": "Outage customers told first",
-    "complaint_count": "Written complaints",
-    "context_loss_rate": "Had to repeat themselves",
-}
-BETTER = {k[0]: k[3] for k in KPIS} | {
-    "dropped_call_rate": "lower",
-    "fcr_rate": "higher",
-    "unannounced_miss_rate": "lower",
-    "outage_notified_rate": "higher",
-    "complaint_count": "lower",
-    "context_loss_rate": "lower",
-}
-# Metrics offered for the region ranking (ratios only: they re-aggregate over weeks).
-RANKABLE = (
+# Names, labels and directions are the metric catalogue's (warehouse/metrics.yml).
+DEFAULT_KPIS = (
+    "inbound_calls",
     "service_level",
     "abandon_rate",
-    "dropped_call_rate",
     "callback_rate_after_drop",
     "repeat_contact_rate",
-    "fcr_rate",
-    "context_loss_rate",
     "missed_visit_rate",
-    "unannounced_miss_rate",
     "first_time_fix_rate",
     "restored_within_target",
-    "outage_notified_rate",
 )
+LABELS = {m.name: m.text() for m in CATALOGUE.metrics}
+# `better` is "higher", "lower" or None (a volume, neither good nor bad).
+BETTER = {m.name: (None if m.direction == "none" else m.direction) for m in CATALOGUE.metrics}
+# Metrics offered for the region ranking (ratios only: they re-aggregate over weeks).
+RANKABLE = tuple(
+    m.name for m in CATALOGUE.metrics if m.kind == "ratio" and m.whole and m.direction != "none"
+)
+
+
+def kpi(metric: str) -> tuple[str, str, str, str | None]:
+    """A tile: metric, label, format (count | pct | num), which direction is better."""
+    return (metric, LABELS[CATALOGUE[metric].name], kind_label(metric), BETTER[metric])
+
+
 QUEUE_METRICS = ("service_level", "abandon_rate")
 TEAM_METRICS = ("missed_visit_rate", "first_time_fix_rate")
 SLICE_DIMENSIONS = ("segment", "category", "queue", "technician")
@@ -275,9 +257,7 @@ def ratio(numerator: float | None, denominator: float | None, kind: str) -> floa
 
 
 def kind_of(metric: str) -> str:
-    from ecoute.reports.metrics import kind_of as metric_kind
-
-    return metric_kind(metric)
+    return CATALOGUE[metric].kind
 
 
 def kind_label(metric: str) -> str:
@@ -346,70 +326,41 @@ def metric_series(
     return out
 
 
-# Metrics whose weeks settle only after a window: a ticket's first-time fix is known once the
-# refix window has passed, so a recent week holds only the failures seen so far.
-SETTLE_PARAM = {"first_time_fix_rate": "refix_window_days"}
-
-
-def settled_until(con: Any, metric: str) -> dt.date | None:
-    """The last ISO week start whose `metric` is final at the data's horizon (None: all are)."""
-    param = SETTLE_PARAM.get(metric)
-    if param is None:
-        return None
-    from ecoute.reports.metrics import build_params
-
-    params = build_params(con)
-    horizon, days = params.get("data_horizon_at"), params.get(param)
-    if horizon is None or days is None:
-        return None
-    last_day = dt.datetime.fromisoformat(str(horizon).replace("Z", "+00:00")).date()
-    return last_day - dt.timedelta(days=int(days) + 7)
+def _period_days(grain: str) -> int:
+    return 7 if grain == "week" else 1
 
 
 def kpis(con: Any, filters: Filters, team_re: str, metrics: Sequence[str]) -> dict[str, Any]:
-    """Each KPI's value in the range's last week and the week before (for a metric that settles
-    late, its last settled week instead, named in ``week``)."""
-    weeks = {}
-    for metric in metrics:
-        limit = settled_until(con, metric)
-        week = filters.end
-        if limit is not None and week > limit:
-            week = max(filters.start, limit - dt.timedelta(days=limit.weekday()))
-        weeks[metric] = week
-    first = min(weeks.values()) - dt.timedelta(days=7)
-    series = metric_series(con, filters, metrics, team_re, start=first, end=filters.end)
+    """Each KPI's value in the range's last week and the week before, with whether that week
+    is settled and when it will be (catalogue ``settles``; a tile shows an unsettled value as
+    such, never as a number)."""
+    previous_week = filters.end - dt.timedelta(days=7)
+    series = metric_series(con, filters, metrics, team_re, start=previous_week, end=filters.end)
+    params = build_params(con)
     out: dict[str, Any] = {}
     for metric in metrics:
         points = dict(series.get(metric, []))
-        week = weeks[metric]
+        now = settlement(metric, filters.end, 7, params)
+        before = settlement(metric, previous_week, 7, params)
         out[metric] = {
-            "value": points.get(week),
-            "previous": points.get(week - dt.timedelta(days=7)),
-            "week": week,
-            "settles_after_days": None if week == filters.end else _settle_days(con, metric),
+            "value": points.get(filters.end),
+            "previous": points.get(previous_week) if before.settled else None,
+            "week": filters.end,
+            **now.as_dict(),
         }
+    return {"week": filters.end, "previous_week": previous_week, "metrics": out}
+
+
+def settled_series(
+    con: Any, series: dict[str, list[tuple[dt.date, float | None]]], grain: str = "week"
+) -> dict:
+    """The series without the periods whose value is not final yet (no unsettled point)."""
+    params = build_params(con)
+    days = _period_days(grain)
     return {
-        "week": filters.end,
-        "previous_week": filters.end - dt.timedelta(days=7),
-        "metrics": out,
+        metric: [(p, v) for p, v in points if settlement(metric, p, days, params).settled]
+        for metric, points in series.items()
     }
-
-
-def _settle_days(con: Any, metric: str) -> int | None:
-    from ecoute.reports.metrics import build_params
-
-    value = build_params(con).get(SETTLE_PARAM.get(metric, ""))
-    return None if value is None else int(value)
-
-
-def settled_series(con: Any, series: dict[str, list[tuple[dt.date, float | None]]]) -> dict:
-    """The series without the weeks of a late-settling metric that are not final yet."""
-    out = dict(series)
-    for metric in series:
-        limit = settled_until(con, metric)
-        if limit is not None:
-            out[metric] = [(p, v) for p, v in series[metric] if p <= limit]
-    return out
 
 
 def by_region(con: Any, filters: Filters, metric: str, team_re: str) -> list[dict[str, Any]]:

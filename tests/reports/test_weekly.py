@@ -317,3 +317,21 @@ def test_query_values_are_literals_not_sql(tiny):
     finally:
         con.close()
     assert everyone and sneaky == []
+
+
+def test_an_unsettled_card_says_so_without_a_number_or_colour(tiny, tmp_path):
+    """First-time fix waits refix_window_days (30) after W10: final on 8 April 2026, after
+    the tiny warehouse's horizon. The card says so, has no RAG status, and the same text as
+    `ecoute metrics`."""
+    con = connect(tiny, read_only=True)
+    try:
+        report = collect(con, tiny, W10)
+    finally:
+        con.close()
+    cards = {c["metric"]: c for s in report.context["sections"] for c in s["cards"]}
+    ftf = cards["first_time_fix_rate"]
+    assert ftf["value_text"] == "not settled yet (final on 2026-04-08)"
+    assert ftf["status"] == "none" and ftf["delta_text"] == "no comparison"
+    assert cards["missed_visit_rate"]["settled"] is True
+    table = _cli(tiny, "metrics", "--week", "2026-W10").output
+    assert "not settled yet (final on 2026-04-08)" in table

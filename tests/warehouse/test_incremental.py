@@ -297,12 +297,6 @@ def test_a_changed_lexicon_forces_a_full_build(tmp_path, monkeypatch):
     assert incremental.fingerprint({}, [], MODELS_DIR) != before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core.fct_tickets' `-- pending:` header still names `service_restored_at is null`: "
-    "a fault restored before a target the new horizon passes is not rebuilt (header lines are "
-    "helper A's; drop this mark once it reads `is_fault and is_restored_within_target is null`)",
-)
 def test_a_restored_fault_is_decided_when_its_target_passes(quiet, tmp_path):
     # B's fault, reported Thursday 11 June, is restored that afternoon; its target (Monday
     # 15 June 24:00) is after the history's horizon, so is_restored_within_target waits (null).

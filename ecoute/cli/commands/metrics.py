@@ -63,7 +63,8 @@ def _csv(rows: list[dict]) -> str:
     import io
 
     out = io.StringIO()
-    cols = ["metric", "slice", "kind", "value", "numerator", "denominator", "previous"]
+    cols = ["metric", "slice", "kind", "value", "numerator", "denominator", "previous",
+            "settled", "settles_on"]  # fmt: skip
     writer = csv.DictWriter(out, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
@@ -81,6 +82,8 @@ def _fmt(value: float | None, kind: str) -> str:
 
 
 def _table(result: dict, rows: list[dict]) -> str:
+    from ecoute.reports.metrics import shown
+
     title = f"Écoute metrics, week {result['week']} (from {result['week_start']})"
     if result["region"]:
         title += f", region {result['region']}"
@@ -92,8 +95,8 @@ def _table(result: dict, rows: list[dict]) -> str:
         cells = {
             "metric": row["metric"],
             "slice": row["slice"],
-            "value": _fmt(row["value"], row["kind"]),
-            "previous": _fmt(row["previous"], row["kind"]),
+            "value": shown(row, _fmt(row["value"], row["kind"])),
+            "previous": shown(row, _fmt(row["previous"], row["kind"]), previous=True),
             "numerator": _fmt(row["numerator"], "count"),
             "denominator": _fmt(row["denominator"], "count"),
         }

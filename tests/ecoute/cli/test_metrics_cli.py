@@ -84,6 +84,11 @@ def test_metrics_json_shape(warehouse):
         "denominator": 2.0,
         "previous": 0.5,
         "kind": "ratio",
+        # W10 ends Monday 9 March; the horizon message is later: every value is final
+        "settled": True,
+        "settles_on": "2026-03-09",
+        "previous_settled": True,
+        "previous_settles_on": "2026-03-02",
     }
 
 
@@ -129,3 +134,22 @@ def test_worst(warehouse):
 def test_help_is_there():
     for command in ("metrics", "customer", "worst"):
         assert CliRunner().invoke(app, [command, "--help"]).exit_code == 0
+
+
+def test_an_unsettled_week_says_when_it_will_be_final(warehouse):
+    """The horizon is Friday 20 March 09:00 (the last message). W11 (from 9 March): a call's
+    FCR window (7 days) may end as late as Monday 23 March, so fcr_rate is not final; its
+    abandon rate is (the week ended on 16 March). First-time fix waits 30 days after W10."""
+    doc = json.loads(run(warehouse, "metrics", "--week", "2026-W11", "--format", "json").stdout)
+    fcr = doc["metrics"]["fcr_rate"]
+    assert (fcr["settled"], fcr["settles_on"]) == (False, "2026-03-23")
+    assert (fcr["previous_settled"], fcr["previous_settles_on"]) == (True, "2026-03-16")
+    assert doc["metrics"]["abandon_rate"]["settled"] is True
+    table = run(warehouse, "metrics", "--week", "2026-W11").stdout
+    line = next(x for x in table.splitlines() if x.startswith("fcr_rate "))
+    assert "not settled yet (final on 2026-03-23)" in line
+    w10 = run(warehouse, "metrics", "--week", "2026-W10").stdout
+    line = next(x for x in w10.splitlines() if x.startswith("first_time_fix_rate "))
+    assert "not settled yet (final on 2026-04-08)" in line
+    line = next(x for x in w10.splitlines() if x.startswith("dropped_call_rate "))
+    assert "50.0%" in line and "not settled" not in line

@@ -122,20 +122,33 @@ def test_dates_snap_to_iso_weeks_within_the_marts(dash_world) -> None:
     assert f.start.weekday() == 0 and f.end.weekday() == 0
 
 
-def test_settled_metric_skips_weeks_not_final(dash_world) -> None:
+def test_unsettled_week_is_said_not_shown(dash_world) -> None:
+    """First-time fix settles refix_window_days (30) after its week: the range's last week is
+    not final, so its tile says when it will be, and its trend has no point there."""
     from ecoute.core.db import connect
+    from ecoute.reports.dashboard.app import Config, tile_facts
 
     reader, period = _reader_and_period(dash_world.settings)
     f = D.default_filters(period, 8)
+    metrics = ("first_time_fix_rate", "abandon_rate")
     con = connect(dash_world.settings, read_only=True)
     try:
-        got = D.kpis(con, f, reader.team_re, ("first_time_fix_rate", "abandon_rate"))
-        limit = D.settled_until(con, "first_time_fix_rate")
+        got = D.kpis(con, f, reader.team_re, metrics)
+        series = D.settled_series(con, D.metric_series(con, f, metrics, reader.team_re))
     finally:
         con.close()
-    assert got["metrics"]["abandon_rate"]["week"] == f.end
+    assert got["metrics"]["abandon_rate"]["settled"] is True
     ftf = got["metrics"]["first_time_fix_rate"]
-    assert ftf["week"] <= limit < f.end and ftf["settles_after_days"] == 30
+    final_on = f.end + dt.timedelta(days=7 + 30)
+    assert ftf["settled"] is False and ftf["settles_on"] == final_on.isoformat()
+    last = max(p for p, _ in series["first_time_fix_rate"])  # the last week whose window passed
+    horizon = period["horizon_local"].date()
+    assert last + dt.timedelta(days=37) <= horizon < last + dt.timedelta(days=44)
+    assert max(p for p, _ in series["abandon_rate"]) == f.end
+    cfg = Config.from_settings(dash_world.settings)
+    tiles = {t["metric"]: t for t in tile_facts(cfg, got, None, f)}
+    assert tiles["first_time_fix_rate"]["value"] == f"not settled yet (final on {final_on})"
+    assert tiles["first_time_fix_rate"]["pill"] == "no target"
 
 
 # --- the warehouse lock ---------------------------------------------------------------------

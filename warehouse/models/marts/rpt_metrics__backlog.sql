@@ -3,6 +3,9 @@
 -- Period end = local midnight ending the period, or the data's horizon if that comes first
 -- (the current week is counted as of the last data). Open = opened before the end and not yet
 -- restored, resolved or closed. Counts per slice add up; counts of different periods do not.
+-- The slices, counts and rows come from the metric catalogue (warehouse/metrics.yml, source
+-- open_fault) through the marts' skeleton (warehouse/macros/metric_marts.sql.j2).
+{% from "metric_marts.sql.j2" import skeleton %}
 with tickets as (
     select * from core.fct_tickets
     where is_fault
@@ -59,6 +62,7 @@ open_tickets as (
     select
         periods.grain,
         periods.period_start,
+        'open_fault' as source,
         tickets.region,
         tickets.segment,
         tickets.category,
@@ -69,67 +73,4 @@ open_tickets as (
         and (tickets.ended_at is null or tickets.ended_at >= periods.as_of_at)
 ),
 
-aggregated as (
-    select
-        grain,
-        period_start,
-        case when grouping(region) = 0 then coalesce(region, '(none)') else '*' end as region,
-        case
-            when grouping(segment) = 0 then 'segment'
-            when grouping(category) = 0 then 'category'
-            else 'all'
-        end as dimension,
-        case
-            when grouping(segment) = 0 then coalesce(segment, '(none)')
-            when grouping(category) = 0 then coalesce(category, '(none)')
-            else '*'
-        end as dimension_value,
-        count(*) as open_faults,
-        count(*) filter (where age_days <= 2) as age_le_2d,
-        count(*) filter (where age_days > 2 and age_days <= 7) as age_3_7d,
-        count(*) filter (where age_days > 7 and age_days <= 14) as age_8_14d,
-        count(*) filter (where age_days > 14) as age_gt_14d
-    from open_tickets
-    group by grouping sets (
-        (grain, period_start),
-        (grain, period_start, region),
-        (grain, period_start, segment),
-        (grain, period_start, category),
-        (grain, period_start, region, segment),
-        (grain, period_start, region, category)
-    )
-),
-
-unpivoted as (
-    select
-        grain,
-        period_start,
-        region,
-        dimension,
-        dimension_value,
-        unnest([
-            {'metric': 'open_fault_backlog', 'numerator': open_faults::double},
-            {'metric': 'open_fault_backlog.age_le_2d', 'numerator': age_le_2d},
-            {'metric': 'open_fault_backlog.age_3_7d', 'numerator': age_3_7d},
-            {'metric': 'open_fault_backlog.age_8_14d', 'numerator': age_8_14d},
-            {'metric': 'open_fault_backlog.age_gt_14d', 'numerator': age_gt_14d}
-        ], recursive := true)
-    from aggregated
-),
-
-final as (
-    select
-        grain,
-        period_start,
-        metric,
-        'count' as kind,
-        region,
-        dimension,
-        dimension_value,
-        numerator,
-        null::double as denominator,
-        numerator as value
-    from unpivoted
-)
-
-select * from final
+{{ skeleton("backlog", "open_tickets") }}
