@@ -149,7 +149,11 @@ TEST_STRATA: dict[str, list[tuple[str, int, str | None]]] = {
         ("dropped_call", 20, r"raccroch|coup[ée]|coupure d.appel"),
         # second draw (added after counting the first draw's positives, before any tuning):
         # "coupé" mostly meant the line, so every call-specific text left is taken
-        ("dropped_call", 30, r"raccroch|coup[ée] la parole|appel.{0,30}coup|coup.{0,20}(appel|communication)"),
+        (
+            "dropped_call",
+            30,
+            r"raccroch|coup[ée] la parole|appel.{0,30}coup|coup.{0,20}(appel|communication)",
+        ),
         # "avoir" above was mostly the verb: a narrower second draw for compensation
         ("compensation_request", 20, r"rembours|d[ée]dommag|indemn|geste commercial|compensation"),
     ],
@@ -161,7 +165,11 @@ TEST_STRATA: dict[str, list[tuple[str, int, str | None]]] = {
         ("no_callback", 8, r"call back|callback|respon|repl|follow|never|heard|contact"),
         ("dropped_call", 8, r"hung|hang|drop|disconnect|cut off"),
         # second draw: missed appointments are rare in English; every candidate left is taken
-        ("missed_appointment", 10, r"technician|tech\b|appointment|appt|no.show|show up|showed up|never came|didn.t come|came out|arriv|waited|install"),
+        (
+            "missed_appointment",
+            10,
+            r"technician|tech\b|appointment|appt|no.show|show up|showed up|never came|didn.t come|came out|arriv|waited|install",
+        ),
     ],
     CFPB: [
         ("random", 6, None),
@@ -170,7 +178,11 @@ TEST_STRATA: dict[str, list[tuple[str, int, str | None]]] = {
         ("missed_appointment", 6, r"technician|appointment|show up|showed up"),
         ("no_callback", 10, r"call me back|call back|callback|never heard|no response|respond"),
         ("dropped_call", 10, r"hung up|hang up|hangs up|disconnected|call dropped|cut off"),
-        ("missed_appointment", 10, r"technician|appointment|appt|no.show|never showed|didn.t show|never came|didn.t come|stood up|waited all day"),
+        (
+            "missed_appointment",
+            10,
+            r"technician|appointment|appt|no.show|never showed|didn.t show|never came|didn.t come|stood up|waited all day",
+        ),
     ],
 }
 
@@ -185,8 +197,10 @@ def draw_test_sample(
     rest = rest.filter(~pl.col("row_id").is_in(taken))
     parts: list[pl.DataFrame] = []
     for label, n, pattern in TEST_STRATA[source]:
-        pool = rest if pattern is None else rest.filter(
-            pl.col("text").str.to_lowercase().str.contains(pattern)
+        pool = (
+            rest
+            if pattern is None
+            else rest.filter(pl.col("text").str.to_lowercase().str.contains(pattern))
         )
         part = pool.sample(n=min(n, pool.height), seed=TEST_SEED).with_columns(
             pl.lit(label).alias("drawn_as")
