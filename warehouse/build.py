@@ -122,18 +122,12 @@ def _message_intents(
 
     With ``[intents] classify = false`` (tests that state their intents by hand) the tables are
     only created when missing, never overwritten."""
+    from ecoute.warehouse.python.intents import build_message_intents, create_intent_tables
+
     if not params.get("classify_intents", True):
-        con.execute(
-            "create table if not exists intermediate.int_messages__intents "
-            "(message_id varchar, intent varchar, phrase varchar)"
-        )
-        con.execute(
-            "create table if not exists intermediate.int_messages__classified "
-            "(message_id varchar, language varchar, severity double, intents varchar[])"
-        )
+        create_intent_tables(con)
         return
     from ecoute.core.batches import batch_messages
-    from ecoute.warehouse.python.intents import build_message_intents
 
     build_message_intents(con, batch_messages=batch_messages(settings))
 

@@ -191,10 +191,14 @@ def draw_test_sample(
     source: str, exclude: set[tuple[str, str]], data_dir: Path | None = None
 ) -> pl.DataFrame:
     """Fixed-seed test sample of one source, among rows not in ``exclude`` (source, row_id)
-    (every earlier label file), stratum after stratum without replacement."""
-    rest = load_corpus(source, data_dir)
+    (every earlier label file), stratum after stratum without replacement. Rows whose text an
+    excluded row also has ("Comcast data caps" is many tickets' title) are dropped after the
+    draw, so the splits share no text."""
+    corpus = load_corpus(source, data_dir)
     taken = [row_id for src, row_id in exclude if src == source]
-    rest = rest.filter(~pl.col("row_id").is_in(taken))
+    seen = set(corpus.filter(pl.col("row_id").is_in(taken))["text"].map_elements(
+        _normal, return_dtype=pl.Utf8))  # fmt: skip
+    rest = corpus.filter(~pl.col("row_id").is_in(taken))
     parts: list[pl.DataFrame] = []
     for label, n, pattern in TEST_STRATA[source]:
         pool = (
@@ -207,4 +211,10 @@ def draw_test_sample(
         )
         parts.append(part)
         rest = rest.join(part.select("row_id"), on="row_id", how="anti")
-    return pl.concat(parts)
+    drawn = pl.concat(parts)
+    return drawn.filter(~drawn["text"].map_elements(_normal, return_dtype=pl.Utf8).is_in(seen))
+
+
+def _normal(text: str) -> str:
+    """Text compared across splits: lower case, whitespace collapsed."""
+    return " ".join(text.lower().split())

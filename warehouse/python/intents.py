@@ -11,9 +11,16 @@ import polars as pl
 from ecoute.core.batches import DEFAULT_BATCH_MESSAGES, Bucket
 from ecoute.intents.frame import classify_frame
 
+SQL_DIR = Path(__file__).parent / "sql" / "intents"
 SOURCE_TABLE = "staging.stg_messages"
 CLASSIFIED_TABLE = "intermediate.int_messages__classified"
 INTENTS_TABLE = "intermediate.int_messages__intents"
+
+
+def create_intent_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create both tables when missing (sql/intents/create_tables.sql), and their schema."""
+    con.execute("create schema if not exists intermediate")
+    con.execute((SQL_DIR / "create_tables.sql").read_text(encoding="utf-8"))
 
 
 def build_message_intents(
@@ -25,21 +32,16 @@ def build_message_intents(
     """Classify every message of staging.stg_messages and (re)write the intermediate tables.
 
     Writes intermediate.int_messages__classified (message_id, language, severity DOUBLE,
-    intents VARCHAR[]) and intermediate.int_messages__intents (message_id, intent, phrase),
+    intents VARCHAR[]) and intermediate.int_messages__intents (message_id, intent, phrase,
+    language, clause, method: every intent keeps its evidence, language and clause),
     creating the schema if needed. Returns the number of messages classified.
 
     Each message is classified on its own, so they are read and written ``batch_messages`` at
     a time (hash buckets of message_id): memory holds one batch, not every message.
     """
-    con.execute("create schema if not exists intermediate")
-    con.execute(
-        f"create or replace table {CLASSIFIED_TABLE} "
-        "(message_id varchar, language varchar, severity double, intents varchar[])"
-    )
-    con.execute(
-        f"create or replace table {INTENTS_TABLE} "
-        "(message_id varchar, intent varchar, phrase varchar)"
-    )
+    con.execute(f"drop table if exists {CLASSIFIED_TABLE}")
+    con.execute(f"drop table if exists {INTENTS_TABLE}")
+    create_intent_tables(con)
     total = con.execute(f"select count(*) from {SOURCE_TABLE}").fetchone()[0]
     count = max(1, -(-total // batch_messages))
     classified = 0
