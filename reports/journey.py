@@ -29,7 +29,8 @@ _EVENTS = """
     select strftime(event_at, '%Y-%m-%dT%H:%M:%SZ'),
         strftime(timezone(tz, event_at), '%Y-%m-%d %H:%M'), kind, event_id, flags, detail,
         round(epoch(least(coalesce(service_back_at, as_of_at), as_of_at) - service_lost_from_at)
-            / 86400.0, 2)
+            / 86400.0, 2),
+        intent_evidence
     from marts.rpt_customer__journey, cutoff
     where customer_id = {customer_id} and ({as_of} is null or event_at < as_of_at)
     order by event_at, kind, event_id
@@ -72,7 +73,7 @@ def customer_journey(
     sql = _EVENTS.format(cutoff=cutoff, as_of=literal(as_of), customer_id=literal(customer_id))
     rows = con.execute(sql).fetchall()
     events = []
-    for at, local_at, kind, event_id, flags, detail, days in rows:
+    for at, local_at, kind, event_id, flags, detail, days, evidence in rows:
         event: dict[str, Any] = {
             "at": at,
             "local_at": local_at,
@@ -83,6 +84,8 @@ def customer_journey(
         }
         if days is not None:
             event["days_without_service"] = days
+        if evidence:
+            event["intent_evidence"] = list(evidence)  # phrase, language, method and clause
         events.append(event)
     lost = con.execute(_DAYS.format(cutoff=cutoff, customer_id=literal(customer_id))).fetchone()
     return {

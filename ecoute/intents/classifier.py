@@ -14,7 +14,16 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ecoute.intents.lexicon import LANGUAGES, IntentRules, LanguageRules, load_rules
+from ecoute.intents import clauses
+from ecoute.intents.clauses import Span
+from ecoute.intents.lexicon import (
+    LANGUAGES,
+    ClauseRules,
+    ConceptRule,
+    IntentRules,
+    LanguageRules,
+    load_rules,
+)
 from ecoute.intents.normalize import Folded, fold
 
 if TYPE_CHECKING:
@@ -45,10 +54,17 @@ _CLAUSE_BREAK = re.compile(r"[.!?;:,\n()]|(?<!\w)(?:mais|but|maar|aber)(?!\w)")
 
 @dataclass(frozen=True)
 class IntentHit:
-    """One detected intent and the exact substring of the input that triggered it."""
+    """One detected intent and why.
+
+    phrase: the exact substring of the input that triggered it (method "pattern" or
+    "negated_concept"), or the n-gram features that weighed most (method "model").
+    clause: the clause of the input it was read in (split at ; . ! ? and line breaks).
+    """
 
     intent: str
     phrase: str
+    clause: str = ""
+    method: str = "pattern"
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,7 @@ class Classification:
     language: str | None
     intents: list[IntentHit] = field(default_factory=list)
     severity: float = 0.0
+    tone: float = field(default=0.0, compare=False, repr=False)
 
     @property
     def intent_names(self) -> list[str]:
@@ -148,28 +165,148 @@ def _is_negated(text: str, match: re.Match[str], rule: IntentRules, lang: Langua
     return negated
 
 
-def _first_hit(
-    original: str, folded: Folded, rule: IntentRules, lang: LanguageRules
-) -> IntentHit | None:
-    for match in rule.pattern.finditer(folded.text):
-        if match.end() == match.start() or _is_negated(folded.text, match, rule, lang):
+@dataclass
+class _Reading:
+    """What is known about one text while its intents are read: clauses, quotes."""
+
+    original: str
+    folded: Folded
+    clauses: list[Span]
+    quoted: list[Span]
+
+    @classmethod
+    def of(cls, text: str) -> _Reading:
+        return cls(text, fold(text), clauses.clause_spans(text), clauses.quoted_spans(text))
+
+    def clause_text(self, start: int) -> str:
+        span = clauses.clause_at(self.clauses, start)
+        return "" if span is None else self.original[span.start : span.end].strip()
+
+
+def _crosses_clause(matched: str, strict: bool) -> bool:
+    """A match that runs over a clause end reads two clauses as one. Stance intents (strict)
+    stop at ; . ! ? and line breaks; intents negative by nature ("rdv à 14h. toujours
+    personne") may join sentences but never cross a ; or a line break."""
+    inner = matched.rstrip(".!?…;\n ")
+    return clauses.ends_a_clause(inner) if strict else any(c in inner for c in ";\n")
+
+
+def _reported(reading: _Reading, start: int, end: int, clause: ClauseRules | None) -> bool:
+    """True if the trigger is quoted or reported: a contract clause, a law, someone's words."""
+    if clauses.inside(reading.quoted, start, end):
+        return True
+    if clause is None or clause.reported is None:
+        return False
+    span = clauses.clause_at(reading.clauses, start)
+    if span is None:
+        return False
+    return bool(clause.reported.search(reading.folded.text[span.start : start]))
+
+
+def _ne_spans_verb(text: str, match: re.Match[str], lang: LanguageRules) -> bool:
+    """French negation around the verb: "ne" just before, pas/plus/jamais just after
+    ("je ne résilierai pas", "je ne résilie plus rien")."""
+    clause = lang.clause
+    if clause is None or not clause.ne:
+        return False
+    before = _clause_tokens_before(text, match.start())[-2:]
+    after = _clause_tokens_after(text, match.end())[:2]
+    has_ne = any(t in clause.ne or t.split("'")[0] + "'" in clause.ne for t in before)
+    negs = clause.ne_negators | {"pas", "jamais", "point"}
+    return has_ne and any(t in negs for t in after)
+
+
+def _first_hit(reading: _Reading, rule: IntentRules, lang: LanguageRules) -> IntentHit | None:
+    text = reading.folded.text
+    position = 0
+    while (match := rule.pattern.search(text, position)) is not None:
+        # a voided match must not hide a valid one that starts inside it
+        position = match.start() + 1
+        if match.end() == match.start() or _crosses_clause(match.group(0), rule.negatable):
             continue
-        start, end = folded.span_to_original(match.start(), match.end())
-        return IntentHit(rule.name, original[start:end])
+        if _is_negated(text, match, rule, lang):
+            continue
+        if rule.negatable and (
+            _reported(reading, match.start(), match.end(), lang.clause)
+            or _ne_spans_verb(text, match, lang)
+        ):
+            continue
+        start, end = reading.folded.span_to_original(match.start(), match.end())
+        return IntentHit(
+            rule.name, reading.original[start:end], reading.clause_text(start), "pattern"
+        )
+    return None
+
+
+def _negator_near(toks: list[clauses.Token], index: int, clause: ClauseRules) -> int | None:
+    """Index of a negator governing toks[index]: up to `window` tokens before it (ne ... plus
+    needs its ne), or right after it for the negators the language puts after the verb
+    ("il vient pas", "kwam niet", "kam nicht")."""
+    has_ne = any(t.folded in clause.ne for t in toks[:index])
+    for j in range(index - 1, max(-1, index - 1 - clause.window), -1):
+        folded = toks[j].folded
+        if (clause.negators is not None and clause.negators.match(folded)) or (
+            has_ne and folded in clause.ne_negators
+        ):
+            return j
+    for j in range(index + 1, min(len(toks), index + 3)):
+        if toks[j].folded in clause.after_negators:
+            return j
+    return None
+
+
+def _concept_hit(
+    reading: _Reading, rule: ConceptRule, clause: ClauseRules, language: str
+) -> IntentHit | None:
+    """First concept governed by a negator in its scope, the customer not acting."""
+    if rule.context is not None and not rule.context.search(reading.folded.text):
+        return None
+    for span in reading.clauses:
+        for scope in clauses.scopes(reading.original, span):
+            toks = clauses.tokens(reading.original, scope)
+            if not any(clause.negators is not None and clause.negators.match(t.folded)
+                       or t.folded in clause.after_negators for t in toks):  # fmt: skip
+                continue
+            for index, tok in enumerate(toks):
+                noun = tok.folded in rule.any_actor
+                if not noun and clauses.lemma(tok.raw, language) not in rule.other_actor:
+                    continue
+                if not noun and any(t.folded in clause.self_subjects for t in toks[:index]):
+                    continue  # "je ne peux pas passer": the customer is the one not coming
+                j = _negator_near(toks, index, clause)
+                if j is None:
+                    continue
+                first, last = sorted((toks[j], tok), key=lambda t: t.start)
+                return IntentHit(
+                    rule.intent,
+                    reading.original[first.start : last.end],
+                    reading.original[span.start : span.end].strip(),
+                    "negated_concept",
+                )
     return None
 
 
 def find_intents(text: str, rules: Iterable[LanguageRules]) -> list[IntentHit]:
-    """First non-negated hit per intent, across the given language rule sets."""
-    folded = fold(text)
+    """First hit per intent across the given language rule sets: a pattern that is not
+    voided, else a negated concept of the clause rules."""
+    reading = _Reading.of(text)
     hits: dict[str, IntentHit] = {}
+    rules = list(rules)
     for lang in rules:
         for rule in lang.intents:
             if rule.name in hits:
                 continue
-            hit = _first_hit(text, folded, rule, lang)
+            hit = _first_hit(reading, rule, lang)
             if hit is not None:
                 hits[rule.name] = hit
+    for lang in rules:
+        if lang.clause is None:
+            continue
+        for concept in lang.clause.concepts:
+            if concept.intent not in hits:
+                hit = _concept_hit(reading, concept, lang.clause, lang.language)
+                if hit is not None:
+                    hits[concept.intent] = hit
     return list(hits.values())
 
 
@@ -221,7 +358,7 @@ def classify_parts(
             hits.setdefault(hit.intent, hit)
     tone = tone_score("\n".join(texts), rules)
     ordered = [hits[name] for name in _intent_order(hits)]
-    return Classification(language, ordered, severity_score(hits, tone))
+    return Classification(language, ordered, severity_score(hits, tone), tone)
 
 
 def _intent_order(hits: dict[str, IntentHit]) -> list[str]:
@@ -248,5 +385,8 @@ def classify(
         Classification with the language used, one IntentHit per intent found (its phrase is
         an exact substring of text) and a severity in [0, 1].
     """
+    from ecoute.intents.combine import with_model
+
     lang = normalize_language(language) or detect_language(text)
-    return classify_parts([text], lang, extra_lexicons)
+    result = classify_parts([text], lang, extra_lexicons)
+    return with_model([result], [text], tones=[result.tone])[0]

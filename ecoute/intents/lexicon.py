@@ -51,6 +51,31 @@ class IntentRules:
 
 
 @dataclass(frozen=True)
+class ConceptRule:
+    """An intent read from a negated clause: a negation plus one of these lemmas in the same
+    scope ("il ne rappelle jamais", "niemand is gekomen", "without anyone arriving")."""
+
+    intent: str
+    any_actor: frozenset[str]  # words (folded, as written): nouns such as "réponse", "nieuws"
+    other_actor: frozenset[str]  # verb lemmas that count only when the customer is not the subject
+    context: re.Pattern[str] | None  # the message must also mention this (a technician...)
+
+
+@dataclass(frozen=True)
+class ClauseRules:
+    """How one language marks negation, who acts and reported speech inside a clause."""
+
+    negators: re.Pattern[str] | None  # whole folded tokens that negate a clause on their own
+    ne: frozenset[str]  # French "ne": with ne_negators it negates ("ne ... plus")
+    ne_negators: frozenset[str]
+    self_subjects: frozenset[str]  # "je", "I", "ik", "ich": the customer acts
+    reported: re.Pattern[str] | None  # cues of reported speech or a quoted rule before a trigger
+    concepts: tuple[ConceptRule, ...] = ()
+    after_negators: frozenset[str] = frozenset()  # negators that follow the verb ("kam nicht")
+    window: int = 4  # how many tokens before a concept a negator may stand
+
+
+@dataclass(frozen=True)
 class LanguageRules:
     """Everything the classifier needs for one language."""
 
@@ -60,6 +85,7 @@ class LanguageRules:
     post_window: int
     post_negators: re.Pattern[str] | None
     negative_words: re.Pattern[str] | None
+    clause: ClauseRules | None = None
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -130,6 +156,43 @@ def _exact_token(words: list[str]) -> re.Pattern[str] | None:
     return re.compile("(?:" + "|".join(fold_pattern(w) for w in words) + r")\Z") if words else None
 
 
+def _words(items: list[str]) -> frozenset[str]:
+    return frozenset(fold_pattern(w).lower() for w in items)
+
+
+def _token_regex(patterns: list[str]) -> re.Pattern[str] | None:
+    """Full-token regex: a negator list entry must match a whole folded token."""
+    if not patterns:
+        return None
+    return re.compile("(?:" + "|".join(fold_pattern(p) for p in patterns) + r")\Z")
+
+
+def compile_clause(spec: dict[str, Any] | None) -> ClauseRules | None:
+    """Compile a lexicon's `clause:` section (negation across the verb, who acts, reported
+    speech, concept rules)."""
+    if not spec:
+        return None
+    concepts = tuple(
+        ConceptRule(
+            intent=name,
+            any_actor=_words(list(rule.get("any_actor", []))),
+            other_actor=_words(list(rule.get("other_actor", []))),
+            context=_alternation(list(rule.get("context", []))),
+        )
+        for name, rule in (spec.get("concepts", {}) or {}).items()
+    )
+    return ClauseRules(
+        negators=_token_regex(list(spec.get("negators", []))),
+        ne=_words(list(spec.get("ne", []))),
+        ne_negators=_words(list(spec.get("ne_negators", []))),
+        self_subjects=_words(list(spec.get("self", []))),
+        reported=_alternation(list(spec.get("reported", []))),
+        concepts=concepts,
+        after_negators=_words(list(spec.get("after_negators", []))),
+        window=int(spec.get("window", 4)),
+    )
+
+
 def compile_language(data: dict[str, Any]) -> LanguageRules:
     """Compile one merged lexicon dict."""
     negation = data.get("negation", {}) or {}
@@ -144,6 +207,7 @@ def compile_language(data: dict[str, Any]) -> LanguageRules:
         post_window=int(negation.get("post_window", 0)),
         post_negators=_whole_words(list(negation.get("negators", []))),
         negative_words=_alternation(list(data.get("negative_words", []))),
+        clause=compile_clause(data.get("clause")),
     )
 
 

@@ -17,6 +17,7 @@ import duckdb
 from ecoute.core.db import configure
 from ecoute.core.settings import Settings, load_settings
 from ecoute.warehouse.build import build_all
+from ecoute.warehouse.python.intents import create_intent_tables
 
 BXL = ZoneInfo("Europe/Brussels")
 
@@ -55,12 +56,12 @@ def build(
             sql = f"insert into raw.{entity} ({cols}) values ({marks})"
             con.execute(sql, list(record.values()))
     if intents:
-        con.execute("create schema if not exists intermediate")
-        con.execute(
-            "create table intermediate.int_messages__intents "
-            "(message_id varchar, intent varchar, phrase varchar)"
+        create_intent_tables(con)
+        con.executemany(
+            "insert into intermediate.int_messages__intents (message_id, intent, phrase) "
+            "values (?, ?, ?)",
+            intents,
         )
-        con.executemany("insert into intermediate.int_messages__intents values (?, ?, ?)", intents)
     build_all(con, settings)
     return con
 

@@ -29,7 +29,7 @@ def intents_step(settings: Settings) -> PythonStep:
 
     def run(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
         if not params["classify_intents"]:
-            _create_tables(con)
+            create_intent_tables(con)
             return
         build_message_intents(con, batch_messages=batch_messages(settings))
 
@@ -42,10 +42,10 @@ def intents_step(settings: Settings) -> PythonStep:
     )
 
 
-def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
+def create_intent_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Both tables, empty, unless they exist (with intents written by hand: tests)."""
-    con.execute(sql("intents", "int_messages__classified"))
-    con.execute(sql("intents", "int_messages__intents"))
+    con.execute("create schema if not exists intermediate")
+    con.execute(sql("intents", "create_tables"))
 
 
 def build_message_intents(
@@ -57,16 +57,16 @@ def build_message_intents(
     """Classify every message of staging.stg_messages and (re)write the intermediate tables.
 
     Writes intermediate.int_messages__classified (message_id, language, severity DOUBLE,
-    intents VARCHAR[]) and intermediate.int_messages__intents (message_id, intent, phrase),
+    intents VARCHAR[]) and intermediate.int_messages__intents (message_id, intent, phrase,
+    language, clause, method: every intent keeps its evidence, language and clause),
     creating the schema if needed. Returns the number of messages classified.
 
     Each message is classified on its own, so they are read and written ``batch_messages`` at
     a time (hash buckets of message_id): memory holds one batch, not every message.
     """
-    con.execute("create schema if not exists intermediate")
     con.execute(f"drop table if exists {CLASSIFIED_TABLE}")
     con.execute(f"drop table if exists {INTENTS_TABLE}")
-    _create_tables(con)
+    create_intent_tables(con)
     total = con.execute(f"select count(*) from {SOURCE_TABLE}").fetchone()[0]
     count = max(1, -(-total // batch_messages))
     classified = 0

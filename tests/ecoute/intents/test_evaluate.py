@@ -1,4 +1,10 @@
-"""Quality targets on the hand-labelled sample (texts read from the shared corpora)."""
+"""Quality on the two label splits (texts read from the shared corpora, never copied).
+
+The TEST split (tests/ecoute/intents/blind/) was labelled before any rule or model was tuned on
+it and is never used for tuning; the targets below are asserted on it. The TUNING split
+(labels/, heldout/) shaped the rules and trains the model: its figures guard against regressions
+only. See docs/intents.md for both side by side.
+"""
 
 import math
 from pathlib import Path
@@ -6,75 +12,163 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ecoute.intents.corpora import draw_sample
+from ecoute.intents.corpora import CORPORA, draw_sample, draw_test_sample, load_corpus
 from ecoute.intents.evaluate import (
     HELDOUT_DIR,
     TARGET_INTENTS,
     TARGET_PRECISION,
     TARGET_RECALL,
-    labelled_texts,
+    TEST_DIR,
+    evaluate_split,
     load_labels,
-    predict,
-    score,
+    load_translated,
     score_heldout,
+    wilson,
 )
 
-# The held-out sample was labelled blind, after tuning (docs/intents.md says what it then taught).
-HELDOUT_FLOORS = {("en", "churn_threat"): (TARGET_PRECISION, TARGET_RECALL)}
+HERE = Path(__file__).parent
+MIN_SUPPORT = 10  # fewer positives than this cannot measure a 0.7 recall
+# Pairs the English corpora cannot support: every text about a missed appointment in the
+# Comcast titles and CFPB narratives but one had been drawn by the 2025 tuning sample.
+UNDER_SUPPORTED = {("en", "missed_appointment")}
+# Targets MISSED on the test split, measured once after the rules and the model choice were
+# frozen (commit "Clause-aware intent reading"). Not tuned away on the test split: each needs
+# new tuning text of its kind. strict: a fix shows up as XPASS and fails, so the list stays true.
+MISSED = {
+    ("fr", "churn_threat"): "P 0.74: résiliation mentioned as advice, by the operator or of a "
+    "competitor; R 0.82",
+    ("fr", "missed_appointment"): "R 0.46: waits told without a no-show verb ('il est 19:34, "
+    "toujours rien', 'j'attends toujours', 'le rdv s'annule tout seul', 'décommande')",
+    ("fr", "dropped_call"): "R 0.59: the line or a machine hangs up ('ça raccroche', 'vous "
+    "raccrochez', 'la messagerie raccroche') without 'au nez' or 'me'",
+    ("en", "churn_threat"): "P 0.71 R 0.71: CFPB finance narratives (policies, PMI, "
+    "memberships cancelled in passing)",
+    ("en", "compensation_request"): "P 0.74 R 0.74: money back asked without refund words "
+    "('return of funds', 'bank would not be responsible for any expense')",
+    ("en", "no_callback"): "R 0.47: 'said someone would call me back', 'no one ever "
+    "contacted me back', 'non response' in long narratives",
+}
 
 
 def test_label_files_hold_no_text():
-    for path in sorted((Path(__file__).parent / "labels").glob("*.csv")):
-        assert pl.read_csv(path, infer_schema_length=0).columns == ["source", "row_id", "intents"]
+    for folder in (HERE / "labels", TEST_DIR):
+        for path in sorted(folder.glob("*.csv")):
+            if path.stem.endswith("_translated"):
+                continue
+            assert pl.read_csv(path, infer_schema_length=0).columns == [
+                "source",
+                "row_id",
+                "intents",
+            ]
 
 
-def test_sample_sizes():
-    labels = load_labels()
-    counts = labels.group_by(pl.col("source").str.starts_with("free")).len()
-    fr = counts.filter(pl.col("source"))["len"].item()
-    en = counts.filter(~pl.col("source"))["len"].item()
-    assert fr >= 200 and en >= 200
+def test_translated_sets_are_labelled_on_the_five_intents():
+    translated = load_translated()
+    assert set(translated["language"]) == {"nl", "de"}
+    for language in ("nl", "de"):
+        assert translated.filter(pl.col("language") == language).height >= 30
+    assert set(translated["gold"].explode().drop_nulls()) <= set(TARGET_INTENTS)
 
 
-def test_labels_match_the_fixed_seed_sample(external_data_dir):
-    labels = load_labels()
-    for source in labels["source"].unique():
+def _keys(frame: pl.DataFrame) -> set[tuple[str, str]]:
+    return set(frame.select("source", "row_id").iter_rows())
+
+
+def _tuning_keys() -> set[tuple[str, str]]:
+    keys = _keys(load_labels())
+    for path in sorted(HELDOUT_DIR.glob("*.csv")):
+        keys |= _keys(pl.read_csv(path, infer_schema_length=0))
+    return keys
+
+
+def test_sizes_per_language():
+    test = load_labels(TEST_DIR)
+    tuning = load_labels()
+    for frame, (fr_min, en_min) in ((test, (150, 120)), (tuning, (200, 200))):
+        fr = frame.filter(pl.col("source") == "free_tweets_fr").height
+        assert fr >= fr_min and frame.height - fr >= en_min
+    assert test.height + tuning.height >= 600  # >= 300 per language for fr and en
+
+
+def test_splits_share_no_row():
+    assert not _tuning_keys() & _keys(load_labels(TEST_DIR))
+
+
+def test_splits_share_no_text(external_data_dir):
+    texts = pl.concat([load_corpus(s, external_data_dir) for s in CORPORA])
+
+    def normalised(keys):
+        rows = texts.filter(pl.struct("source", "row_id").is_in(
+            [{"source": s, "row_id": r} for s, r in keys]))  # fmt: skip
+        return {" ".join(t.lower().split()) for t in rows["text"]}
+
+    assert not normalised(_tuning_keys()) & normalised(_keys(load_labels(TEST_DIR)))
+
+
+def test_labels_match_the_fixed_seed_samples(external_data_dir):
+    tuning, test = load_labels(), load_labels(TEST_DIR)
+    for source in tuning["source"].unique():
         drawn = draw_sample(source, external_data_dir)["row_id"].to_list()
-        assert labels.filter(pl.col("source") == source)["row_id"].to_list() == drawn
+        assert tuning.filter(pl.col("source") == source)["row_id"].to_list() == drawn
+    for source in test["source"].unique():
+        drawn = draw_test_sample(source, _tuning_keys(), external_data_dir)["row_id"].to_list()
+        assert test.filter(pl.col("source") == source)["row_id"].to_list() == drawn
+
+
+def test_wilson_interval():
+    low, high = wilson(8, 10)
+    assert round(low, 3) == 0.490 and round(high, 3) == 0.943
+    assert wilson(0, 0) != wilson(0, 0)  # nan when nothing to measure
 
 
 @pytest.fixture(scope="module")
-def scores(external_data_dir):
-    return score(predict(labelled_texts(load_labels(), external_data_dir)))
+def test_scores(external_data_dir):
+    return {(s.language, s.intent): s for s in evaluate_split("test", external_data_dir)[1]}
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
-@pytest.mark.parametrize("intent", TARGET_INTENTS)
-def test_targets(scores, language, intent):
-    s = next(s for s in scores if s.language == language and s.intent == intent)
-    assert s.support >= 10, "too few labelled examples to measure"
+def _marks(language: str, intent: str) -> list[pytest.MarkDecorator]:
+    reason = MISSED.get((language, intent))
+    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+
+
+@pytest.mark.parametrize(
+    ("language", "intent"),
+    [
+        pytest.param(lang, intent, marks=_marks(lang, intent))
+        for lang in ("fr", "en")
+        for intent in TARGET_INTENTS
+    ],
+)
+def test_targets_on_the_test_split(test_scores, language, intent):
+    s = test_scores[(language, intent)]
+    if (language, intent) in UNDER_SUPPORTED:
+        assert s.support < MIN_SUPPORT, "enough support now: assert the target"
+        pytest.skip(f"{language} {intent}: support {s.support}, too few to measure")
+    assert s.support >= MIN_SUPPORT, "too few labelled positives to measure"
     assert not math.isnan(s.precision) and s.precision >= TARGET_PRECISION, s
     assert s.recall >= TARGET_RECALL, s
 
 
-def test_heldout_files_hold_no_text():
-    for path in sorted(HELDOUT_DIR.glob("*.csv")):
-        intent = path.stem.split("_", 1)[1]
-        frame = pl.read_csv(path, infer_schema_length=0)
-        assert frame.columns == ["source", "row_id", intent]
-        assert set(frame[intent]) <= {"0", "1"}
+def test_dutch_and_german_are_measured(test_scores):
+    """Reported, not held to the targets (translations, and no Dutch or German tuning text)."""
+    for language in ("nl", "de"):
+        assert sum(test_scores[(language, i)].support for i in TARGET_INTENTS) >= 30
 
 
-def test_heldout_sample_is_disjoint_from_the_tuning_sample():
-    tuning = set(load_labels().select("source", "row_id").iter_rows())
-    for path in sorted(HELDOUT_DIR.glob("*.csv")):
-        frame = pl.read_csv(path, infer_schema_length=0)
-        assert not tuning & set(frame.select("source", "row_id").iter_rows())
+@pytest.fixture(scope="module")
+def tuning_scores(external_data_dir):
+    return {(s.language, s.intent): s for s in evaluate_split("tuning", external_data_dir)[1]}
 
 
-def test_heldout_floors(external_data_dir):
-    scores = {(s.language, s.intent): s for s in score_heldout(external_data_dir)}
-    assert set(scores) == set(HELDOUT_FLOORS)
-    for key, (floor_p, floor_r) in HELDOUT_FLOORS.items():
-        s = scores[key]
-        assert s.support >= 10 and s.precision >= floor_p and s.recall >= floor_r, s
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    "intent", ["churn_threat", "compensation_request", "missed_appointment", "no_callback"]
+)
+def test_no_regression_on_the_tuning_split(tuning_scores, language, intent):
+    s = tuning_scores[(language, intent)]
+    assert s.precision >= 0.75 and s.recall >= 0.75, s
+
+
+def test_heldout_2025_churn(external_data_dir):
+    (s,) = score_heldout(external_data_dir)
+    assert s.support >= 10 and s.precision >= TARGET_PRECISION and s.recall >= TARGET_RECALL, s

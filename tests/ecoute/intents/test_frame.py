@@ -26,7 +26,7 @@ def test_one_row_per_message_with_schema():
         "severity": pl.Float64,
         "intents": pl.List(pl.Utf8),
     }
-    assert hits.columns == ["message_id", "intent", "phrase"]
+    assert hits.columns == ["message_id", "intent", "phrase", "language", "clause", "method"]
 
 
 def test_subject_and_body_both_classified():

@@ -51,6 +51,12 @@ def test_build_message_intents_writes_both_tables(tmp_path: Path):
             "select intent, phrase from intermediate.int_messages__intents where message_id='m1'"
         ).fetchall()
         assert ("missed_appointment", "technicien n'est jamais venu") in phrases
+        # every intent keeps its language, its clause and how it was read
+        evidence = con.execute(
+            "select language, clause, method from intermediate.int_messages__intents "
+            "where message_id = 'm1' and intent = 'churn_threat'"
+        ).fetchone()
+        assert evidence == ("fr", "Je vais résilier !", "pattern")
 
 
 def test_rebuild_replaces_tables(tmp_path: Path):

@@ -23,6 +23,21 @@ notifications as (
     select * from core.fct_notifications
 ),
 
+-- Why each intent was read in a message: its phrase (or the model's n-grams), language, method
+-- and the clause it came from, so the agent can check the reading.
+intent_evidence as (
+    select
+        message_id,
+        list(
+            intent || ': ' || phrase
+            || ' (' || coalesce(language, '?') || ', ' || coalesce(method, '?') || ')'
+            || coalesce(' in: ' || clause, '')
+            order by intent
+        ) as intent_evidence
+    from intermediate.int_messages__intents
+    group by message_id
+),
+
 call_events as (
     select
         customer_id,
@@ -156,8 +171,11 @@ final as (
         flags,
         detail,
         service_lost_from_at,
-        service_back_at
+        service_back_at,
+        intent_evidence.intent_evidence
     from unioned
+    left join intent_evidence
+        on unioned.kind = 'message' and unioned.event_id = intent_evidence.message_id
     order by customer_id, event_at, kind, event_id
 )
 

@@ -1,0 +1,153 @@
+"""A learned intent classifier beside the rules: logistic regression on word and character
+n-grams (scikit-learn), one per intent and language.
+
+The model is stored as JSON (vocabulary, idf, weights), not as a pickle, so it loads with any
+scikit-learn version and its weights can be read. `python -m ecoute.intents.train` rebuilds it
+from the tuning split (tests/ecoute/intents/labels/) and the shared corpora, and records which
+combination with the rules measured best in cross-validation. Pure: reading the packaged JSON
+is the only I/O.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+MODEL_DIR = Path(__file__).parent / "models"
+# How a model's verdict combines with the rules' for one intent (chosen by cross-validation):
+#   rules  - the rules alone; model - the model alone;
+#   union  - rules, or the model when it is confident (p >= high);
+#   veto   - rules, unless the model finds the hit very unlikely (p < low).
+COMBINATIONS = ("rules", "model", "union", "veto")
+HIGH = 0.7
+LOW = 0.15
+MIN_POSITIVES = 5  # an intent with fewer labelled positives gets no model
+
+
+def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    words = TfidfVectorizer(
+        ngram_range=(1, 2), min_df=2, sublinear_tf=True, strip_accents="unicode"
+    )
+    chars = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True,
+        strip_accents="unicode", max_features=20000,
+    )  # fmt: skip
+    return words, chars
+
+
+@dataclass
+class IntentModel:
+    """Vectorizers plus one weight vector per intent, and each intent's combination."""
+
+    language: str
+    words: TfidfVectorizer
+    chars: TfidfVectorizer
+    weights: dict[str, tuple[np.ndarray, float]]
+    combine: dict[str, str]
+
+    def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return sparse.hstack([self.words.transform(texts), self.chars.transform(texts)]).tocsr()
+
+    def names(self) -> list[str]:
+        return [f"w:{n}" for n in self.words.get_feature_names_out()] + [
+            f"c:{n}" for n in self.chars.get_feature_names_out()
+        ]
+
+    def proba(self, matrix: sparse.csr_matrix, intent: str) -> np.ndarray:
+        coef, intercept = self.weights[intent]
+        return 1.0 / (1.0 + np.exp(-(matrix @ coef + intercept)))
+
+    def explain(self, row: sparse.csr_matrix, intent: str, k: int = 3) -> list[str]:
+        """The k n-grams of one text that pushed the intent up most (its evidence)."""
+        coef, _ = self.weights[intent]
+        contrib = row.multiply(coef).tocsr()
+        order = np.argsort(-contrib.data)[:k]
+        names = self.names()
+        return [
+            names[contrib.indices[i]].split(":", 1)[1].strip() for i in order if contrib.data[i] > 0
+        ]
+
+
+def fit(texts: Sequence[str], gold: Sequence[Sequence[str]], language: str,
+        intents: Sequence[str]) -> IntentModel:  # fmt: skip
+    """Train one logistic regression per intent that has enough positives."""
+    words, chars = _vectorizers()
+    words.fit(texts)
+    chars.fit(texts)
+    model = IntentModel(language, words, chars, {}, {})
+    matrix = model.features(texts)
+    for intent in intents:
+        y = np.array([intent in g for g in gold])
+        if y.sum() < MIN_POSITIVES:
+            continue
+        clf = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
+        clf.fit(matrix, y)
+        model.weights[intent] = (clf.coef_[0], float(clf.intercept_[0]))
+    return model
+
+
+def _vec_state(vec: TfidfVectorizer) -> dict[str, Any]:
+    return {"vocabulary": {k: int(v) for k, v in vec.vocabulary_.items()}, "idf": vec.idf_.tolist()}
+
+
+def _vec_from(state: dict[str, Any], template: TfidfVectorizer) -> TfidfVectorizer:
+    vec = TfidfVectorizer(**{**template.get_params(), "vocabulary": state["vocabulary"]})
+    vec.fit(["x"])  # builds the analyzer with the fixed vocabulary
+    vec.idf_ = np.array(state["idf"])
+    return vec
+
+
+def to_json(model: IntentModel, cv_f1: dict[str, dict[str, float]] | None = None) -> str:
+    """The model as JSON: the combination kept per intent and the cross-validated F1 that chose
+    it; vocabularies, idf and weights (rounded) only if some intent uses the model."""
+    if all(how == "rules" for how in model.combine.values()):
+        return json.dumps(
+            {"language": model.language, "combine": model.combine, "cv_f1": cv_f1},
+            indent=1,
+        )
+    return json.dumps(
+        {
+            "cv_f1": cv_f1,
+            "language": model.language,
+            "words": _vec_state(model.words),
+            "chars": _vec_state(model.chars),
+            "weights": {
+                i: {"coef": np.round(c, 4).tolist(), "intercept": round(b, 4)}
+                for i, (c, b) in model.weights.items()
+            },
+            "combine": model.combine,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def from_json(text: str) -> IntentModel | None:
+    """The model stored by to_json, or None when every intent keeps the rules alone."""
+    data = json.loads(text)
+    if "weights" not in data:
+        return None
+    words, chars = _vectorizers()
+    return IntentModel(
+        data["language"],
+        _vec_from(data["words"], words),
+        _vec_from(data["chars"], chars),
+        {i: (np.array(w["coef"]), float(w["intercept"])) for i, w in data["weights"].items()},
+        dict(data["combine"]),
+    )
+
+
+@cache
+def load_model(language: str) -> IntentModel | None:
+    """The packaged model of a language, or None (Dutch and German have no training text)."""
+    path = MODEL_DIR / f"{language}.json"
+    return from_json(path.read_text("utf-8")) if path.exists() else None

@@ -1,0 +1,118 @@
+"""Train the learned intent models and choose how they combine with the rules.
+
+Run: python -m ecoute.intents.train [--data-dir PATH] [--folds 5]
+
+Reads the TUNING split only (tests/ecoute/intents/labels/ joined to the shared corpora; the
+test split is never read here). For each language with labelled text (fr, en):
+1. 5-fold cross-validation on the tuning split: in each fold a model is trained on four fifths
+   and the rules and the model are scored on the fifth it did not see;
+2. for each intent the combination (rules, model, union, veto; see model.py) with the best F1
+   across the folds is kept; a tie keeps the rules, whose evidence is a phrase;
+3. a model trained on the whole tuning split is written to ecoute/intents/models/<lang>.json
+   with the chosen combinations.
+Deterministic: fixed folds, and liblinear-free lbfgs with a fixed iteration cap.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from ecoute.intents.corpora import default_data_dir
+from ecoute.intents.evaluate import TARGET_INTENTS, tuning_split
+from ecoute.intents.frame import classify_frame
+from ecoute.intents.model import COMBINATIONS, HIGH, LOW, MODEL_DIR, fit, to_json
+
+FOLD_SEED = 20260521
+
+
+def _rules(frame: pl.DataFrame, language: str) -> list[list[str]]:
+    """The rules' intents per text (the language is given: this measures the rules alone)."""
+    messages, _ = classify_frame(
+        frame.select(
+            pl.col("row_id").alias("message_id"),
+            pl.col("text").alias("body"),
+            pl.lit(language).alias("language"),
+        ),  # fmt: skip
+        use_model=False,
+    )
+    return messages["intents"].to_list()
+
+
+def combine(how: str, rule_hit: np.ndarray, proba: np.ndarray) -> np.ndarray:
+    """One combination of the rules' verdicts and the model's probabilities."""
+    if how == "rules":
+        return rule_hit
+    if how == "model":
+        return proba >= 0.5
+    if how == "union":
+        return rule_hit | (proba >= HIGH)
+    return rule_hit & (proba >= LOW)  # veto
+
+
+def _f1(pred: np.ndarray, gold: np.ndarray) -> float:
+    tp = int((pred & gold).sum())
+    return 2 * tp / (int(pred.sum()) + int(gold.sum())) if gold.sum() else float("nan")
+
+
+def cross_validate(frame: pl.DataFrame, language: str, folds: int) -> dict[str, dict[str, float]]:
+    """F1 of each combination per intent, pooled over the held-out folds."""
+    texts = frame["text"].to_list()
+    gold_lists = frame["gold"].to_list()
+    rules = _rules(frame, language)
+    fold_of = np.random.default_rng(FOLD_SEED).permutation(len(texts)) % folds
+    preds = {i: {c: np.zeros(len(texts), bool) for c in COMBINATIONS} for i in TARGET_INTENTS}
+    for k in range(folds):
+        train, held = np.where(fold_of != k)[0], np.where(fold_of == k)[0]
+        model = fit([texts[i] for i in train], [gold_lists[i] for i in train], language,
+                    TARGET_INTENTS)  # fmt: skip
+        matrix = model.features([texts[i] for i in held])
+        for intent in TARGET_INTENTS:
+            rule_hit = np.array([intent in rules[i] for i in held])
+            proba = model.proba(matrix, intent) if intent in model.weights else np.zeros(len(held))
+            for how in COMBINATIONS:
+                preds[intent][how][held] = combine(how, rule_hit, proba)
+    result = {}
+    for intent in TARGET_INTENTS:
+        gold = np.array([intent in g for g in gold_lists])
+        result[intent] = {how: _f1(preds[intent][how], gold) for how in COMBINATIONS}
+    return result
+
+
+def choose(f1: dict[str, float]) -> str:
+    """Best F1; the rules win ties (their evidence is a phrase of the text)."""
+    best = max(COMBINATIONS, key=lambda how: (np.nan_to_num(f1[how], nan=-1.0), how == "rules"))
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--folds", type=int, default=5)
+    args = parser.parse_args(argv)
+    data = tuning_split(args.data_dir or default_data_dir())
+    MODEL_DIR.mkdir(exist_ok=True)
+    for language in ("fr", "en"):
+        frame = data.filter(pl.col("language") == language)
+        scores = {
+            intent: {how: round(float(v), 3) for how, v in f1.items()}
+            for intent, f1 in cross_validate(frame, language, args.folds).items()
+        }
+        model = fit(frame["text"].to_list(), frame["gold"].to_list(), language, TARGET_INTENTS)
+        print(f"\n## {language}: {frame.height} tuning texts, {args.folds}-fold F1\n")
+        print("| intent | " + " | ".join(COMBINATIONS) + " | kept |")
+        print("|---|" + "---:|" * len(COMBINATIONS) + "---|")
+        for intent, f1 in scores.items():
+            kept = choose(f1) if intent in model.weights else "rules"
+            model.combine[intent] = kept
+            cells = " | ".join("–" if np.isnan(v) else f"{v:.2f}" for v in f1.values())
+            print(f"| {intent} | {cells} | {kept} |")
+        (MODEL_DIR / f"{language}.json").write_text(to_json(model, scores), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
