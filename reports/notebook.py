@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import polars as pl
 
-from ecoute.core.db import connect
 from ecoute.core.settings import Settings, load_settings
 from ecoute.reports.journey import customer_journey
 from ecoute.reports.metrics import (
@@ -40,6 +39,7 @@ from ecoute.reports.metrics import (
     worst_customers,
 )
 from ecoute.warehouse.catalogue import Source
+from ecoute.warehouse.connection import connect
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go

@@ -50,9 +50,9 @@ def run_weekly(
     """Write the week's report(s) into `out_dir`; with `email`, send each to its recipients."""
     import duckdb
 
-    from ecoute.core.db import WarehouseBusy, WarehouseMissing, connect
     from ecoute.reports.alerts import RuleError, rules_from
     from ecoute.reports.weekly import regions
+    from ecoute.warehouse.connection import WarehouseBusy, WarehouseMissing, connect
 
     try:
         rules_from(settings.section("alerts"))

@@ -43,9 +43,9 @@ def ibm_settings(warehouse: Path) -> Settings:
 
 def prove(data: Path = DATA, warehouse: Path | None = None) -> TrainResult:
     """Load the sample, train and evaluate; returns the training result."""
-    from ecoute.core.db import connect
     from ecoute.jobs.pipeline import load
     from ecoute.jobs.risk_training import train
+    from ecoute.warehouse.connection import connect
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = ibm_settings(warehouse or Path(tmp) / "ibm.duckdb")

@@ -122,9 +122,9 @@ def check(
 
     Raises ``NoWarehouse`` without a warehouse file, the suites' ``SuiteError`` on a bad suite
     (nothing recorded). A blocking failure is in the report, not raised: callers decide."""
-    from ecoute.core.db import connect
     from ecoute.etl.schema import create_raw_tables
     from ecoute.expectations import validate
+    from ecoute.warehouse.connection import connect
 
     if not settings.warehouse.exists():
         raise NoWarehouse(f"no warehouse at {settings.warehouse}: run `ecoute load DIR` first")
@@ -158,7 +158,7 @@ class Built:
 def build(settings: Settings, *, incremental: bool = False, atomic: bool = True) -> Built:
     """Rebuild the models from what is loaded: on DuckDB in the warehouse (one transaction
     unless not ``atomic``), or on Spark over the lake when ``[engine] name = "spark"``."""
-    from ecoute.core.db import connect
+    from ecoute.warehouse.connection import connect
 
     con = connect(settings)
     try:

@@ -336,7 +336,7 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
     )
     # Started while a nightly load runs, wait for it (saying so) rather than die: there is no
     # earlier result to show yet. Later refreshes never wait long (see data.Reader.fetch).
-    from ecoute.core.db import wait_limit_s
+    from ecoute.warehouse.connection import wait_limit_s
 
     start_wait = wait_limit_s(settings, read_only=True)
     period = reader.fetch(("periods",), D.periods, wait_s=start_wait).value

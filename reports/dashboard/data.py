@@ -211,7 +211,7 @@ class Reader:
 
     def _open(self, wait_s: float | None) -> tuple[Any, Exception | None]:
         """(read-only connection, None), or (None, why) when a load kept the file locked."""
-        from ecoute.core.db import WarehouseBusy, connect
+        from ecoute.warehouse.connection import WarehouseBusy, connect
 
         if wait_s is not None:
             try:

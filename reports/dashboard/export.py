@@ -49,7 +49,7 @@ def _worst(rows: list[dict[str, Any]]) -> str:
 def snapshot(settings: Settings, reader: D.Reader | None = None) -> str:
     """The landing page as one self-contained HTML document, read from one state of the
     warehouse (waiting for a running load, as every command-line reader does)."""
-    from ecoute.core.db import wait_limit_s
+    from ecoute.warehouse.connection import wait_limit_s
 
     reader = reader or D.Reader(settings)
     # one connection for every figure: a load committing midway cannot mix before and after

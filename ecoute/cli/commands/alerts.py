@@ -29,8 +29,8 @@ def alerts(
 
     import duckdb
 
-    from ecoute.core.db import WarehouseMissing, connect
     from ecoute.reports.alerts import RuleError, describe, evaluate, rules_from
+    from ecoute.warehouse.connection import WarehouseMissing, connect
 
     if fmt not in ("text", "json"):
         fail(f"--format must be text or json, got {fmt!r}", 2)

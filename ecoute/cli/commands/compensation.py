@@ -52,7 +52,7 @@ def compensation(
     import duckdb
 
     from ecoute.compensation import PackError
-    from ecoute.core.db import WarehouseMissing, connect
+    from ecoute.warehouse.connection import WarehouseMissing, connect
     from ecoute.warehouse.python.compensation import owed_table
 
     if week and customer:

@@ -30,8 +30,8 @@ def customer(
 
     import duckdb
 
-    from ecoute.core.db import WarehouseMissing, connect
     from ecoute.reports.journey import customer_journey
+    from ecoute.warehouse.connection import WarehouseMissing, connect
 
     if fmt not in ("text", "json"):
         fail(f"--format must be text or json, got {fmt!r}", 2)

@@ -47,9 +47,9 @@ def dashboard(
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
         typer.echo(make_hash(password))
         return
-    from ecoute.core.db import WarehouseMissing
     from ecoute.reports.dashboard.access import Access, AccessError
     from ecoute.reports.dashboard.data import WarehouseBusy
+    from ecoute.warehouse.connection import WarehouseMissing
 
     settings = settings_of(ctx)
     section = settings.section("dashboard")

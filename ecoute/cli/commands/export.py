@@ -24,7 +24,7 @@ def lake(
 ) -> None:
     """The core tables (facts, dimensions), partitioned by month, plus what a Spark build reads:
     the raw rows and the outputs of the build's Python steps (docs/spark.md)."""
-    from ecoute.core.db import WarehouseMissing, connect
+    from ecoute.warehouse.connection import WarehouseMissing, connect
     from ecoute.warehouse.lake import export
 
     try:

@@ -22,7 +22,7 @@ def loads(
 ) -> None:
     """Show the load history: when, from where, and every row accounted for."""
     from ecoute.cli.output import emit
-    from ecoute.core.db import connect
+    from ecoute.warehouse.connection import connect
 
     con = connect(settings_of(ctx), read_only=True)
     if files:

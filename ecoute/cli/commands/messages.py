@@ -25,7 +25,7 @@ def messages(
 ) -> None:
     """List a week's messages with their intents and the phrases that triggered them."""
     from ecoute.cli.output import emit
-    from ecoute.core.db import connect
+    from ecoute.warehouse.connection import connect
 
     monday = parse_week(week)
     con = connect(settings_of(ctx), read_only=True)

@@ -32,8 +32,8 @@ def metrics(
 
     import duckdb
 
-    from ecoute.core.db import WarehouseMissing, connect
     from ecoute.reports.metrics import metric_rows, week_metrics
+    from ecoute.warehouse.connection import WarehouseMissing, connect
 
     if fmt not in ("table", "json", "csv"):
         fail(f"--format must be table, json or csv, got {fmt!r}", 2)

@@ -22,7 +22,7 @@ def quarantine(
 ) -> None:
     """List quarantined rows: which file and line, which field, and why."""
     from ecoute.cli.output import emit
-    from ecoute.core.db import connect
+    from ecoute.warehouse.connection import connect
 
     con = connect(settings_of(ctx), read_only=True)
     where, params = [], []

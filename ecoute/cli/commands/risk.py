@@ -53,8 +53,8 @@ def risk(
 
     import duckdb
 
-    from ecoute.core.db import WarehouseMissing, connect
     from ecoute.risk.config import risk_config
+    from ecoute.warehouse.connection import WarehouseMissing, connect
     from ecoute.warehouse.python.risk import as_records, band_counts, score_in_batches, top_scores
     from ecoute.warehouse.python.risk_features import materialize_features
 
@@ -138,8 +138,8 @@ def train(
 ) -> None:
     """Learn churn from customers.churned_at: a calibrated model, evaluated on held-out
     customers against the rules, saved next to the warehouse (docs/churn.md)."""
-    from ecoute.core.db import WarehouseMissing, connect
     from ecoute.jobs.risk_training import train as run_training
+    from ecoute.warehouse.connection import WarehouseMissing, connect
 
     settings = settings_of(ctx)
     cutoff = _as_of(as_of)

@@ -27,8 +27,8 @@ def worst(
 
     import duckdb
 
-    from ecoute.core.db import WarehouseMissing, connect
     from ecoute.reports.metrics import WORST_COLUMNS, worst_customers
+    from ecoute.warehouse.connection import WarehouseMissing, connect
 
     if fmt not in ("table", "json", "csv"):
         fail(f"--format must be table, json or csv, got {fmt!r}", 2)
