@@ -231,7 +231,7 @@ def test_small_demo_world_equal_on_spark_and_read_the_same_way(spark, tmp_path):
     DuckDB's, and `ecoute metrics`' reader gives the same week through the lake."""
     import datetime as dt
 
-    from ecoute.core.db import connect
+    from ecoute.warehouse.connection import connect
     from ecoute.core.settings import load_settings
     from ecoute.demo import generate
     from ecoute.jobs import load as run_load
