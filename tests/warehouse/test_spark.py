@@ -231,11 +231,11 @@ def test_small_demo_world_equal_on_spark_and_read_the_same_way(spark, tmp_path):
     DuckDB's, and `ecoute metrics`' reader gives the same week through the lake."""
     import datetime as dt
 
-    from ecoute.warehouse.connection import connect
     from ecoute.core.settings import load_settings
     from ecoute.demo import generate
     from ecoute.jobs import load as run_load
     from ecoute.reports.metrics import week_metrics
+    from ecoute.warehouse.connection import connect
     from ecoute.warehouse.spark import build_with_spark
 
     summary = generate(tmp_path / "exports", customers=200, weeks=2, seed=7)
