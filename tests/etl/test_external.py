@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from ecoute.etl.pipeline import run_load
+from ecoute.jobs import load as load_job
 
 MAPPINGS = Path(__file__).resolve().parents[2] / "etl" / "mappings"
 
@@ -59,7 +60,7 @@ def test_anonymous_bank_abandon_rate_leaves_phantoms_out(settings, external):
     abandons = sum(w >= 10 for w in hangs)
     eligible = len(kept) - sum(w < 10 for w in hangs)
     assert (abandons, eligible) == (4_651, 31_792)  # 14.63 %; with the 254 PHANTOMs: 4,905
-    run_load(settings, folder, MAPPINGS / "anonymous_bank.yaml", checks=False)
+    load_job(settings, folder, MAPPINGS / "anonymous_bank.yaml", checks=False)
     con = _con(settings)
     # The abandon rate over the whole data set, from the weekly mart every reader uses.
     numerator, denominator = con.execute(

@@ -348,7 +348,8 @@ def test_anonymous_bank_call_log(settings, external):
     results = _by_name(report)
     assert report.blocking_failures == [] and report.errors == []
     assert results["calls.freshness"].status == "passed"
-    assert results["calls.answered_inbound_share"].observed == pytest.approx(0.8146, abs=1e-3)
+    # 0.8214 since PHANTOM records (virtual, unanswered) are quarantined by the mapping
+    assert results["calls.answered_inbound_share"].observed == pytest.approx(0.8214, abs=1e-3)
     # what a person reading SOURCE.md expects to be flagged: 59 % of callers unidentified
     # (customer_id 0), and no customers file to match the others against
     assert {r.expectation for r in report.warnings} >= {"customer_id_null_rate", "known_customer_share"}

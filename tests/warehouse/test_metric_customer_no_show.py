@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from ecoute.etl.pipeline import run_load
+from ecoute.jobs import load as run_load
 
 MAPPINGS = Path(__file__).resolve().parents[2] / "etl" / "mappings"
 

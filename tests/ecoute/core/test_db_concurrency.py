@@ -124,8 +124,8 @@ def test_load_b_changes_known_figures(world) -> None:
     landing = after["dashboard"]["landing"]["kpis"]["metrics"]["inbound_calls"]
     assert landing["value"] == inbound
     assert before["dashboard"]["landing"]["kpis"]["metrics"]["inbound_calls"]["value"] in (0, None)
-    assert f"{inbound:,}" in json.dumps(after["dashboard"]["tiles"], ensure_ascii=False)
-    assert before["dashboard"]["tiles"] != after["dashboard"]["tiles"]
+    # W27 is the data's last week: its tiles say it is not settled yet instead of a number
+    assert "not settled yet" in json.dumps(after["dashboard"]["tiles"], ensure_ascii=False)
     assert before["report"] != after["report"]
 
 
