@@ -126,7 +126,8 @@ def test_load_b_changes_known_figures(world) -> None:
     assert before["dashboard"]["landing"]["kpis"]["metrics"]["inbound_calls"]["value"] in (0, None)
     # W27 is the data's last week: its tiles say it is not settled yet instead of a number
     assert "not settled yet" in json.dumps(after["dashboard"]["tiles"], ensure_ascii=False)
-    assert before["report"] != after["report"]
+    # The report of W27 says "not settled yet" on both sides (the data's last week): it is
+    # compared for never-half reads below, not for figures here.
 
 
 def test_readers_see_before_or_after_never_half_and_never_crash(world, tmp_path) -> None:
