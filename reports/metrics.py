@@ -81,17 +81,24 @@ class Settlement:
 def settlement(
     metric: str, period_start: dt.date, days: int, params: Mapping[str, Any]
 ) -> Settlement:
-    """A period of `days` days is final when its end plus the metric's settling window
-    (catalogue ``settles``, a build parameter) is at or before the horizon its flags use.
-    ``settles_on`` is the local date that moment falls on."""
+    """A period of `days` days is final once the data reaches far enough past it.
+
+    A windowed metric (catalogue ``settles``, a build parameter) is final when the period's end
+    plus its window is at or before the horizon its flags use. A metric without a window (a
+    count, a share of what happened) is final once the horizon's local date reaches the
+    period's last day: data that ends on Sunday evening closes that week, where "the day after"
+    would leave the data's last week unsettled for ever. ``settles_on`` is the local date.
+    """
     rule = CATALOGUE[metric].settles
     tz = ZoneInfo(str(params.get("timezone") or "UTC"))
-    settles_at = dt.datetime.combine(period_start + dt.timedelta(days=days), dt.time(0), tz)
-    if rule.window is not None:
-        amount = float(params.get(rule.window) or 0)
-        settles_at += dt.timedelta(**{rule.unit: amount})
     key = "contacts_horizon_at" if rule.horizon == "contacts" else "data_horizon_at"
     horizon = params.get(key) or params.get("data_horizon_at")
+    if rule.window is None:
+        last_day = period_start + dt.timedelta(days=days - 1)
+        settled = horizon is None or _instant(horizon).astimezone(tz).date() >= last_day
+        return Settlement(settled, last_day)
+    settles_at = dt.datetime.combine(period_start + dt.timedelta(days=days), dt.time(0), tz)
+    settles_at += dt.timedelta(**{rule.unit: float(params.get(rule.window) or 0)})
     settled = horizon is None or _instant(horizon) >= settles_at
     return Settlement(settled, settles_at.date())
 

@@ -224,9 +224,11 @@ def _at(params, horizon, contacts=None):
         ("callback_rate_after_drop", "2026-07-06T00:00:00Z", True, "2026-07-06"),
         # first-time fix: 30 days after the week
         ("first_time_fix_rate", "2026-08-01T00:00:00Z", False, "2026-08-05"),
-        # no window: final at the week's end
-        ("abandon_rate", "2026-07-05T21:00:00Z", False, "2026-07-06"),
-        ("abandon_rate", "2026-07-05T22:00:00Z", True, "2026-07-06"),
+        # no window: final once the data reaches the week's last day, Sunday 5 July (local):
+        # data ending on Sunday evening closes the week
+        ("abandon_rate", "2026-07-04T21:59:00Z", False, "2026-07-05"),  # Sat 23:59 Brussels
+        ("abandon_rate", "2026-07-04T22:00:00Z", True, "2026-07-05"),  # Sun 00:00 Brussels
+        ("abandon_rate", "2026-07-05T19:30:00Z", True, "2026-07-05"),
     ],
 )
 def test_settles_on_is_the_period_end_plus_the_window(metric, horizon, settled, settles_on):

@@ -84,11 +84,11 @@ def test_metrics_json_shape(warehouse):
         "denominator": 2.0,
         "previous": 0.5,
         "kind": "ratio",
-        # W10 ends Monday 9 March; the horizon message is later: every value is final
+        # W10's last day is Sunday 8 March; the horizon message is later: every value is final
         "settled": True,
-        "settles_on": "2026-03-09",
+        "settles_on": "2026-03-08",
         "previous_settled": True,
-        "previous_settles_on": "2026-03-02",
+        "previous_settles_on": "2026-03-01",
     }
 
 

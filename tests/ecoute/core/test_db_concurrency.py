@@ -124,10 +124,11 @@ def test_load_b_changes_known_figures(world) -> None:
     landing = after["dashboard"]["landing"]["kpis"]["metrics"]["inbound_calls"]
     assert landing["value"] == inbound
     assert before["dashboard"]["landing"]["kpis"]["metrics"]["inbound_calls"]["value"] in (0, None)
-    # W27 is the data's last week: its tiles say it is not settled yet instead of a number
-    assert "not settled yet" in json.dumps(after["dashboard"]["tiles"], ensure_ascii=False)
-    # The report of W27 says "not settled yet" on both sides (the data's last week): it is
-    # compared for never-half reads below, not for figures here.
+    # W27 is the data's last week and its data reach Sunday: counts are final and shown
+    tiles = json.dumps(after["dashboard"]["tiles"], ensure_ascii=False)
+    assert f"{inbound:,}" in tiles
+    assert before["dashboard"]["tiles"] != after["dashboard"]["tiles"]
+    assert before["report"] != after["report"]
 
 
 def test_readers_see_before_or_after_never_half_and_never_crash(world, tmp_path) -> None:
