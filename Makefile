@@ -24,10 +24,13 @@ help:
 # Spark Connect client) and sqlglot included: the `spark` group (docs/spark.md).
 $(BIN)/python: pyproject.toml uv.lock
 	@if ! command -v uv >/dev/null 2>&1; then python3 -m pip install --quiet "uv==$(UV_VERSION)"; fi
-	uv sync --frozen --python $(PY_VERSION) --group dev --group spark
+	uv sync --frozen --compile-bytecode --python $(PY_VERSION) --group dev --group spark
 	@touch $(BIN)/python
 
+# Bytecode for our own modules too: where PYTHONDONTWRITEBYTECODE is set (as on our CI
+# machines) every command and test subprocess would otherwise recompile them from source.
 install: $(BIN)/python system-deps
+	@$(BIN)/python -m compileall -q -j 0 ecoute etl warehouse reports expectations >/dev/null
 
 # Debian packages the tests use: Chromium (dashboard tests, PDF printing), poppler (pdftotext)
 # and a Java runtime (pyspark runs Spark in a local JVM for the Spark tests).
