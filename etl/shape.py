@@ -1,0 +1,317 @@
+"""Shape: turn a platform's JSON export into flat rows the clean step can read, in DuckDB SQL.
+
+Platforms do not export one flat row per record: Amazon Connect nests ``Agent`` and ``Queue``
+inside each contact record, Genesys Cloud nests participants → sessions → segments, Zendesk
+wraps its tickets in a page document, and at-least-once delivery repeats a record with a later
+``LastUpdateTimestamp``. A mapping says what it needs (docs/mappings.md, "Nested exports"):
+
+- ``records``: where the array of records sits in a JSON document (``conversations``);
+- paths as column names, in ``columns``, ``version`` and double-quoted in ``expressions``:
+  ``Agent.ConnectedToAgentTimestamp``, ``participants[purpose = 'customer'].participantId``,
+  ``sessions[*].metrics[name = 'tAnswered'].emitDate`` (the first value found);
+- ``each``: one row per element of an array (``each.id`` reads the element);
+- ``version``: a record's version; per key the latest wins, older versions are *superseded*:
+  counted, kept in ``meta.superseded`` with their record as received, never loaded.
+
+All of it is SQL over DuckDB's JSON functions and ``unnest``: no Python runs per record. The
+result is a ``Source`` like any other (etl/extract.py): the table ``_src`` with ``_line`` (the
+line of a JSON Lines file, or the record's number in a document), ``_path`` (where the record
+sits, e.g. ``$.conversations[3]``), every top-level key of the record as text, and one column
+per path the mapping names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ecoute.etl.clean import lit, q
+from ecoute.etl.contract import Entity
+from ecoute.etl.extract import ExtractError, Reject, Source
+from ecoute.etl.mapping import EntityMapping, MappingError
+
+_SEGMENT = re.compile(r"([^.\[\]]+)((?:\[[^\]]*\])*)")
+_BRACKET = re.compile(r"\[([^\]]*)\]")
+_CONDITION = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*(=|!=|<>)\s*'((?:[^']|'')*)'\s*$")
+_QUOTED = re.compile(r'"((?:[^"]|"")+)"')
+EACH = "each"
+
+
+@dataclass
+class ShapedSource(Source):
+    """A ``Source`` whose older versions were set aside: ``superseded`` rows, kept in the temp
+    table ``superseded_table`` (``_line``, ``_path``, ``_record``) until the load records them."""
+
+    superseded: int = 0
+    superseded_table: str | None = None
+
+
+def is_path(name: str) -> bool:
+    return "." in name or "[" in name
+
+
+def is_shaped(mapping: EntityMapping) -> bool:
+    """Whether the entity needs this module: a document, an explosion, versions or paths."""
+    return bool(
+        mapping.records or mapping.each or mapping.version
+        or any(is_path(c) for c in mapping.columns.values())
+        or any(is_path(p) for p in expression_paths(mapping))
+    )  # fmt: skip
+
+
+def expression_paths(mapping: EntityMapping) -> list[str]:
+    """The double-quoted names in ``expressions`` that are paths (``"Agent.Username"``)."""
+    found = []
+    for text in mapping.expressions.values():
+        for m in _QUOTED.finditer(text):
+            name = m.group(1).replace('""', '"')
+            if is_path(name) and name not in found:
+                found.append(name)
+    return found
+
+
+def path_sql(path: str, record: str = "rec", element: str = "elem") -> str:
+    """SQL reading ``path`` as text from the JSON value ``record`` (``each.…``: from ``element``).
+
+    A path without brackets is one ``json_extract_string``; brackets keep a list of candidate
+    values and the first non-null one is the answer."""
+    base = record
+    if path == EACH or path.startswith(EACH + "."):
+        base, path = element, path[len(EACH) + 1 :]
+    if not path:
+        return f"json_extract_string({base}, '$')"
+    segments = _segments(path)
+    if all(not brackets for _, brackets in segments):
+        return f"json_extract_string({base}, {lit(_json_path(n for n, _ in segments))})"
+    return f"json_extract_string(({list_sql(path, base)})[1], '$')"
+
+
+def list_sql(path: str, base: str) -> str:
+    """SQL for the list of JSON values ``path`` reaches from ``base`` (nulls removed)."""
+    cur = f"[{base}]"
+    for name, brackets in _segments(path):
+        cur = f"list_transform({cur}, x -> json_extract(x, {lit(_json_path([name]))}))"
+        for b in _BRACKET.findall(brackets):
+            cur = _bracket(cur, b.strip(), path)
+    return f"list_filter({cur}, x -> x is not null)"
+
+
+def _bracket(cur: str, b: str, path: str) -> str:
+    if re.fullmatch(r"-?\d+", b):
+        index = f"#{b}" if b.startswith("-") else b
+        return f"list_transform({cur}, x -> json_extract(x, '$[{index}]'))"
+    spread = f"flatten(list_transform({cur}, x -> coalesce(json_extract(x, '$[*]'), [])))"
+    if b == "*":
+        return spread
+    terms = []
+    for part in re.split(r"\s+and\s+", b, flags=re.IGNORECASE):
+        m = _CONDITION.match(part)
+        if not m:
+            raise MappingError(
+                f"path {path!r}: cannot read [{b}]; expected [n], [*] or [key = 'value' and …]"
+            )
+        key, op, value = m.group(1), m.group(2), m.group(3).replace("''", "'")
+        op = "=" if op == "=" else "<>"
+        terms.append(f"json_extract_string(y, {lit(_json_path([key]))}) {op} {lit(value)}")
+    return f"list_filter({spread}, y -> {' and '.join(terms)})"
+
+
+def _segments(path: str) -> list[tuple[str, str]]:
+    out, pos = [], 0
+    for part in path.split("."):
+        m = _SEGMENT.fullmatch(part.strip())
+        if not m:
+            raise MappingError(f"path {path!r}: cannot read segment {part!r}")
+        out.append((m.group(1), m.group(2)))
+        pos += len(part) + 1
+    return out
+
+
+def _json_path(names) -> str:  # noqa: ANN001 - any iterable of keys
+    return "$" + "".join('."' + n.replace('"', '\\"') + '"' for n in names)
+
+
+def shaped_source(
+    con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, mapping: EntityMapping
+) -> ShapedSource:
+    """Read ``path`` (JSON Lines, or a JSON document when ``records`` is set) into ``_src``."""
+    rejects = _records(con, path, mapping)
+    rows = _explode(mapping)
+    paths = _paths(mapping)
+    keys = [r[0] for r in con.execute(
+        "select distinct unnest(json_keys(rec)) k from _shape_rec "
+        "where json_type(rec) = 'OBJECT' order by k"
+    ).fetchall()]  # fmt: skip
+    cols = [f"nullif(json_extract_string(rec, {lit(_json_path([k]))}), '') as {q(k)}"
+            for k in keys if k not in paths and not k.startswith("_")]  # fmt: skip
+    cols += [f"nullif({path_sql(p)}, '') as {q(p)}" for p in paths]
+    select = ", ".join(["_line", "_path", *cols])
+    try:
+        con.execute(f"create or replace temp table _src as select {select} from {rows} order by _ord")
+    except duckdb.Error as exc:
+        raise ExtractError(f"{path}: cannot shape: {str(exc).splitlines()[0]}") from exc
+    con.execute("drop table if exists _shape_rec")
+    columns = [r[0] for r in con.execute("describe _src").fetchall() if r[0] != "_line"]
+    source = ShapedSource(path, "_src", columns, "jsonl", has_line=True, rejects=rejects)
+    if mapping.version:
+        _supersede(con, source, entity, mapping)
+    return source
+
+
+def _records(con: duckdb.DuckDBPyConnection, path: Path, mapping: EntityMapping) -> list[Reject]:
+    """``_shape_rec(_ord, _line, _path, rec)``: one row per record; malformed lines as rejects."""
+    if mapping.records:
+        _document_records(con, path, mapping.records)
+        return []
+    con.execute(
+        "create or replace temp table _shape_lines as select row_number() over () as _line, line "
+        f"from read_csv({lit(str(path))}, columns={{'line': 'varchar'}}, header=false, "
+        "delim='\\x1f', quote='', escape='', new_line='\\n', strict_mode=false)"
+    )
+    valid = "coalesce(case when json_valid(line) then json_type(line) = 'OBJECT' end, false)"
+    bad = con.execute(
+        f"select _line, line from _shape_lines where trim(coalesce(line, '')) <> '' "
+        f"and not {valid} order by _line"
+    ).fetchall()
+    con.execute(
+        "create or replace temp table _shape_rec as select _line as _ord, _line, "
+        f"'line ' || _line as _path, line::json as rec from _shape_lines where {valid}"
+    )
+    con.execute("drop table _shape_lines")
+    return [Reject(n, "not a JSON object", (text or "")[:2000]) for n, text in bad]
+
+
+def _document_records(con: duckdb.DuckDBPyConnection, path: Path, records: str) -> None:
+    """The records of one JSON document, or of several documents (pages) in one file."""
+    pages = (
+        f"select row_number() over () as page, json as doc from read_json_objects("
+        f"{lit(str(path))}, format='auto', maximum_object_size=1073741824)"
+    )
+    try:
+        n_pages = con.execute(f"select count(*) from ({pages})").fetchone()[0]
+    except duckdb.Error as exc:
+        raise ExtractError(f"{path}: not a JSON document: {str(exc).splitlines()[0]}") from exc
+    where = "'$'" if n_pages == 1 else "'$[' || (page - 1) || ']'"
+    # The path reaches the array (or several, through [*]): its elements are the records.
+    elements = (
+        f"flatten(list_transform({list_sql(records, 'doc')}, a -> case when json_type(a) = "
+        "'ARRAY' then json_extract(a, '$[*]') else [a] end))"
+    )
+    con.execute(
+        "create or replace temp table _shape_rec as "
+        "select row_number() over (order by page, i) as _ord, "
+        "row_number() over (order by page, i) as _line, "
+        f"{where} || {lit(_json_path_text(records))} || '[' || (i - 1) || ']' as _path, rec "
+        f"from (select page, unnest(arr) as rec, generate_subscripts(arr, 1) as i "
+        f"from (select page, {elements} as arr from ({pages})))"
+    )
+
+
+def _json_path_text(records: str) -> str:
+    return "." + records if not records.startswith("[") else records
+
+
+def _explode(mapping: EntityMapping) -> str:
+    """The rows: one per record, or with ``each`` one per element of that array."""
+    if not mapping.each:
+        return "(select *, null::json as elem from _shape_rec)"
+    listed = list_sql(mapping.each, "rec")
+    return (
+        "(select row_number() over (order by _ord, j) as _ord, _line, "
+        f"_path || {lit('.' + mapping.each)} || '#' || j as _path, rec, elem from ("
+        f"select _ord, _line, _path, rec, unnest(l) as elem, generate_subscripts(l, 1) as j "
+        f"from (select *, {listed} as l from _shape_rec)))"
+    )
+
+
+def _paths(mapping: EntityMapping) -> list[str]:
+    found = [c for c in mapping.columns.values() if is_path(c) or c == EACH]
+    if mapping.version and mapping.version not in found:
+        found.append(mapping.version)
+    for p in expression_paths(mapping):
+        if p not in found:
+            found.append(p)
+    return found
+
+
+def _supersede(
+    con: duckdb.DuckDBPyConnection, source: ShapedSource, entity: Entity, mapping: EntityMapping
+) -> None:
+    """Per key, keep the latest version; set the others aside in ``_superseded``.
+
+    Versions compare as numbers, else as instants, else as text; a tie keeps the later line
+    (the later delivery). A record whose key or version cannot be read is not set aside: the
+    row rules judge it. A version older than the one already in the warehouse (in ``extra``)
+    is superseded too, so a late re-delivery never rolls a record back."""
+    key = _key_sql(entity, mapping)
+    v = q(mapping.version)
+    order = (
+        f"try_cast({v} as double) desc nulls last, try_cast({v} as timestamptz) desc nulls last, "
+        f"{v} desc nulls last, _line desc"
+    )
+    stored = f"raw.{entity.name}"
+    newer = (
+        f"exists (select 1 from {stored} r where r.{entity.key} = s._k and "
+        f"coalesce(try_cast(r.extra ->> {lit(mapping.version)} as double) > try_cast(s.{v} as double), "
+        f"try_cast(r.extra ->> {lit(mapping.version)} as timestamptz) > try_cast(s.{v} as timestamptz), "
+        f"false))"
+    )
+    if not _table_exists(con, entity.name):
+        newer = "false"
+    con.execute(
+        "create or replace temp table _shape_ranked as select *, "
+        f"case when _k is null or {v} is null then false "
+        f"else row_number() over (partition by _k order by {order}) > 1 or {newer} end as _older "
+        f"from (select *, ({key})::varchar as _k from _src) s"
+    )
+    names = [c for c in source.columns]
+    record = "json_object(" + ", ".join(f"{lit(c)}, {q(c)}" for c in names) + ")::varchar"
+    con.execute(
+        "create or replace temp table _superseded as "
+        f"select _line, _path, {record} as _record from _shape_ranked where _older order by _line"
+    )
+    keep = ", ".join(["_line", *(q(c) for c in names)])
+    con.execute(
+        f"create or replace temp table _src as select {keep} from _shape_ranked "
+        "where not _older order by _line"
+    )
+    con.execute("drop table _shape_ranked")
+    source.superseded = int(con.execute("select count(*) from _superseded").fetchone()[0])
+    source.superseded_table = "_superseded"
+
+
+def _key_sql(entity: Entity, mapping: EntityMapping) -> str:
+    if entity.key in mapping.expressions:
+        return mapping.expressions[entity.key]
+    if entity.key in mapping.columns:
+        return q(mapping.columns[entity.key])
+    return q(entity.key)
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' "
+        f"and table_name = {lit(name)}"
+    ).fetchone()[0])  # fmt: skip
+
+
+def record_superseded(
+    con: duckdb.DuckDBPyConnection, source: Source, load_id: int, entity: str, file: str
+) -> int:
+    """Write a shaped source's superseded rows to ``meta.superseded``; their number."""
+    table = getattr(source, "superseded_table", None)
+    if not table:
+        return 0
+    con.execute(
+        "create table if not exists meta.superseded (load_id bigint, entity varchar, "
+        "source_file varchar, line bigint, location varchar, record varchar)"
+    )
+    con.execute(
+        f"insert into meta.superseded select {int(load_id)}, {lit(entity)}, {lit(file)}, "
+        f"_line, _path, _record from {table}"
+    )
+    con.execute(f"drop table if exists {table}")
+    return int(getattr(source, "superseded", 0))
