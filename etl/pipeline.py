@@ -309,7 +309,7 @@ def _scan(
     """Read the file once, typing and checking it on the way, into the Parquet file ``typed``,
     else the temp table ``_typed`` (re-read once if it is not UTF-8). ``plain``: a gzipped
     CSV's decompressed copy."""
-    if is_shaped(em):  # nested JSON, versions: flattened in SQL first (etl/shape.py)
+    if is_shaped(em, path):  # nested JSON, versions: flattened in SQL first (etl/shape.py)
         try:
             shaped = shaped_source(con, path, entity, em)
         except MappingError as exc:

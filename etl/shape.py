@@ -30,7 +30,7 @@ import duckdb
 
 from ecoute.etl.clean import lit, q
 from ecoute.etl.contract import Entity
-from ecoute.etl.extract import ExtractError, Reject, Source
+from ecoute.etl.extract import ExtractError, Reject, Source, file_format
 from ecoute.etl.mapping import EntityMapping, MappingError
 
 _SEGMENT = re.compile(r"([^.\[\]]+)((?:\[[^\]]*\])*)")
@@ -53,13 +53,19 @@ def is_path(name: str) -> bool:
     return "." in name or "[" in name
 
 
-def is_shaped(mapping: EntityMapping) -> bool:
-    """Whether the entity needs this module: a document, an explosion, versions or paths."""
-    return bool(
-        mapping.records or mapping.each or mapping.version
-        or any(is_path(c) for c in mapping.columns.values())
+def is_shaped(mapping: EntityMapping, path: Path | None = None) -> bool:
+    """Whether the file needs this module: a document, an explosion, versions, or paths into
+    JSON (in a CSV, a dotted header such as ``caller_id.user_name`` is a plain column)."""
+    if mapping.records or mapping.each or mapping.version:
+        return True
+    try:
+        fmt = file_format(path, mapping) if path is not None else mapping.format
+    except ExtractError:
+        return False
+    return fmt in ("json", "jsonl") and (
+        any(is_path(c) for c in mapping.columns.values())
         or any(is_path(p) for p in expression_paths(mapping))
-    )  # fmt: skip
+    )
 
 
 def expression_paths(mapping: EntityMapping) -> list[str]:
@@ -150,9 +156,11 @@ def shaped_source(
     cols += [f"nullif({path_sql(p)}, '') as {q(p)}" for p in paths]
     select = ", ".join(["_line", "_path", *cols])
     try:
-        con.execute(f"create or replace temp table _src as select {select} from {rows} order by _ord")
+        con.execute(
+            f"create or replace temp table _src as select {select} from {rows} order by _ord"
+        )
     except duckdb.Error as exc:
-        raise ExtractError(f"{path}: cannot shape: {str(exc).splitlines()[0]}") from exc
+        raise ExtractError(f"cannot shape: {str(exc).splitlines()[0]}") from exc
     con.execute("drop table if exists _shape_rec")
     columns = [r[0] for r in con.execute("describe _src").fetchall() if r[0] != "_line"]
     source = ShapedSource(path, "_src", columns, "jsonl", has_line=True, rejects=rejects)
@@ -186,14 +194,16 @@ def _records(con: duckdb.DuckDBPyConnection, path: Path, mapping: EntityMapping)
 
 def _document_records(con: duckdb.DuckDBPyConnection, path: Path, records: str) -> None:
     """The records of one JSON document, or of several documents (pages) in one file."""
+    # The reader's buffer is as large as the largest object allowed: the file's size suffices.
+    size = max(path.stat().st_size + 1024, 16 << 20)
     pages = (
         f"select row_number() over () as page, json as doc from read_json_objects("
-        f"{lit(str(path))}, format='auto', maximum_object_size=1073741824)"
+        f"{lit(str(path))}, format='auto', maximum_object_size={size})"
     )
     try:
         n_pages = con.execute(f"select count(*) from ({pages})").fetchone()[0]
     except duckdb.Error as exc:
-        raise ExtractError(f"{path}: not a JSON document: {str(exc).splitlines()[0]}") from exc
+        raise ExtractError(f"not a JSON document: {str(exc).splitlines()[0]}") from exc
     where = "'$'" if n_pages == 1 else "'$[' || (page - 1) || ']'"
     # The path reaches the array (or several, through [*]): its elements are the records.
     elements = (

@@ -31,7 +31,8 @@ def load(
     source: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
-            "--source", "-s",
+            "--source",
+            "-s",
             help="A platform's source pack, e.g. amazon-connect (list: `ecoute sources`).",
         ),
     ] = None,

@@ -55,7 +55,10 @@ def test_sample_loads_with_latest_copy_and_every_line_accounted(settings):
     superseded = con.execute("select line from meta.superseded order by line").fetchall()
     assert superseded == [(1,), (6,)]
     # The phone number is kept only as a keyed hash.
-    assert "+32470123456" not in con.execute("select string_agg(extra::varchar) from raw.calls").fetchone()[0]
+    assert (
+        "+32470123456"
+        not in con.execute("select string_agg(extra::varchar) from raw.calls").fetchone()[0]
+    )
 
 
 def test_an_older_copy_in_a_later_load_does_not_roll_back(settings, tmp_path):
