@@ -112,17 +112,21 @@ def _bracket(cur: str, b: str, path: str) -> str:
     spread = f"flatten(list_transform({cur}, x -> coalesce(json_extract(x, '$[*]'), [])))"
     if b == "*":
         return spread
-    terms = []
-    for part in re.split(r"\s+and\s+", b, flags=re.IGNORECASE):
-        m = _CONDITION.match(part)
-        if not m:
-            raise MappingError(
-                f"path {path!r}: cannot read [{b}]; expected [n], [*] or [key = 'value' and …]"
-            )
-        key, op, value = m.group(1), m.group(2), m.group(3).replace("''", "'")
-        op = "=" if op == "=" else "<>"
-        terms.append(f"json_extract_string(y, {lit(_json_path([key]))}) {op} {lit(value)}")
-    return f"list_filter({spread}, y -> {' and '.join(terms)})"
+    alternatives = []
+    for alternative in re.split(r"\s+or\s+", b, flags=re.IGNORECASE):
+        terms = []
+        for part in re.split(r"\s+and\s+", alternative, flags=re.IGNORECASE):
+            m = _CONDITION.match(part)
+            if not m:
+                raise MappingError(
+                    f"path {path!r}: cannot read [{b}]; expected [n], [*] or "
+                    "[key = 'value' and|or …]"
+                )
+            key, op, value = m.group(1), m.group(2), m.group(3).replace("''", "'")
+            op = "=" if op == "=" else "<>"
+            terms.append(f"json_extract_string(y, {lit(_json_path([key]))}) {op} {lit(value)}")
+        alternatives.append("(" + " and ".join(terms) + ")")
+    return f"list_filter({spread}, y -> coalesce({' or '.join(alternatives)}, false))"
 
 
 def _segments(path: str) -> list[tuple[str, str]]:
@@ -315,10 +319,6 @@ def record_superseded(
     table = getattr(source, "superseded_table", None)
     if not table:
         return 0
-    con.execute(
-        "create table if not exists meta.superseded (load_id bigint, entity varchar, "
-        "source_file varchar, line bigint, location varchar, record varchar)"
-    )
     con.execute(
         f"insert into meta.superseded select {int(load_id)}, {lit(entity)}, {lit(file)}, "
         f"_line, _path, _record from {table}"
