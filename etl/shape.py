@@ -147,53 +147,72 @@ def _json_path(names) -> str:  # noqa: ANN001 - any iterable of keys
 def shaped_source(
     con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, mapping: EntityMapping
 ) -> ShapedSource:
-    """Read ``path`` (JSON Lines, or a JSON document when ``records`` is set) into ``_src``."""
+    """Read ``path`` (JSON Lines, or a JSON document when ``records`` is set) into ``_src``.
+
+    Each record is parsed twice, whatever the number of fields: once for its keys (which also
+    tells a malformed line), once for every plain path at the same time (one
+    ``json_extract_string`` with a list of paths); only bracketed paths cost one parse each."""
     rejects = _records(con, path, mapping)
     rows = _explode(mapping)
     paths = _paths(mapping)
     keys = [r[0] for r in con.execute(
-        "select distinct unnest(json_keys(rec)) k from _shape_rec "
-        "where json_type(rec) = 'OBJECT' order by k"
+        "select distinct unnest(_keys) k from _shape_rec order by k"
     ).fetchall()]  # fmt: skip
-    cols = [f"nullif(json_extract_string(rec, {lit(_json_path([k]))}), '') as {q(k)}"
-            for k in keys if k not in paths and not k.startswith("_")]  # fmt: skip
-    cols += [f"nullif({path_sql(p)}, '') as {q(p)}" for p in paths]
-    select = ", ".join(["_line", "_path", *cols])
+    plain = [(k, _json_path([k])) for k in keys if k not in paths and not k.startswith("_")]
+    plain += [(p, _plain_json_path(p)) for p in paths if _plain_json_path(p)]
+    cols = [f"nullif(_v[{i + 1}], '') as {q(name)}" for i, (name, _) in enumerate(plain)]
+    cols += [f"nullif({path_sql(p)}, '') as {q(p)}" for p in paths if not _plain_json_path(p)]
+    listed = "[" + ", ".join(lit(jp) for _, jp in plain) + "]"
+    inner = f"(select *, json_extract_string(rec, {listed}::varchar[]) as _v from {rows})"
+    select = f"select {', '.join(['_line', '_path', *cols])} from {inner}"
+    if mapping.records or mapping.each:
+        select += " order by _ord"
+    older = _older_sql(con, entity, mapping) if mapping.version else None
+    if older:
+        select = f"select *, {older} from ({select}) s"
     try:
-        con.execute(
-            f"create or replace temp table _src as select {select} from {rows} order by _ord"
-        )
+        con.execute(f"create or replace temp table _src as {select}")
     except duckdb.Error as exc:
         raise ExtractError(f"cannot shape: {str(exc).splitlines()[0]}") from exc
     con.execute("drop table if exists _shape_rec")
-    columns = [r[0] for r in con.execute("describe _src").fetchall() if r[0] != "_line"]
+    hidden = ("_line", "_older", "_k")
+    columns = [r[0] for r in con.execute("describe _src").fetchall() if r[0] not in hidden]
     source = ShapedSource(path, "_src", columns, "jsonl", has_line=True, rejects=rejects)
-    if mapping.version:
-        _supersede(con, source, entity, mapping)
+    if older:
+        _set_aside(con, source)
     return source
 
 
+def _plain_json_path(path: str) -> str | None:
+    """The JSON path of a path without brackets read from the record; else None."""
+    if "[" in path or path == EACH or path.startswith(EACH + "."):
+        return None
+    return _json_path(n for n, _ in _segments(path))
+
+
 def _records(con: duckdb.DuckDBPyConnection, path: Path, mapping: EntityMapping) -> list[Reject]:
-    """``_shape_rec(_ord, _line, _path, rec)``: one row per record; malformed lines as rejects."""
+    """``_shape_rec(_ord, _line, _path, rec, _keys)``: one row per record; malformed lines as
+    rejects. ``_keys`` (the record's keys) is NULL exactly when the text is not JSON."""
     if mapping.records:
         _document_records(con, path, mapping.records)
         return []
     con.execute(
-        "create or replace temp table _shape_lines as select row_number() over () as _line, line "
-        f"from read_csv({lit(str(path))}, columns={{'line': 'varchar'}}, header=false, "
-        "delim='\\x1f', quote='', escape='', new_line='\\n', strict_mode=false)"
-    )
-    valid = "coalesce(case when json_valid(line) then json_type(line) = 'OBJECT' end, false)"
-    bad = con.execute(
-        f"select _line, line from _shape_lines where trim(coalesce(line, '')) <> '' "
-        f"and not {valid} order by _line"
-    ).fetchall()
-    con.execute(
         "create or replace temp table _shape_rec as select _line as _ord, _line, "
-        f"'line ' || _line as _path, line::json as rec from _shape_lines where {valid}"
+        "'line ' || _line as _path, line as rec, try(json_keys(line)) as _keys "
+        f"from (select row_number() over () as _line, line from read_csv({lit(str(path))}, "
+        "columns={'line': 'varchar'}, header=false, delim='\\x1f', quote='', escape='', "
+        "new_line='\\n', strict_mode=false))"
     )
-    con.execute("drop table _shape_lines")
-    return [Reject(n, "not a JSON object", (text or "")[:2000]) for n, text in bad]
+    # Text is only looked at when the keys did not already say "an object with keys".
+    bad = (
+        "(case when _keys is null then trim(coalesce(rec, '')) <> '' "
+        "when len(_keys) = 0 then not starts_with(ltrim(rec), '{') else false end)"
+    )
+    rejected = con.execute(
+        f"select _line, rec from _shape_rec where {bad} order by _line"
+    ).fetchall()
+    con.execute(f"delete from _shape_rec where _keys is null or {bad}")
+    return [Reject(n, "not a JSON object", (text or "")[:2000]) for n, text in rejected]
 
 
 def _document_records(con: duckdb.DuckDBPyConnection, path: Path, records: str) -> None:
@@ -218,7 +237,8 @@ def _document_records(con: duckdb.DuckDBPyConnection, path: Path, records: str) 
         "create or replace temp table _shape_rec as "
         "select row_number() over (order by page, i) as _ord, "
         "row_number() over (order by page, i) as _line, "
-        f"{where} || {lit(_json_path_text(records))} || '[' || (i - 1) || ']' as _path, rec "
+        f"{where} || {lit(_json_path_text(records))} || '[' || (i - 1) || ']' as _path, rec, "
+        "coalesce(try(json_keys(rec)), []) as _keys "
         f"from (select page, unnest(arr) as rec, generate_subscripts(arr, 1) as i "
         f"from (select page, {elements} as arr from ({pages})))"
     )
@@ -235,8 +255,9 @@ def _explode(mapping: EntityMapping) -> str:
     listed = list_sql(mapping.each, "rec")
     return (
         "(select row_number() over (order by _ord, j) as _ord, _line, "
-        f"_path || {lit('.' + mapping.each)} || '#' || j as _path, rec, elem from ("
-        f"select _ord, _line, _path, rec, unnest(l) as elem, generate_subscripts(l, 1) as j "
+        f"_path || {lit('.' + mapping.each)} || '#' || j as _path, rec, _keys, elem from ("
+        f"select _ord, _line, _path, rec, _keys, unnest(l) as elem, "
+        "generate_subscripts(l, 1) as j "
         f"from (select *, {listed} as l from _shape_rec)))"
     )
 
@@ -251,48 +272,43 @@ def _paths(mapping: EntityMapping) -> list[str]:
     return found
 
 
-def _supersede(
-    con: duckdb.DuckDBPyConnection, source: ShapedSource, entity: Entity, mapping: EntityMapping
-) -> None:
-    """Per key, keep the latest version; set the others aside in ``_superseded``.
+def _older_sql(con: duckdb.DuckDBPyConnection, entity: Entity, mapping: EntityMapping) -> str:
+    """Columns ``_k`` (the key) and ``_older``: whether a later version of the record exists.
 
-    Versions compare as numbers, else as instants, else as text; a tie keeps the later line
-    (the later delivery). A record whose key or version cannot be read is not set aside: the
-    row rules judge it. A version older than the one already in the warehouse (in ``extra``)
-    is superseded too, so a late re-delivery never rolls a record back."""
-    key = _key_sql(entity, mapping)
-    v = q(mapping.version)
+    Per key the latest version wins: versions compare as numbers, else as instants, else as
+    text; a tie keeps the later line (the later delivery). A record whose key or version
+    cannot be read is not set aside: the row rules judge it. A version older than the one
+    already in the warehouse (kept in ``extra``) is older too, so a late re-delivery never
+    rolls a record back."""
+    key, v = _key_sql(entity, mapping), q(mapping.version)
     order = (
         f"try_cast({v} as double) desc nulls last, try_cast({v} as timestamptz) desc nulls last, "
         f"{v} desc nulls last, _line desc"
     )
-    stored = f"raw.{entity.name}"
-    newer = (
-        f"exists (select 1 from {stored} r where r.{entity.key} = s._k and "
-        f"coalesce(try_cast(r.extra ->> {lit(mapping.version)} as double) > try_cast(s.{v} as double), "
-        f"try_cast(r.extra ->> {lit(mapping.version)} as timestamptz) > try_cast(s.{v} as timestamptz), "
-        f"false))"
+    version = lit(mapping.version)
+    stored = (
+        f"exists (select 1 from raw.{entity.name} r where r.{entity.key} = ({key})::varchar and "
+        f"coalesce(try_cast(r.extra ->> {version} as double) > try_cast({v} as double), "
+        f"try_cast(r.extra ->> {version} as timestamptz) > try_cast({v} as timestamptz), false))"
     )
-    if not _table_exists(con, entity.name):
-        newer = "false"
-    con.execute(
-        "create or replace temp table _shape_ranked as select *, "
-        f"case when _k is null or {v} is null then false "
-        f"else row_number() over (partition by _k order by {order}) > 1 or {newer} end as _older "
-        f"from (select *, ({key})::varchar as _k from _src) s"
+    if not _has_rows(con, entity.name):
+        stored = "false"
+    return (
+        f"({key})::varchar as _k, case when ({key}) is null or {v} is null then false "
+        f"else row_number() over (partition by ({key})::varchar order by {order}) > 1 "
+        f"or {stored} end as _older"
     )
-    names = [c for c in source.columns]
+
+
+def _set_aside(con: duckdb.DuckDBPyConnection, source: ShapedSource) -> None:
+    """The older versions go to ``_superseded`` (record as received); the source reads the rest."""
+    names = source.columns
     record = "json_object(" + ", ".join(f"{lit(c)}, {q(c)}" for c in names) + ")::varchar"
     con.execute(
         "create or replace temp table _superseded as "
-        f"select _line, _path, {record} as _record from _shape_ranked where _older order by _line"
+        f"select _line, _path, {record} as _record from _src where _older order by _line"
     )
-    keep = ", ".join(["_line", *(q(c) for c in names)])
-    con.execute(
-        f"create or replace temp table _src as select {keep} from _shape_ranked "
-        "where not _older order by _line"
-    )
-    con.execute("drop table _shape_ranked")
+    source.sql = "(select * exclude (_older, _k) from _src where not _older)"
     source.superseded = int(con.execute("select count(*) from _superseded").fetchone()[0])
     source.superseded_table = "_superseded"
 
@@ -305,11 +321,14 @@ def _key_sql(entity: Entity, mapping: EntityMapping) -> str:
     return q(entity.key)
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute(
+def _has_rows(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    exists = con.execute(
         "select count(*) from information_schema.tables where table_schema = 'raw' "
         f"and table_name = {lit(name)}"
-    ).fetchone()[0])  # fmt: skip
+    ).fetchone()[0]
+    return bool(exists) and bool(
+        con.execute(f"select exists (select 1 from raw.{name})").fetchone()[0]
+    )
 
 
 def record_superseded(
