@@ -130,14 +130,32 @@ def _bracket(cur: str, b: str, path: str) -> str:
 
 
 def _segments(path: str) -> list[tuple[str, str]]:
-    out, pos = [], 0
-    for part in path.split("."):
-        m = _SEGMENT.fullmatch(part.strip())
+    """``(name, brackets)`` per segment; a double-quoted name may hold dots
+    (``"caller_id.user_name"`` is one key, as ServiceNow's Table API writes dot-walked fields)."""
+    out = []
+    for part in _split(path):
+        quoted = re.fullmatch(r'"((?:[^"]|"")+)"((?:\[[^\]]*\])*)', part.strip())
+        m = quoted or _SEGMENT.fullmatch(part.strip())
         if not m:
             raise MappingError(f"path {path!r}: cannot read segment {part!r}")
-        out.append((m.group(1), m.group(2)))
-        pos += len(part) + 1
+        out.append((m.group(1).replace('""', '"'), m.group(2)))
     return out
+
+
+def _split(path: str) -> list[str]:
+    """The path cut at dots outside double quotes and brackets."""
+    parts, current, depth, quoted = [], "", 0, False
+    for ch in path:
+        if ch == '"' and not depth:
+            quoted = not quoted
+        elif not quoted and ch in "[]":
+            depth += 1 if ch == "[" else -1
+        if ch == "." and not quoted and not depth:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return [*parts, current]
 
 
 def _json_path(names) -> str:  # noqa: ANN001 - any iterable of keys

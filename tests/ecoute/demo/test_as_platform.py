@@ -95,6 +95,7 @@ def _json(warehouse: Path, *args: str) -> dict:
     return json.loads(_run(["--warehouse", str(warehouse), *args, "--format", "json"]))
 
 
+@pytest.mark.slow  # two demo loads with their model builds, ~45 s of CPU
 def test_demo_as_platforms_gives_the_canonical_metrics_and_journeys(tmp_path):
     canonical, vendor = tmp_path / "canonical.duckdb", tmp_path / "vendor.duckdb"
     _demo(canonical, tmp_path / "canonical", None)

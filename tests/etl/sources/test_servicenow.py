@@ -45,3 +45,19 @@ def test_display_and_sys_values_map_onto_tickets(settings):
         "select extra ->> 'sys_mod_count' from raw.tickets order by ticket_id"
     ).fetchall()
     assert extra == [("7",), ("2",), ("3",)]
+
+
+def test_table_api_json_loads_the_same_tickets(settings):
+    """The same five incidents as a Table API page ({"result": [...]}, display values)."""
+    json_sample = Path(__file__).parent / "servicenow-json"
+    result = run_load(settings, json_sample, pack_path("servicenow-json"))
+    (f,) = result.files
+    assert (f.read, f.loaded, f.quarantined) == (5, 3, 2)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    rows = con.execute(
+        "select ticket_id, customer_id, status from raw.tickets order by 1"
+    ).fetchall()
+    assert rows == [("INC0010001", "00001234", "closed"), ("INC0010002", "00005678", "pending"),
+                    ("INC0010003", "00009999", "resolved")]  # fmt: skip
+    record = con.execute("select record from meta.quarantine where line = 4").fetchone()[0]
+    assert '"_path":"$.result[3]"' in record
