@@ -62,7 +62,7 @@ def demo(
             mapping = write_as(out, as_platform, summary.mapping)
         except ValueError as exc:
             fail(str(exc), 2)
-        typer.echo(f"rewritten as {as_platform} exports; loading through its source pack")
+        typer.echo(f"rewritten as {as_platform} exports; loading them through their source packs")
     try:
         result = jobs.load(settings, out, mapping, checks=checks, force=True)
     except (LoadError, MappingError) as exc:
