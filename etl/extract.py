@@ -86,7 +86,8 @@ def file_format(path: Path, mapping: EntityMapping) -> str:
 def find_files(directory: Path, entity: str, mapping: EntityMapping) -> list[Path]:
     """The entity's files in name order: the mapping's glob, else ``<entity>.*`` or ``<entity>/``."""
     if mapping.path:
-        return sorted(p for p in directory.glob(mapping.path) if p.is_file())
+        globs = (mapping.path,) if isinstance(mapping.path, str) else mapping.path
+        return sorted({p for g in globs for p in directory.glob(g) if p.is_file()})
     found = [p for p in directory.glob(f"{entity}.*") if p.is_file() and _readable(p)]
     folder = directory / entity
     if folder.is_dir():

@@ -17,8 +17,11 @@ from ecoute.etl import SOURCES
 _ENTITY_KEYS = {
     "path", "format", "delimiter", "encoding", "decimal", "timestamp_format", "date_format",
     "formats", "columns", "expressions", "values", "defaults", "pii", "header",
+    "records", "each", "version",
 }  # fmt: skip
-FORMATS = ("csv", "parquet", "jsonl")
+FORMATS = ("csv", "parquet", "jsonl", "json")
+# Source packs: one folder per platform under etl/sources/, its mapping in pack.yaml.
+PACKS_DIR = Path(__file__).parent / "sources"
 ENCODINGS = ("utf-8", "cp1252", "latin-1")
 
 
@@ -28,7 +31,7 @@ class MappingError(ValueError):
 
 @dataclass(frozen=True)
 class EntityMapping:
-    path: str | None = None
+    path: str | tuple[str, ...] | None = None  # a glob, or several (files of several shapes)
     format: str | None = None
     delimiter: str | None = None
     encoding: str | None = None
@@ -42,6 +45,9 @@ class EntityMapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
     pii: tuple[str, ...] = ()
+    records: str | None = None  # path to the array of records in a JSON document (etl/shape.py)
+    each: str | None = None  # one row per element of this array
+    version: str | None = None  # per key the latest version wins, older ones are superseded
 
     def format_for(self, field_name: str, type_: str) -> str | None:
         if field_name in self.formats:
@@ -66,13 +72,59 @@ class Mapping:
         return self.entities.get(entity, EntityMapping())
 
 
-def load_mapping(path: Path) -> Mapping:
-    """Read and check a mapping file."""
+def load_mapping(path: Path, _seen: tuple[Path, ...] = ()) -> Mapping:
+    """Read and check a mapping file, with the packs or files it ``extends``."""
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise MappingError(f"{path}: cannot read mapping: {exc}") from exc
-    return parse_mapping(doc, source=str(path))
+    mapping = parse_mapping(doc, source=str(path))
+    bases = doc.get("extends") or []
+    if isinstance(bases, str):
+        bases = [bases]
+    if not bases:
+        return mapping
+    merged = Mapping()
+    for base in bases:
+        target = resolve_base(str(base), path.parent)
+        if target.resolve() in _seen or target.resolve() == path.resolve():
+            raise MappingError(f"{path}: extends {base!r} twice (a cycle)")
+        merged = combine(merged, load_mapping(target, (*_seen, path.resolve())))
+    return combine(merged, mapping)
+
+
+def resolve_base(name: str, folder: Path) -> Path:
+    """A pack name (``amazon-connect``) or a mapping file path relative to ``folder``."""
+    pack = pack_path(name)
+    if pack is not None:
+        return pack
+    target = Path(name) if Path(name).is_absolute() else folder / name
+    if not target.is_file():
+        raise MappingError(f"extends {name!r}: neither a source pack ({', '.join(pack_names())}) "
+                           "nor a mapping file")  # fmt: skip
+    return target
+
+
+def pack_names() -> list[str]:
+    return sorted(p.parent.name for p in PACKS_DIR.glob("*/pack.yaml"))
+
+
+def pack_path(name: str) -> Path | None:
+    """The mapping of the source pack ``name``, or None when there is no such pack."""
+    candidate = PACKS_DIR / name / "pack.yaml"
+    return candidate if candidate.is_file() and "/" not in name and name != ".." else None
+
+
+def combine(base: Mapping, over: Mapping) -> Mapping:
+    """``over``'s entities replace ``base``'s; the first timezone set wins (pack entities
+    carry instants with their offsets, so the operator's own timezone is the one that counts)."""
+    names = [n for n in (base.name, over.name) if n and n != "default"]
+    return Mapping(
+        name="+".join(dict.fromkeys(names)) or "default",
+        timezone=over.timezone or base.timezone,
+        entities={**base.entities, **over.entities},
+        source=over.source or base.source,
+    )
 
 
 def parse_mapping(doc: dict[str, Any], source: str = "<mapping>") -> Mapping:
@@ -109,8 +161,20 @@ def _entity_mapping(name: str, spec: dict[str, Any], source: str) -> EntityMappi
         raise MappingError(f"{where}.decimal must be '.' or ','")
     values = {f: {str(k).strip().lower(): str(v) for k, v in m.items()}
               for f, m in (spec.get("values") or {}).items()}  # fmt: skip
+    for key in ("records", "each", "version"):
+        if spec.get(key) is not None and not isinstance(spec[key], str):
+            raise MappingError(f"{where}.{key} must be a path written as text")
+    if (spec.get("records") or spec.get("each") or spec.get("version")) and spec.get(
+        "format"
+    ) not in ("json", "jsonl"):
+        raise MappingError(f"{where}: records, each and version need format json or jsonl")
+    if spec.get("format") == "json" and not spec.get("records"):
+        raise MappingError(f"{where}: format json needs `records`, the path to the records' array")
+    path = spec.get("path")
+    if isinstance(path, list):
+        path = tuple(str(p) for p in path)
     return EntityMapping(
-        path=spec.get("path"),
+        path=path,
         format=spec.get("format"),
         delimiter=spec.get("delimiter"),
         encoding=encoding,
@@ -124,6 +188,9 @@ def _entity_mapping(name: str, spec: dict[str, Any], source: str) -> EntityMappi
         values=values,
         defaults={k: str(v) for k, v in (spec.get("defaults") or {}).items()},
         pii=tuple(spec.get("pii") or ()),
+        records=spec.get("records"),
+        each=spec.get("each"),
+        version=spec.get("version"),
     )
 
 

@@ -39,8 +39,9 @@ from ecoute.etl.extract import (
     typed_file,
 )
 from ecoute.etl.load import merge, quarantine
-from ecoute.etl.mapping import EntityMapping, Mapping, load_mapping
+from ecoute.etl.mapping import EntityMapping, Mapping, MappingError, load_mapping
 from ecoute.etl.schema import create_raw_tables
+from ecoute.etl.shape import is_shaped, record_superseded, shaped_source
 
 Progress = Callable[[str, dict[str, Any]], None]
 
@@ -82,12 +83,13 @@ class FileResult:
     updated: int = 0
     quarantined: int = 0
     duplicate: int = 0
+    superseded: int = 0  # older versions of a record (etl/shape.py), kept in meta.superseded
     seconds: float = 0.0
     note: str = ""
 
     @property
     def balanced(self) -> bool:
-        return self.read == self.loaded + self.quarantined + self.duplicate
+        return self.read == self.loaded + self.quarantined + self.duplicate + self.superseded
 
 
 @dataclass
@@ -287,7 +289,8 @@ def _merge_rows(
     """Quarantine the typed rows that broke a rule, merge the others; fill ``fr``'s counts."""
     ctx.progress("stage", {"stage": "checking rows"})
     rows = _rows(con, source)
-    fr.read = _count(con, source.typed) + len(source.rejects)
+    fr.superseded = record_superseded(con, source, ctx.load_id, entity.name, fr.path)
+    fr.read = _count(con, source.typed) + len(source.rejects) + fr.superseded
     fr.quarantined = quarantine(con, entity, ctx.load_id, fr.path, rows, source.rejects)
     ctx.progress("stage", {"stage": "merging"})
     counts = merge(con, entity, rows, ctx.load_id, fr.path)
@@ -306,6 +309,13 @@ def _scan(
     """Read the file once, typing and checking it on the way, into the Parquet file ``typed``,
     else the temp table ``_typed`` (re-read once if it is not UTF-8). ``plain``: a gzipped
     CSV's decompressed copy."""
+    if is_shaped(em, path):  # nested JSON, versions: flattened in SQL first (etl/shape.py)
+        try:
+            shaped = shaped_source(con, path, entity, em)
+        except MappingError as exc:
+            raise LoadError(f"{path}: {exc}") from exc
+        _type_rows(con, entity, shaped, em, tz, typed)
+        return shaped
     source = open_source(con, path, em, plain=plain)
     _type_rows(con, entity, source, em, tz, typed)
     if needs_transcoding(source, em):

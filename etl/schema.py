@@ -42,6 +42,10 @@ META_TABLES = {
     "quarantine": """
         load_id bigint, entity varchar, source_file varchar, line bigint,
         field varchar, reason varchar, record varchar""",
+    # Older versions of a record a newer one replaced in the same delivery (etl/shape.py).
+    "superseded": """
+        load_id bigint, entity varchar, source_file varchar, line bigint,
+        location varchar, record varchar""",
 }
 
 

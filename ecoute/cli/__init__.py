@@ -22,6 +22,7 @@ from ecoute.core.settings import load_settings
 # One entry per command module, in the order --help lists them. A module not written yet is skipped.
 COMMAND_MODULES = (
     "load",
+    "sources",
     "build",
     "check",
     "quarantine",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -28,6 +28,14 @@ def demo(
     checks: Annotated[
         bool, typer.Option(help="Run the data-quality suites during the load.")
     ] = True,
+    as_platform: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option(
+            "--as",
+            help="Write the entities a platform holds in its export format and load them "
+            "through its source pack: amazon-connect, genesys, servicenow, salesforce-fs.",
+        ),
+    ] = None,
 ) -> None:
     """Write a synthetic operator's exports (docs/demo.md), load them into the warehouse and build.
 
@@ -46,14 +54,23 @@ def demo(
         fail(str(exc), 2)
     typer.echo(f"generated {summary.first_week}..{summary.end_week} for {customers:,} customers "
                f"in {summary.seconds:.1f}s → {out}")  # fmt: skip
+    mapping = summary.mapping
+    if as_platform:
+        from ecoute.demo.as_platform import write_as
+
+        try:
+            mapping = write_as(out, as_platform, summary.mapping)
+        except ValueError as exc:
+            fail(str(exc), 2)
+        typer.echo(f"rewritten as {as_platform} exports; loading them through their source packs")
     try:
-        result = jobs.load(settings, out, summary.mapping, checks=checks, force=True)
+        result = jobs.load(settings, out, mapping, checks=checks, force=True)
     except (LoadError, MappingError) as exc:
         fail(f"load failed, warehouse unchanged: {exc}")
-    typer.echo(_report(summary, result, settings.warehouse))
+    typer.echo(_report(summary, result, settings.warehouse, mapping))
 
 
-def _report(summary, result, warehouse: Path) -> str:  # noqa: ANN001 - keeps imports lazy
+def _report(summary, result, warehouse: Path, mapping: Path) -> str:  # noqa: ANN001 - lazy imports
     lines = ["", "rows written / loaded / quarantined:"]
     by_entity: dict[str, list[int]] = {}
     for f in result.files:
@@ -65,14 +82,16 @@ def _report(summary, result, warehouse: Path) -> str:  # noqa: ANN001 - keeps im
     expected, got = summary.corrupted_total, result.total("quarantined")
     verdict = "as planted" if expected == got else f"EXPECTED {expected} (deliberately broken rows)"
     lines += [
-        f"quarantined: {got} rows, {verdict}; exact re-deliveries ignored: {result.total('duplicate')}",
+        f"quarantined: {got} rows, {verdict}; exact re-deliveries ignored: {result.total('duplicate')}"
+        + (f"; older versions superseded: {result.total('superseded'):,}"
+           if result.total("superseded") else ""),
         f"customers who churned in the window: {summary.churned:,}",
         "outages: " + "; ".join(f"{o['outage_id']} {o['region']} from {o['started_at']}"
                                for o in summary.outages[:3]) + ("; …" if len(summary.outages) > 3 else ""),
         "",
         f"exports:    {summary.out_dir.resolve()}",
         f"warehouse:  {Path(warehouse).resolve()} (load {result.load_id})",
-        f"mapping:    {summary.mapping}",
+        f"mapping:    {mapping}",
         "next:       ecoute quarantine --load "
         f"{result.load_id}   ·   what was planted: docs/demo.md",
     ]  # fmt: skip

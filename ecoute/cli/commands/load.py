@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -24,6 +28,14 @@ def load(
         Optional[Path],  # noqa: UP045
         typer.Option("--mapping", "-m", help="Source mapping YAML (see etl/mappings/)."),
     ] = None,
+    source: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--source",
+            "-s",
+            help="A platform's source pack, e.g. amazon-connect (list: `ecoute sources`).",
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Re-read files already loaded unchanged.")] = False,
     build: Annotated[bool, typer.Option(help="Rebuild the warehouse models after loading.")] = True,
     full: Annotated[
@@ -39,29 +51,43 @@ def load(
 ) -> None:
     """Load every entity file found in DIR into the warehouse, atomically.
 
-    Each row read is loaded, quarantined with its reason (see `ecoute quarantine`), or counted as
-    an exact duplicate. Exit status 0 when the load completed; otherwise 1 and nothing changed.
+    Each row read is loaded, quarantined with its reason (see `ecoute quarantine`), counted as
+    an exact duplicate, or (packs with record versions) as an older version superseded. Exit status 0 when the load completed; otherwise 1 and nothing changed.
     """
     from rich.console import Console
 
+    settings = settings_of(ctx)
+    console = Console(stderr=True)
+    with _pack_mapping(source, mapping) as mapping:
+        result = _run(settings, console, directory, mapping, force, build, full, checks)
+    _summary(result, settings)
+
+
+def _run(settings, console, directory, mapping, force, build, full, checks):  # noqa: ANN001, ANN202, PLR0913
     from ecoute import jobs
     from ecoute.etl.mapping import MappingError
     from ecoute.etl.pipeline import LoadError
 
-    settings = settings_of(ctx)
-    console = Console(stderr=True)
     try:
         with _Progress(console, settings.etl["progress"]) as progress:
             result = jobs.load(settings, directory, mapping, force=force, build=build,
                                full_build=full, checks=checks, progress=progress)  # fmt: skip
     except (LoadError, MappingError) as exc:
         fail(f"load failed, warehouse unchanged: {exc}")
+    return result
+
+
+def _summary(result: Any, settings: Any) -> None:
+    from rich.console import Console
+
     Console().print(accounting_table(result))
+    superseded = result.total("superseded")
     typer.echo(
         f"load {result.load_id} completed: {result.total('read'):,} rows read, "
         f"{result.total('loaded'):,} loaded ({result.total('updated'):,} updated), "
-        f"{result.total('quarantined'):,} quarantined, {result.total('duplicate'):,} duplicates "
-        f"→ {settings.warehouse}"
+        f"{result.total('quarantined'):,} quarantined, {result.total('duplicate'):,} duplicates"
+        + (f", {superseded:,} older versions superseded" if superseded else "")
+        + f" → {settings.warehouse}"
     )
     if result.build:
         typer.echo(f"models rebuilt: {result.build}")
@@ -73,18 +99,40 @@ def load(
         typer.echo(f"see why with: ecoute quarantine --load {result.load_id}")
 
 
+@contextlib.contextmanager
+def _pack_mapping(source: str | None, mapping: Path | None) -> Iterator[Path | None]:
+    """The mapping to load with: the pack's, or with ``--mapping`` too a temporary file that
+    extends the pack with the operator's own mapping (its entities win)."""
+    if source is None:
+        yield mapping
+        return
+    from ecoute.etl.mapping import pack_names, pack_path
+
+    pack = pack_path(source)
+    if pack is None:
+        fail(f"--source {source!r}: no such pack; packs: {', '.join(pack_names())}", 2)
+    if mapping is None:
+        yield pack
+        return
+    with tempfile.TemporaryDirectory(prefix="ecoute-pack-") as folder:
+        combined = Path(folder) / "mapping.yaml"
+        combined.write_text(f"extends:\n  - {source}\n  - {json.dumps(str(mapping.resolve()))}\n",
+                            encoding="utf-8")  # fmt: skip
+        yield combined
+
+
 def accounting_table(result: Any) -> Any:
     from rich.table import Table
 
     table = Table(title=f"load {result.load_id}")
-    for name in ("entity", "file", "read", "loaded", "updated", "quarantined", "duplicate", "note"):
+    counts = ("read", "loaded", "updated", "quarantined", "duplicate", "superseded")
+    for name in ("entity", "file", *counts, "note"):
         table.add_column(
             name, justify="right" if name not in ("entity", "file", "note") else "left"
         )
     for f in result.files:
         table.add_row(
-            f.entity, Path(f.path).name, *(f"{getattr(f, n):,}" for n in
-            ("read", "loaded", "updated", "quarantined", "duplicate")), f.note,
+            f.entity, Path(f.path).name, *(f"{getattr(f, n, 0):,}" for n in counts), f.note,
         )  # fmt: skip
     return table
 

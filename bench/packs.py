@@ -1,0 +1,97 @@
+"""Source-pack benchmark: N Amazon Connect contact records (JSON Lines, nested Agent / Queue /
+Attributes, read through etl/sources/amazon-connect) against the same N calls as contract CSV.
+
+``python -m bench.packs --rows 1000000``: writes the calls once as contract CSV (bench/run.py's
+generator) and once as contact records (the demo's writer, ecoute/demo/sql/amazon_connect.sql),
+loads each into an empty warehouse with ``ecoute load --no-checks --no-build`` in its own
+process, and reports wall time, CPU time and peak memory. Target: the Connect load within 2× of
+the CSV load. Writes bench/out/packs.json and bench/out/packs.md; exits 1 when it is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from bench.run import OUT, measure, write_calls
+
+TARGET = 2.0
+
+
+def write_contact_records(csv: Path, target: Path) -> None:
+    """The CSV's calls as Connect contact records, one per call (no later copies)."""
+    import duckdb
+
+    from ecoute.demo.as_platform import SQL_DIR, _instant, _macros
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    _macros(con)
+    times = ", ".join(_instant(c) for c in ("started_at", "ended_at", "queued_at", "answered_at"))
+    con.execute(
+        "create temp table _canon_calls as select row_number() over () as _row, "
+        "* exclude (started_at, ended_at, queued_at, answered_at), "
+        "null::varchar as initiation, null::varchar as previous_call_id, "
+        f"null::varchar as outcome, null::varchar as next_call_id, {times} "
+        f"from read_csv('{csv}', all_varchar=true)"
+    )
+    select = (SQL_DIR / "amazon_connect.sql").read_text(encoding="utf-8")
+    con.execute(f"copy ({select}) to '{target}' (format json)")
+    con.close()
+
+
+def bench(rows: int, work: Path) -> dict[str, object]:
+    csv_dir, connect_dir = work / "csv", work / "connect"
+    csv = csv_dir / "calls.csv"
+    records = connect_dir / "contact-records" / "records.jsonl"
+    marker = work / "rows"
+    if not marker.exists() or marker.read_text() != str(rows):
+        print(f"writing {rows:,} calls as CSV and as contact records …", flush=True)
+        write_calls(csv, rows)
+        write_contact_records(csv, records)
+        marker.write_text(str(rows))
+    py = sys.executable
+    steps = []
+    for name, folder, extra in (("contract CSV", csv_dir, []),
+                                ("Amazon Connect", connect_dir, ["--source", "amazon-connect"])):  # fmt: skip
+        db = work / f"{folder.name}.duckdb"
+        db.unlink(missing_ok=True)
+        argv = [py, "-m", "ecoute.cli", "load", str(folder), *extra, "--no-checks", "--no-build"]
+        steps.append(measure(name, argv, {"ECOUTE_WAREHOUSE": str(db)}))
+    csv_step, connect_step = steps
+    return {
+        "rows": rows,
+        "steps": [asdict(s) for s in steps],
+        "ratio": round(connect_step.seconds / csv_step.seconds, 2),
+        "cpu_ratio": round(connect_step.cpu_s / csv_step.cpu_s, 2),
+        "jsonl_mb": round(records.stat().st_size / 1e6, 1),
+        "csv_mb": round(csv.stat().st_size / 1e6, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--work", type=Path, default=OUT / "packs")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = bench(args.rows, args.work)
+    OUT.mkdir(parents=True, exist_ok=True)
+    lines = ["| load | seconds | CPU seconds | peak MB |", "|---|---:|---:|---:|"]
+    lines += [f"| {s['name']} | {s['seconds']} | {s['cpu_s']} | {s['peak_mb']} |"
+              for s in results["steps"]]  # fmt: skip
+    lines += ["", f"Amazon Connect ÷ contract CSV: **{results['ratio']}** (target ≤ {TARGET}); "
+              f"in CPU time {results['cpu_ratio']}; {results['rows']:,} calls, "
+              f"{results['jsonl_mb']} MB of JSON Lines vs {results['csv_mb']} MB of CSV"]  # fmt: skip
+    (OUT / "packs.json").write_text(json.dumps(results, indent=2))
+    (OUT / "packs.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    if results["ratio"] > TARGET:
+        raise SystemExit(f"target missed: ratio {results['ratio']} > {TARGET}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""The mapping language's paths, explosion and records (etl/shape.py) on hand-written JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ecoute.etl.mapping import MappingError, parse_mapping
+from ecoute.etl.pipeline import run_load
+from ecoute.etl.shape import is_shaped, path_sql
+
+DOC = {
+    "id": "c1",
+    "Agent": {"Username": "tech-007"},
+    "participants": [
+        {"purpose": "ivr", "userId": "flow"},
+        {"purpose": "customer", "attributes": {"customer_id": "42"},
+         "sessions": [{"segments": [{"t": "a"}, {"t": "b", "d": "endpoint"}]}]},
+        {"purpose": "acd", "name": "Billing",
+         "sessions": [{"metrics": [{"name": "tAcd"}]},
+                      {"metrics": [{"name": "tAnswered", "emitDate": "2026-06-15T07:03:10Z"}]}]},
+    ],
+    "custom_fields": [{"id": 360000000001, "value": "00001234"}],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("Agent.Username", "tech-007"),
+        ("Agent.Missing", None),
+        ("participants[purpose = 'customer'].attributes.customer_id", "42"),
+        ("participants[purpose = 'nobody' or purpose = 'acd'].name", "Billing"),
+        ("participants[purpose != 'ivr'].purpose", "customer"),
+        ("participants[purpose = 'acd'].sessions[*].metrics[name = 'tAnswered'].emitDate",
+         "2026-06-15T07:03:10Z"),
+        ("participants[1].sessions[0].segments[-1].d", "endpoint"),
+        ("custom_fields[id = '360000000001'].value", "00001234"),
+        ("participants[purpose = 'agent'].userId", None),
+    ],
+)  # fmt: skip
+def test_path_reads_the_value_a_person_points_at(path, expected):
+    sql = path_sql(path, record="j")
+    value = duckdb.sql(f"select {sql} from (select '{json.dumps(DOC)}'::json as j)").fetchone()[0]
+    assert value == expected
+
+
+def test_a_path_the_language_cannot_read_is_a_mapping_error():
+    with pytest.raises(MappingError, match=r"cannot read \[purpose ~ 'x'\]"):
+        path_sql("participants[purpose ~ 'x'].name")
+
+
+def test_paths_shape_json_only():
+    m = parse_mapping(
+        {"entities": {"tickets": {"columns": {"customer_id": "caller_id.user_name"}}}}
+    )
+    assert not is_shaped(m.for_entity("tickets"), Path("incident.csv"))
+    assert is_shaped(m.for_entity("tickets"), Path("incident.jsonl"))
+
+
+def test_records_and_each_make_one_message_per_comment(settings, tmp_path):
+    """2 events on 2 pages; event 1 has 2 comments and a change, event 2 one comment, event 3
+    none: 3 messages, the second comment without a body quarantined → read 3, loaded 2."""
+    events = [
+        {"id": 1, "ticket_id": 7, "created_at": "2026-06-15T07:00:00Z", "child_events": [
+            {"id": 11, "event_type": "Comment", "body": "Plus d'internet", "author_id": 42},
+            {"id": 12, "event_type": "Change", "field_name": "status"},
+            {"id": 13, "event_type": "Comment", "body": "", "author_id": 42}]},
+        {"id": 2, "ticket_id": 8, "created_at": "2026-06-16T07:00:00Z", "child_events": [
+            {"id": 21, "event_type": "Comment", "body": "Facture", "author_id": 43}]},
+    ]  # fmt: skip
+    page2 = [{"id": 3, "ticket_id": 9, "created_at": "2026-06-17T07:00:00Z", "child_events": []}]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "events.json").write_text(
+        json.dumps({"ticket_events": events}) + "\n" + json.dumps({"ticket_events": page2}) + "\n"
+    )
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "entities:\n  messages:\n    path: events.json\n    format: json\n"
+        "    records: ticket_events\n    each: \"child_events[event_type = 'Comment']\"\n"
+        "    columns: {message_id: each.id, body: each.body, customer_id: each.author_id,\n"
+        "              received_at: created_at}\n    defaults: {channel: web}\n"
+    )
+    (f,) = run_load(settings, folder, mapping).files
+    assert (f.read, f.loaded, f.quarantined) == (3, 2, 1)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    rows = con.execute(
+        "select message_id, customer_id, body from raw.messages order by 1"
+    ).fetchall()
+    assert rows == [("11", "42", "Plus d'internet"), ("21", "43", "Facture")]
+    record = con.execute("select record from meta.quarantine").fetchone()[0]
+    assert "$[0].ticket_events[0].child_events" in record and '"each.id":"13"' in record
