@@ -1,8 +1,15 @@
 """Rules mode: a transparent weighted score, no labels needed. Pure: no I/O, no clock.
 
-score = 1 / (1 + exp(-(intercept + Σ weight × signal))) — a logistic of the weighted sum, so
-weights read as log-odds: +0.7 roughly doubles the odds of leaving. The reasons are the
+score = 1 / (1 + exp(-soften(intercept + Σ weight × signal))) — a logistic of the weighted sum,
+so weights read as log-odds: +0.7 roughly doubles the odds of leaving. The reasons are the
 signals that added most to the sum, in words.
+
+Above even odds (a sum above 0) the sum is softened to ln(1 + sum) before the logistic. Summed
+as they are, the worst customers' signals reach log-odds of 10 to 20 on the demo, which the
+logistic turns into 0.99995 and more: every one of them read 1.000, and the retention team's
+list was ordered by customer id. Softened, a sum of 10 reads 0.923 and one of 20 reads 0.954,
+so the order of the sums is kept and shows in three decimals, while every score up to 0.5 —
+and so both band cut-offs, which sit below it — is exactly the plain logistic's.
 """
 
 from __future__ import annotations
@@ -36,6 +43,17 @@ def logistic(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
+def soften(z: float) -> float:
+    """The log-odds as they are up to 0, ln(1 + z) above: continuous, with the same slope at 0,
+    strictly increasing and unbounded, so no score saturates at 1 (module docstring)."""
+    return z if z <= 0 else math.log1p(z)
+
+
+def rules_score(z: float) -> float:
+    """The rules score of a weighted sum ``z`` (intercept included)."""
+    return logistic(soften(z))
+
+
 def contributions(row: Mapping[str, Any], weights: Mapping[str, float]) -> dict[str, float]:
     """Each signal's part of the weighted sum (weight × value), for the signals weighted."""
     inputs = rule_inputs(row)
@@ -50,7 +68,7 @@ def score_row(
 ) -> Scored:
     """Score, band and top reasons of one customer's feature row."""
     parts = contributions(row, weights)
-    score = logistic(weights.get("intercept", 0.0) + sum(parts.values()))
+    score = rules_score(weights.get("intercept", 0.0) + sum(parts.values()))
     ranked = sorted(
         (p for p in parts.items() if p[1] >= MIN_REASON),
         key=lambda p: (-p[1], RULE_SIGNALS.index(p[0])),

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
-import numpy as np
 import polars as pl
 
 from ecoute.core.batches import batch_customers, customer_buckets
@@ -66,7 +65,8 @@ def score_frame(frame: pl.DataFrame, cfg: RiskConfig, model: TrainedModel | None
         {
             "customer_id": frame["customer_id"].cast(pl.String),
             "as_of": frame["as_of_date"].cast(pl.Date) if frame.height else [],
-            "score": [round(s, 4) for s in scores],
+            # Six decimals: four merged distinct sums near the top into one (docs/churn.md).
+            "score": [round(s, 6) for s in scores],
             "band": [band_of(s, cfg.band_cutoffs) for s in scores],
             "reasons": reasons,
             "mode": [mode] * frame.height,
@@ -123,9 +123,6 @@ class Scored:
     as_of: dt.date | None
     mode: str | None
 
-    def where(self) -> str:
-        return f"from {self.table} where as_of is not distinct from ?"
-
 
 def score_in_batches(
     con: duckdb.DuckDBPyConnection,
@@ -164,19 +161,6 @@ def _model_for(cfg: RiskConfig) -> TrainedModel | None:
     return model
 
 
-def top_scores(con: duckdb.DuckDBPyConnection, scored: Scored, top: int) -> pl.DataFrame:
-    """The ``top`` riskiest rows of a scoring run (0: all), riskiest first."""
-    limit = f"limit {int(top)}" if top else ""
-    sql = f"select * {scored.where()} order by score desc, customer_id {limit}"
-    return con.execute(sql, [scored.as_of]).pl().cast(SCORE_SCHEMA)  # type: ignore[arg-type]
-
-
-def band_counts(con: duckdb.DuckDBPyConnection, scored: Scored) -> dict[str, int]:
-    """Customers per band in a scoring run."""
-    rows = con.execute(f"select band, count(*) {scored.where()} group by band", [scored.as_of])
-    return dict(rows.fetchall())
-
-
 def risk_step(settings: Settings) -> PythonStep:
     """The build's Python step: score the features the build just made, store them (rules, or
     the learned model once trained). A customer's score depends on its own feature row only, as
@@ -193,12 +177,3 @@ def risk_step(settings: Settings) -> PythonStep:
         run=run,
         grain=AT_CUTOFF,
     )
-
-
-def as_records(scores: pl.DataFrame) -> list[dict[str, Any]]:
-    """JSON-ready rows: customer_id, score, band, reasons (and as_of, mode)."""
-    return [
-        {**r, "as_of": r["as_of"].isoformat() if r["as_of"] else None,
-         "score": float(np.round(r["score"], 4))}
-        for r in scores.to_dicts()
-    ]  # fmt: skip
