@@ -21,7 +21,8 @@ from ecoute.core.settings import Settings
 from ecoute.risk.config import RiskConfig, risk_config
 from ecoute.risk.extras import EXTRA_PREFIX, with_extras
 from ecoute.risk.learned import TrainedModel, explain, predict
-from ecoute.risk.rules import band_of, score_rows
+from ecoute.risk.rules import band_of, score_columns
+from ecoute.risk.signals import SERVICE_SIGNALS
 from ecoute.warehouse.config import AT_CUTOFF
 from ecoute.warehouse.python.risk_features import FEATURES_MODEL, features_as_of
 from ecoute.warehouse.runner import PythonStep
@@ -37,6 +38,9 @@ SCORE_SCHEMA = {
 }
 
 
+_SEP = "\x1f"
+
+
 def load_model(cfg: RiskConfig) -> TrainedModel | None:
     """The trained model at ``[risk] model_path``, or None when none was trained."""
     if not cfg.model_path.exists():
@@ -49,9 +53,18 @@ def load_model(cfg: RiskConfig) -> TrainedModel | None:
 def score_frame(frame: pl.DataFrame, cfg: RiskConfig, model: TrainedModel | None) -> pl.DataFrame:
     """Scores of a feature frame: by the model when one is given, else by the rules."""
     if model is None:
-        scored = score_rows(frame.to_dicts(), cfg.weights, cfg.band_cutoffs, cfg.top_reasons)
+        # Column by column (ecoute.risk.rules.score_columns): the same scores as score_rows
+        # on one dict per customer, without making those dicts (19 s → 1 s on the demo).
+        used = [c for c in ("customer_id", *SERVICE_SIGNALS, "tenure_days", "monthly_fee")
+                if c in frame.columns]  # fmt: skip
+        columns = {c: frame[c].to_list() for c in used}
+        scored = score_columns(columns, cfg.weights, cfg.band_cutoffs, cfg.top_reasons)
         scores = [s.score for s in scored]
-        reasons = [list(s.reasons) for s in scored]
+        # One string per customer, split by polars: building a list column from Python lists
+        # cost more than the scoring itself. The separator is a control character no reason
+        # contains; a customer without reasons gets an empty list.
+        joined = pl.Series([_SEP.join(s.reasons) for s in scored], dtype=pl.String)
+        reasons = joined.str.split(_SEP).list.eval(pl.element().filter(pl.element() != ""))
         mode = "rules"
     else:
         keys = [c.removeprefix(EXTRA_PREFIX) for c in model.spec.columns
