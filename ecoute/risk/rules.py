@@ -166,5 +166,5 @@ class _Words:
                if c in self.columns}  # fmt: skip
         # Without its own column a signal is derived (new_customer, the fee per 100): its
         # words come from the row's tenure or fee, not from this value.
-        value = row[name] if name in row else None
+        value = row.get(name)
         return describe(name, value, row)
