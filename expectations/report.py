@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 import duckdb
+
+from ecoute.core.sql_literals import literal
 
 RESULTS_TABLE = "meta.expectation_results"
 RESULTS_DDL = f"""
@@ -124,6 +128,36 @@ class ValidationReport:
 
     def rows(self) -> list[dict[str, Any]]:
         return [{"load_id": self.load_id, **r.as_row()} for r in self.results]
+
+
+def stored_report(
+    con: duckdb.DuckDBPyConnection,
+    entities: Iterable[str] | None = None,
+    on_error: str = "block",
+) -> ValidationReport | None:
+    """The latest stored verdict of every expectation (of ``entities``' suites), as a report
+    ``ecoute check`` prints without re-running anything; None when nothing was ever checked.
+    Its ``checked_at`` and ``as_of`` are the newest result's time; ``load_id`` is None."""
+    suites = literal(sorted(entities)) if entities is not None else "null"
+    text = resources.files(__package__).joinpath("latest_results.sql").read_text("utf-8")
+    try:
+        rows = con.execute(text.format(suites=suites)).fetchall()
+    except duckdb.CatalogException:
+        return None
+    if not rows:
+        return None
+    newest = max(r[1] for r in rows)
+    report = ValidationReport(None, newest, newest, on_error=on_error)
+    for _load, _at, suite, name, column, severity, status, observed, expected, exc in rows:
+        report.results.append(ExpectationResult(
+            suite=suite, expectation=name, severity=severity, status=status, column=column,
+            observed=_parsed(observed), expected=_parsed(expected) or {}, exception=exc,
+        ))  # fmt: skip
+    return report
+
+
+def _parsed(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
 
 
 def _json(value: Any) -> str | None:

@@ -25,17 +25,26 @@ scored as (
         risk.score,
         risk.band,
         risk.reasons,
-        risk.mode,
-        count(*) over () as customers_scored,
-        count(*) filter (where risk.band = 'high') over () as customers_high
+        risk.mode
     from risk
     inner join cutoff using (as_of)
     left join customers using (customer_id)
     where $region is null or customers.region = $region
 ),
 
+-- Counted once, not as `count(*) filter (…) over ()` on every row: DuckDB 1.5 took 10 s
+-- for that window over the demo's 47,786 scores (a fraction of a millisecond this way).
+counts as (
+    select
+        count(*) as customers_scored,
+        count(*) filter (where band = 'high') as customers_high
+    from scored
+),
+
 final as (
-    select * from scored
+    select scored.*, counts.customers_scored, counts.customers_high
+    from scored
+    cross join counts
     order by score desc, customer_id
     limit $top
 )

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
-import numpy as np
 import polars as pl
 
 from ecoute.core.batches import batch_customers, customer_buckets
@@ -22,7 +21,8 @@ from ecoute.core.settings import Settings
 from ecoute.risk.config import RiskConfig, risk_config
 from ecoute.risk.extras import EXTRA_PREFIX, with_extras
 from ecoute.risk.learned import TrainedModel, explain, predict
-from ecoute.risk.rules import band_of, score_rows
+from ecoute.risk.rules import band_of, score_columns
+from ecoute.risk.signals import SERVICE_SIGNALS
 from ecoute.warehouse.config import AT_CUTOFF
 from ecoute.warehouse.python.risk_features import FEATURES_MODEL, features_as_of
 from ecoute.warehouse.runner import PythonStep
@@ -38,6 +38,9 @@ SCORE_SCHEMA = {
 }
 
 
+_SEP = "\x1f"
+
+
 def load_model(cfg: RiskConfig) -> TrainedModel | None:
     """The trained model at ``[risk] model_path``, or None when none was trained."""
     if not cfg.model_path.exists():
@@ -50,9 +53,18 @@ def load_model(cfg: RiskConfig) -> TrainedModel | None:
 def score_frame(frame: pl.DataFrame, cfg: RiskConfig, model: TrainedModel | None) -> pl.DataFrame:
     """Scores of a feature frame: by the model when one is given, else by the rules."""
     if model is None:
-        scored = score_rows(frame.to_dicts(), cfg.weights, cfg.band_cutoffs, cfg.top_reasons)
+        # Column by column (ecoute.risk.rules.score_columns): the same scores as score_rows
+        # on one dict per customer, without making those dicts (19 s → 1 s on the demo).
+        used = [c for c in ("customer_id", *SERVICE_SIGNALS, "tenure_days", "monthly_fee")
+                if c in frame.columns]  # fmt: skip
+        columns = {c: frame[c].to_list() for c in used}
+        scored = score_columns(columns, cfg.weights, cfg.band_cutoffs, cfg.top_reasons)
         scores = [s.score for s in scored]
-        reasons = [list(s.reasons) for s in scored]
+        # One string per customer, split by polars: building a list column from Python lists
+        # cost more than the scoring itself. The separator is a control character no reason
+        # contains; a customer without reasons gets an empty list.
+        joined = pl.Series([_SEP.join(s.reasons) for s in scored], dtype=pl.String)
+        reasons = joined.str.split(_SEP).list.eval(pl.element().filter(pl.element() != ""))
         mode = "rules"
     else:
         keys = [c.removeprefix(EXTRA_PREFIX) for c in model.spec.columns
@@ -66,7 +78,8 @@ def score_frame(frame: pl.DataFrame, cfg: RiskConfig, model: TrainedModel | None
         {
             "customer_id": frame["customer_id"].cast(pl.String),
             "as_of": frame["as_of_date"].cast(pl.Date) if frame.height else [],
-            "score": [round(s, 4) for s in scores],
+            # Six decimals: four merged distinct sums near the top into one (docs/churn.md).
+            "score": [round(s, 6) for s in scores],
             "band": [band_of(s, cfg.band_cutoffs) for s in scores],
             "reasons": reasons,
             "mode": [mode] * frame.height,
@@ -123,9 +136,6 @@ class Scored:
     as_of: dt.date | None
     mode: str | None
 
-    def where(self) -> str:
-        return f"from {self.table} where as_of is not distinct from ?"
-
 
 def score_in_batches(
     con: duckdb.DuckDBPyConnection,
@@ -164,19 +174,6 @@ def _model_for(cfg: RiskConfig) -> TrainedModel | None:
     return model
 
 
-def top_scores(con: duckdb.DuckDBPyConnection, scored: Scored, top: int) -> pl.DataFrame:
-    """The ``top`` riskiest rows of a scoring run (0: all), riskiest first."""
-    limit = f"limit {int(top)}" if top else ""
-    sql = f"select * {scored.where()} order by score desc, customer_id {limit}"
-    return con.execute(sql, [scored.as_of]).pl().cast(SCORE_SCHEMA)  # type: ignore[arg-type]
-
-
-def band_counts(con: duckdb.DuckDBPyConnection, scored: Scored) -> dict[str, int]:
-    """Customers per band in a scoring run."""
-    rows = con.execute(f"select band, count(*) {scored.where()} group by band", [scored.as_of])
-    return dict(rows.fetchall())
-
-
 def risk_step(settings: Settings) -> PythonStep:
     """The build's Python step: score the features the build just made, store them (rules, or
     the learned model once trained). A customer's score depends on its own feature row only, as
@@ -193,12 +190,3 @@ def risk_step(settings: Settings) -> PythonStep:
         run=run,
         grain=AT_CUTOFF,
     )
-
-
-def as_records(scores: pl.DataFrame) -> list[dict[str, Any]]:
-    """JSON-ready rows: customer_id, score, band, reasons (and as_of, mode)."""
-    return [
-        {**r, "as_of": r["as_of"].isoformat() if r["as_of"] else None,
-         "score": float(np.round(r["score"], 4))}
-        for r in scores.to_dicts()
-    ]  # fmt: skip

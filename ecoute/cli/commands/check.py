@@ -1,4 +1,4 @@
-"""``ecoute check``: re-run the data-quality suites on what is loaded, record and show them."""
+"""``ecoute check``: the data-quality verdicts as recorded; `--run` re-runs the suites on what is loaded."""
 
 from __future__ import annotations
 
@@ -24,31 +24,31 @@ def check(
         typer.Option(help="Freshness clock, e.g. 2026-06-15 (default: the latest load's start)."),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    rerun: Annotated[
+        bool, typer.Option("--run", help="Re-run the suites on all loaded rows and record them.")
+    ] = False,
 ) -> None:
-    """Run every suite in expectations/suites/ on all loaded rows.
+    """Show the latest verdict of every expectation in expectations/suites/, as the loads'
+    gates (or the last `--run`) recorded it; `--run` re-runs every suite on all loaded rows.
 
-    Results are recorded in meta.expectation_results with an empty load id. Exit status: 0 when
-    no blocking expectation failed, 1 when one did (or could not run), 2 on a usage error.
+    Results of --run are recorded in meta.expectation_results with an empty load id. Exit
+    status: 0 when no blocking expectation failed, 1 when one did (or could not run), 2 on a
+    usage error.
     """
     import polars as pl
 
-    from ecoute import jobs
     from ecoute.cli.output import emit
     from ecoute.expectations.runner import parse_as_of
-    from ecoute.expectations.suites import SuiteError
 
     if fmt not in ("table", "json"):
         fail(f"--format must be table or json, got {fmt!r}", 2)
+    if as_of and not rerun:
+        fail("--as-of re-measures freshness: it needs --run", 2)
     try:
         clock = parse_as_of(as_of) if as_of else None
     except ValueError:
         fail(f"--as-of must be an ISO date or instant, got {as_of!r}", 2)
-    try:
-        report = jobs.check(settings_of(ctx), entities=entity, as_of=clock)
-    except jobs.NoWarehouse as exc:
-        fail(str(exc))
-    except SuiteError as exc:
-        fail(str(exc), 2)
+    report = _run(settings_of(ctx), entity, clock) if rerun else _stored(settings_of(ctx), entity)
     frame = pl.DataFrame(
         [{k: r[k] for k in ("suite", "expectation", "column", "severity", "status",
                             "observed", "expected", "exception")} for r in report.rows()],
@@ -67,3 +67,34 @@ def check(
         typer.echo(f"blocking: {r}", err=True)
     if blocking:
         raise typer.Exit(1)
+
+
+def _run(settings, entities, clock):  # noqa: ANN001, ANN202
+    from ecoute import jobs  # the job imports the loader: only --run pays for it
+    from ecoute.expectations.suites import SuiteError
+
+    try:
+        return jobs.check(settings, entities=entities, as_of=clock)
+    except jobs.NoWarehouse as exc:
+        fail(str(exc))
+    except SuiteError as exc:
+        fail(str(exc), 2)
+
+
+def _stored(settings, entities):  # noqa: ANN001, ANN202
+    """The recorded verdicts, read without running anything (docs/quality.md)."""
+    from ecoute.expectations.report import stored_report
+    from ecoute.warehouse.connection import WarehouseMissing, connect
+
+    try:
+        con = connect(settings, read_only=True)
+    except WarehouseMissing as exc:
+        fail(str(exc))
+    try:
+        on_error = settings.section("expectations").get("on_error", "block")
+        report = stored_report(con, entities, on_error)
+    finally:
+        con.close()
+    if report is None:
+        fail("no check has been recorded yet: run `ecoute check --run`")
+    return report

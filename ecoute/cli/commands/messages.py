@@ -25,6 +25,7 @@ def messages(
 ) -> None:
     """List a week's messages with their intents and the phrases that triggered them."""
     from ecoute.cli.output import emit
+    from ecoute.core.sql_literals import literal
     from ecoute.warehouse.connection import connect
 
     monday = parse_week(week)
@@ -32,9 +33,12 @@ def messages(
     sql = (
         "select message_id, customer_id, received_at, channel, language, round(severity, 2) "
         "as severity, intents, intent_phrases, left(coalesce(subject || ' — ', '') || body, 120) "
-        "as text from marts.rpt_messages__intents where week_start_date = ? "
-        "and (? is null or list_contains(intents, ?)) order by severity desc, received_at"
+        "as text from marts.rpt_messages__intents where week_start_date = {monday} "
+        "and ({intent} is null or list_contains(intents, {intent})) "
+        "order by severity desc, received_at"
     )
     if limit:
         sql += f" limit {int(limit)}"
-    emit(con.execute(sql, [monday, intent, intent]).pl(), fmt, title=f"messages {week}")
+    # Literals, not bound values: binding makes DuckDB import pandas (~1 s of this read).
+    sql = sql.format(monday=literal(monday), intent=literal(intent))
+    emit(con.execute(sql).pl(), fmt, title=f"messages {week}")

@@ -42,21 +42,24 @@ def risk(
     top: Annotated[int, typer.Option(help="Show the N riskiest customers (0 = all).", min=0)] = 20,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
     store: Annotated[
-        bool, typer.Option(help="Also write the scores to marts.rpt_customers__risk.")
-    ] = True,
+        bool,
+        typer.Option(
+            help="Score the cut-off now and write it to marts.rpt_customers__risk "
+            "(default: read the scores the build keeps; a cut-off it has not scored is "
+            "scored into a temporary table)."
+        ),
+    ] = False,
 ) -> None:
-    """Score every customer active at the cut-off (rules, or the trained model when
-    mode = "learned" in the risk settings) and list the riskiest with their reasons."""
+    """List the riskiest customers at the cut-off with their reasons (rules, or the trained
+    model when mode = "learned" in the risk settings), as the build scored them."""
     if ctx.invoked_subcommand is not None:
         return
     import json
 
     import duckdb
 
-    from ecoute.risk.config import risk_config
     from ecoute.warehouse.connection import WarehouseMissing, connect
-    from ecoute.warehouse.python.risk import as_records, band_counts, score_in_batches, top_scores
-    from ecoute.warehouse.python.risk_features import materialize_features
+    from ecoute.warehouse.python.risk_read import band_counts, scores_for_reading, top_records
 
     if fmt not in ("table", "json", "csv"):
         fail(f"--format must be table, json or csv, got {fmt!r}", 2)
@@ -67,25 +70,15 @@ def risk(
     except WarehouseMissing as exc:
         fail(str(exc))
     try:
-        # Scored a batch of customers at a time into the risk table (or a temporary one):
-        # only the rows shown and the band counts come back to Python.
-        features = materialize_features(con, settings, cutoff or risk_config(settings).as_of)
-        if store:
-            # Scores are replaced batch by batch: one transaction, so a run that fails
-            # half-way leaves the stored scores of that day as they were.
-            con.begin()
-        scored = score_in_batches(con, settings, features, store=store)
-        shown = top_scores(con, scored, top)
-        counts = band_counts(con, scored)
-        if store:
-            con.commit()
+        run = _store(con, settings, cutoff) if store else scores_for_reading(con, settings, cutoff)
+        records = top_records(con, run, top)
+        counts = band_counts(con, run)
     except duckdb.CatalogException as exc:
         fail(f"the warehouse is not built ({exc.args[0].splitlines()[0]}): run `ecoute build`")
     except ValueError as exc:
         fail(str(exc), 2)
     finally:
         con.close()
-    records = as_records(shown)
     day = records[0]["as_of"] if records else (cutoff.isoformat() if cutoff else None)
     mode = records[0]["mode"] if records else None
     if fmt == "json":
@@ -108,6 +101,21 @@ def risk(
         typer.echo(out.getvalue(), nl=False)
     else:
         _table(records, day, mode, counts)
+
+
+def _store(con, settings, cutoff):  # noqa: ANN001, ANN202
+    """--store: score the cut-off now into the mart, one transaction (a run failing half-way
+    leaves that cut-off's stored scores as they were)."""
+    from ecoute.risk.config import risk_config
+    from ecoute.warehouse.python.risk import score_in_batches
+    from ecoute.warehouse.python.risk_features import materialize_features
+    from ecoute.warehouse.python.risk_read import ScoreRun
+
+    features = materialize_features(con, settings, cutoff or risk_config(settings).as_of)
+    con.begin()
+    scored = score_in_batches(con, settings, features, store=True)
+    con.commit()
+    return ScoreRun(scored.table, scored.as_of, True)
 
 
 def _table(records: list[dict], day: str | None, mode: str | None, counts: dict[str, int]) -> None:

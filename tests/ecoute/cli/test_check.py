@@ -37,8 +37,9 @@ def _warehouse(path, answered: bool = True) -> None:
     con.close()
 
 
-def _run(path, *args):
-    return CliRunner().invoke(app, ["--warehouse", str(path), "check", *args])
+def _run(path, *args, rerun=True):
+    flags = ["--run"] if rerun else []
+    return CliRunner().invoke(app, ["--warehouse", str(path), "check", *flags, *args])
 
 
 def test_check_passes_records_and_prints_json(tmp_path):
@@ -77,3 +78,26 @@ def test_check_stale_data_warns_but_passes(tmp_path):
 def test_check_without_a_warehouse_fails_cleanly(tmp_path):
     result = _run(tmp_path / "missing.duckdb")
     assert result.exit_code == 1 and "no warehouse" in result.stderr
+
+
+def test_check_reads_the_recorded_verdicts_without_running_anything(tmp_path):
+    """After a --run that failed the answered share (0 of 100 calls answered), a plain
+    `check` prints the same verdicts and exits 1, and records nothing more."""
+    path = tmp_path / "w.duckdb"
+    _warehouse(path, answered=False)
+    first = _run(path, rerun=False)
+    assert first.exit_code == 1 and "ecoute check --run" in first.stderr
+    ran = _run(path, "--entity", "calls", "--as-of", "2026-06-15", "--format", "json")
+    assert ran.exit_code == 1
+    con = duckdb.connect(str(path), read_only=True)
+    recorded = con.execute("select count(*) from meta.expectation_results").fetchone()[0]
+    con.close()
+    read = _run(path, "--format", "json", rerun=False)
+    assert read.exit_code == 1
+    assert "blocking: calls.answered_inbound_share [block] failed: observed 0.0" in read.stderr
+    by_name = {r["expectation"]: r for r in json.loads(read.stdout)}
+    assert by_name["answered_inbound_share"]["status"] == "failed"
+    con = duckdb.connect(str(path), read_only=True)
+    assert con.execute("select count(*) from meta.expectation_results").fetchone()[0] == recorded
+    con.close()
+    assert _run(path, "--as-of", "2026-06-15", rerun=False).exit_code == 2

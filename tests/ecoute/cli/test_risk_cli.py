@@ -44,21 +44,40 @@ def test_top_and_csv(warehouse):
     assert rows[0]["customer_id"] == "C2"  # two missed visits and a new customer
 
 
-def test_table_and_the_scores_are_stored(warehouse):
+def _stored(warehouse, day):
     import duckdb
 
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        query = f"select count(*) from marts.rpt_customers__risk where as_of = '{day}'"
+        return con.execute(query).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_read_writes_nothing_and_store_does(warehouse):
     result = run(warehouse, "--as-of", "2026-03-15")
     assert result.exit_code == 0, result.output
     assert "Churn risk as of 2026-03-15 (rules mode): 5 customers" in result.output
     assert "open repair for 15 days" in result.output
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        stored = con.execute(
-            "select count(*) from marts.rpt_customers__risk where as_of = '2026-03-15'"
-        ).fetchone()[0]
-    finally:
-        con.close()
-    assert stored == 5
+    assert _stored(warehouse, "2026-03-15") == 0
+    assert run(warehouse, "--as-of", "2026-03-15", "--store").exit_code == 0
+    assert _stored(warehouse, "2026-03-15") == 5
+
+
+def test_the_builds_cutoff_is_read_from_the_mart(warehouse):
+    """Without --as-of the build's cut-off (Monday 03-16) is read as stored: a score changed
+    in the mart by hand shows, so nothing was rescored."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse))
+    con.execute("update marts.rpt_customers__risk set score = 0.5 where customer_id = 'C7'")
+    con.close()
+    result = run(warehouse, "--format", "json", "--top", "0")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["as_of"] == "2026-03-16"
+    assert {c["customer_id"]: c["score"] for c in doc["customers"]}["C7"] == 0.5
 
 
 def test_one_customer_per_batch_lists_and_stores_the_same(warehouse):
@@ -66,7 +85,7 @@ def test_one_customer_per_batch_lists_and_stores_the_same(warehouse):
     stored rows, same band counts; --no-store writes nothing."""
     import duckdb
 
-    args = ("--as-of", "2026-03-15", "--top", "0", "--format", "json")
+    args = ("--as-of", "2026-03-15", "--top", "0", "--format", "json", "--store")
     batched = CliRunner().invoke(
         app, ["--warehouse", str(warehouse), "risk", *args],
         env={"ECOUTE__WAREHOUSE__BATCH_CUSTOMERS": "1"},
@@ -82,7 +101,7 @@ def test_one_customer_per_batch_lists_and_stores_the_same(warehouse):
     assert con.execute("select * from marts.rpt_customers__risk order by all").fetchall() == stored
     con.close()
     # 03-17: a cut-off nothing stored (the build's own is Monday 03-16, the data's week).
-    table = run(warehouse, "--as-of", "2026-03-17", "--no-store", "--top", "1")
+    table = run(warehouse, "--as-of", "2026-03-17", "--top", "1")
     assert table.exit_code == 0, table.output
     assert "5 customers" in table.output and table.output.count("\nC") == 1
     con = duckdb.connect(str(warehouse), read_only=True)

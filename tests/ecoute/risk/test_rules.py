@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from ecoute.risk.rules import band_of, score_row
+from ecoute.risk.rules import band_of, rules_score, score_columns, score_row
 from ecoute.risk.signals import describe
 
 W = {
@@ -111,3 +111,47 @@ def test_new_customer_and_fee_are_reasons_when_they_weigh():
 )
 def test_words(name, value, words):
     assert describe(name, value, {}) == words
+
+
+def test_the_worst_customers_do_not_saturate_and_keep_their_order():
+    """Four customers a retention team would rank by hand. The worst wrote twice that they
+    will switch, had 5 unannounced missed visits, 5 dropped calls without callback, a repair
+    open for 30 days, and joined this year: -4 + 4 + 6 + 2.5 + 1.5 + 0.5 = 10.5. The second
+    is the same without the open repair (9.0), the third also without being new (8.5), the
+    fourth had nothing (-4). The plain logistic read 1.000, 1.000, 1.000 (0.99997, 0.99988,
+    0.99980): softened above 0 they read logistic(ln 11.5) = 0.920, logistic(ln 10) = 0.909,
+    logistic(ln 9.5) = 0.905 — distinct in three decimals, in the same order."""
+    third = row(churn_threat_messages=2, missed_visits_unannounced=5, dropped_without_callback=5)
+    second = {**third, "tenure_days": 100}
+    worst = {**second, "open_repair_days": 30}
+    scores = [score_row(r, W, BANDS).score for r in (worst, second, third, row())]
+    assert [round(s, 3) for s in scores] == [0.920, 0.909, 0.905, 0.018]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_softening_leaves_every_score_up_to_even_odds_and_so_the_bands_as_they_were():
+    for z in (-6.0, -1.7346, -0.4055, 0.0):
+        assert rules_score(z) == pytest.approx(1 / (1 + math.exp(-z)))
+    # A sum of 40 (every signal at its cap) is still below 1, and above a sum of 39.
+    assert rules_score(39.0) < rules_score(40.0) < 0.98
+
+
+def test_scoring_by_columns_is_scoring_row_by_row():
+    """The column-wise scorer the build uses gives what score_row gives, bit for bit, on rows
+    that reach every branch: nulls, counts and days over their caps, a tie between two
+    signals' contributions (kept in signal order), no tenure, no reasons at all."""
+    rows = [
+        row(customer_id="A", dropped_without_callback=2, open_repair_days=16),
+        row(customer_id="B", repeat_contacts=40, open_repair_days=45, tenure_days=None),
+        row(customer_id="C", churn_threat_messages=1, missed_visits_unannounced=None,
+            dropped_without_callback=4, tenure_days=100, monthly_fee=90.0),  # fmt: skip
+        row(customer_id="D", dropped_without_callback=1, repeat_contacts=5),  # 0.5 and 0.5
+        row(customer_id="E"),
+        {"customer_id": "F", "missed_visits_unannounced": 1},  # no tenure or fee columns
+    ]
+    names = sorted({k for r in rows for k in r})
+    columns = {n: [r.get(n) for r in rows] for n in names}
+    expected = [score_row(r, W, BANDS, top=2) for r in rows]
+    assert score_columns(columns, W, BANDS, top=2) == expected
+    assert expected[3].reasons == ("1 dropped call without callback", "5 repeat contacts")
+    assert expected[4].reasons == ()
