@@ -7,6 +7,8 @@ names, id columns and text columns, so tests and the evaluation CLI agree on the
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +104,39 @@ def load_corpus(source: str, data_dir: Path | None = None) -> pl.DataFrame:
         pl.col(corpus.text_column).alias("text"),
         pl.lit(corpus.language).alias("language"),
     ).filter(pl.col("text").is_not_null() & (pl.col("text").str.strip_chars() != ""))
+
+
+_WORD = re.compile(r"\b[a-zà-ÿœ0-9]+(?:['’][a-zà-ÿœ0-9]+)?")
+
+
+def restore_newlines(texts: list[str]) -> list[str]:
+    """The French tweets had their line breaks turned into the letter n glued to the next word
+    ("…pas d'infos.njamais de rappel", see its SOURCE.md). A word read as "n" + a frequent word
+    of the same corpus, itself at least 5 times rarer than that word, gets its line break
+    back, so a clause ends there and "jamais" is a word again. Real words such as "non" or
+    "nous" are frequent themselves and stay. Applied when texts are read for evaluation and
+    training, never to the fixed-seed draws (their keyword strata read the file as it is)."""
+    counts = Counter(w for text in texts for w in _WORD.findall(text))
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        for k in (1, 2):  # the smallest number of glued line breaks that leaves a word
+            rest = word[k:]
+            if word[:k] == "n" * k and counts[rest] >= 10 and counts[word] * 5 <= counts[rest]:
+                return "\n" * k + rest
+        return word
+
+    return [_WORD.sub(fix, text) for text in texts]
+
+
+def load_corpus_for_reading(source: str, data_dir: Path | None = None) -> pl.DataFrame:
+    """load_corpus, with the French tweets' line breaks restored (restore_newlines)."""
+    corpus = load_corpus(source, data_dir)
+    if source != FR_TWEETS:
+        return corpus
+    return corpus.with_columns(
+        pl.Series("text", restore_newlines(corpus["text"].to_list()), dtype=pl.Utf8)
+    )
 
 
 def _draw(df: pl.DataFrame, n: int, pattern: str | None, label: str) -> pl.DataFrame:
@@ -240,8 +275,12 @@ GROWTH_STRATA: dict[str, list[tuple[str, int, str | None]]] = {
         ("no_callback", 25, r"rappel|recontact|r[ée]pon|nouvelles|retour|sans suite"),
         ("dropped_call", 25, r"raccroch|appel.{0,30}coup|coup.{0,20}(appel|communication)"),
         ("missed_appointment", 25, r"technicien|rdv|rendez.vous|intervention|lapin|venu"),
-        ("churn_threat", 25, r"r[ée]sili|quitter|partir|concurren|ailleurs|bouygues|orange|sfr"
-         r"|sosh|adieu|changer d"),
+        (
+            "churn_threat",
+            25,
+            r"r[ée]sili|quitter|partir|concurren|ailleurs|bouygues|orange|sfr"
+            r"|sosh|adieu|changer d",
+        ),
     ],
     COMCAST: [
         ("random", 20, None),
@@ -250,8 +289,12 @@ GROWTH_STRATA: dict[str, list[tuple[str, int, str | None]]] = {
     ],
     CFPB: [
         ("random", 8, None),
-        ("no_callback", 20, r"call me back|call back|callback|never heard|heard back|no response"
-         r"|never responded|get back to me|never got back"),
+        (
+            "no_callback",
+            20,
+            r"call me back|call back|callback|never heard|heard back|no response"
+            r"|never responded|get back to me|never got back",
+        ),
         ("dropped_call", 15, r"hung up|hang up|hangs up|disconnected|call dropped|cut off"),
         ("churn_threat", 15, r"cancel|close my|closed my|switch|terminat"),
         ("compensation_request", 8, r"refund|reimburs|compensat|credit back|waive|money back"),

@@ -12,9 +12,18 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ecoute.intents.corpora import CORPORA, draw_sample, draw_test_sample, load_corpus
+from ecoute.intents.corpora import (
+    CORPORA,
+    draw_grown_test,
+    draw_growth,
+    draw_sample,
+    draw_test_sample,
+    load_corpus,
+    restore_newlines,
+)
 from ecoute.intents.evaluate import (
     HELDOUT_DIR,
+    LABEL_DIR,
     TARGET_INTENTS,
     TARGET_PRECISION,
     TARGET_RECALL,
@@ -74,8 +83,8 @@ def _keys(frame: pl.DataFrame) -> set[tuple[str, str]]:
     return set(frame.select("source", "row_id").iter_rows())
 
 
-def _tuning_keys() -> set[tuple[str, str]]:
-    keys = _keys(load_labels())
+def _tuning_keys(grown: bool = True) -> set[tuple[str, str]]:
+    keys = _keys(load_labels(grown=grown))
     for path in sorted(HELDOUT_DIR.glob("*.csv")):
         keys |= _keys(pl.read_csv(path, infer_schema_length=0))
     return keys
@@ -84,10 +93,16 @@ def _tuning_keys() -> set[tuple[str, str]]:
 def test_sizes_per_language():
     test = load_labels(TEST_DIR)
     tuning = load_labels()
-    for frame, (fr_min, en_min) in ((test, (150, 120)), (tuning, (200, 200))):
-        fr = frame.filter(pl.col("source") == "free_tweets_fr").height
-        assert fr >= fr_min and frame.height - fr >= en_min
-    assert test.height + tuning.height >= 600  # >= 300 per language for fr and en
+    fr = tuning.filter(pl.col("source") == "free_tweets_fr").height
+    assert fr >= 300 and tuning.height - fr >= 300  # issue 21: >= 300 labelled texts each
+    fr = test.filter(pl.col("source") == "free_tweets_fr").height
+    assert fr >= 150 and test.height - fr >= 150
+
+
+def test_grown_files_label_only_the_target_intents():
+    for folder in (LABEL_DIR, TEST_DIR):
+        grown = load_labels(folder).filter(~pl.col("all_intents"))
+        assert grown.height and set(grown["gold"].explode().drop_nulls()) <= set(TARGET_INTENTS)
 
 
 def test_splits_share_no_row():
@@ -106,13 +121,32 @@ def test_splits_share_no_text(external_data_dir):
 
 
 def test_labels_match_the_fixed_seed_samples(external_data_dir):
-    tuning, test = load_labels(), load_labels(TEST_DIR)
+    tuning, test = load_labels(grown=False), load_labels(TEST_DIR, grown=False)
     for source in tuning["source"].unique():
         drawn = draw_sample(source, external_data_dir)["row_id"].to_list()
         assert tuning.filter(pl.col("source") == source)["row_id"].to_list() == drawn
     for source in test["source"].unique():
-        drawn = draw_test_sample(source, _tuning_keys(), external_data_dir)["row_id"].to_list()
+        drawn = draw_test_sample(source, _tuning_keys(False), external_data_dir)["row_id"].to_list()
         assert test.filter(pl.col("source") == source)["row_id"].to_list() == drawn
+
+
+def test_grown_labels_match_their_draws(external_data_dir):
+    """The test split grew first (from rows outside every older file), then the tuning split
+    (from rows outside everything, the grown test rows included)."""
+    before = _tuning_keys(False) | _keys(load_labels(TEST_DIR, grown=False))
+    grown_test = load_labels(TEST_DIR).filter(~pl.col("all_intents"))
+    grown_tuning = load_labels().filter(~pl.col("all_intents"))
+    for source in CORPORA:
+        drawn = draw_grown_test(source, before, external_data_dir)["row_id"].to_list()
+        assert grown_test.filter(pl.col("source") == source)["row_id"].to_list() == drawn
+        exclude = before | _keys(grown_test)
+        drawn = draw_growth(source, exclude, external_data_dir)["row_id"].to_list()
+        assert grown_tuning.filter(pl.col("source") == source)["row_id"].to_list() == drawn
+
+
+def test_restore_newlines_splits_glued_words_only():
+    texts = ["merci nje pars", "je pars", "non merci"] + ["je vais bien"] * 10
+    assert restore_newlines(texts)[:3] == ["merci \nje pars", "je pars", "non merci"]
 
 
 def test_wilson_interval():
