@@ -10,7 +10,9 @@ Two splits, kept in separate files (a test fails if they share a text):
   tuned on it, never used for tuning. Its French and English files label the five target
   intents; nl_translated.csv and de_translated.csv hold texts translated by hand from French
   and English texts of the test split, with their labels.
-Texts of the real corpora are read from the shared external data folder, never copied.
+Files named grown_* (2026-12-03 growth of either split) label the five target intents only.
+Texts of the real corpora are read from the shared external data folder, never copied (the
+French tweets with their lost line breaks restored, corpora.restore_newlines).
 """
 
 from __future__ import annotations
