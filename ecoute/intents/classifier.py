@@ -75,6 +75,9 @@ class Classification:
     intents: list[IntentHit] = field(default_factory=list)
     severity: float = 0.0
     tone: float = field(default=0.0, compare=False, repr=False)
+    # intents whose trigger the rules read and voided (negated, reported, someone else acts):
+    # the learned model may not add them back (see combine.py)
+    voided: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     @property
     def intent_names(self) -> list[str]:
@@ -216,7 +219,11 @@ def _ne_spans_verb(text: str, match: re.Match[str], lang: LanguageRules) -> bool
     return has_ne and any(t in negs for t in after)
 
 
-def _first_hit(reading: _Reading, rule: IntentRules, lang: LanguageRules) -> IntentHit | None:
+def _first_hit(
+    reading: _Reading, rule: IntentRules, lang: LanguageRules, voided: set[str]
+) -> IntentHit | None:
+    """The first match of rule that is not voided; the intent goes into voided when a match
+    was read and voided (negated, reported, or someone else's act)."""
     text = reading.folded.text
     position = 0
     while (match := rule.pattern.search(text, position)) is not None:
@@ -224,12 +231,14 @@ def _first_hit(reading: _Reading, rule: IntentRules, lang: LanguageRules) -> Int
         position = match.start() + 1
         if match.end() == match.start() or _crosses_clause(match.group(0), rule.negatable):
             continue
-        if _is_negated(text, match, rule, lang):
-            continue
-        if rule.negatable and (
-            _reported(reading, match.start(), match.end(), lang.clause)
-            or _ne_spans_verb(text, match, lang)
+        if _is_negated(text, match, rule, lang) or (
+            rule.negatable
+            and (
+                _reported(reading, match.start(), match.end(), lang.clause)
+                or _ne_spans_verb(text, match, lang)
+            )
         ):
+            voided.add(rule.name)
             continue
         start, end = reading.folded.span_to_original(match.start(), match.end())
         return IntentHit(
@@ -286,17 +295,21 @@ def _concept_hit(
     return None
 
 
-def find_intents(text: str, rules: Iterable[LanguageRules]) -> list[IntentHit]:
+def find_intents(
+    text: str, rules: Iterable[LanguageRules], voided: set[str] | None = None
+) -> list[IntentHit]:
     """First hit per intent across the given language rule sets: a pattern that is not
-    voided, else a negated concept of the clause rules."""
+    voided, else a negated concept of the clause rules. Intents with a voided match and no
+    hit are added to voided when it is given."""
     reading = _Reading.of(text)
     hits: dict[str, IntentHit] = {}
+    seen_voided: set[str] = set()
     rules = list(rules)
     for lang in rules:
         for rule in lang.intents:
             if rule.name in hits:
                 continue
-            hit = _first_hit(reading, rule, lang)
+            hit = _first_hit(reading, rule, lang, seen_voided)
             if hit is not None:
                 hits[rule.name] = hit
     for lang in rules:
@@ -307,6 +320,8 @@ def find_intents(text: str, rules: Iterable[LanguageRules]) -> list[IntentHit]:
                 hit = _concept_hit(reading, concept, lang.clause, lang.language)
                 if hit is not None:
                     hits[concept.intent] = hit
+    if voided is not None:
+        voided |= seen_voided - hits.keys()
     return list(hits.values())
 
 
@@ -353,12 +368,15 @@ def classify_parts(
     rules = rules_for(language, extra_lexicons)
     texts = [p for p in parts if p]
     hits: dict[str, IntentHit] = {}
+    voided: set[str] = set()
     for text in texts:
-        for hit in find_intents(text, rules):
+        for hit in find_intents(text, rules, voided):
             hits.setdefault(hit.intent, hit)
     tone = tone_score("\n".join(texts), rules)
     ordered = [hits[name] for name in _intent_order(hits)]
-    return Classification(language, ordered, severity_score(hits, tone), tone)
+    return Classification(
+        language, ordered, severity_score(hits, tone), tone, frozenset(voided - hits.keys())
+    )
 
 
 def _intent_order(hits: dict[str, IntentHit]) -> list[str]:

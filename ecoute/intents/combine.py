@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ecoute.intents import clauses
 from ecoute.intents.classifier import Classification, IntentHit, severity_score
-from ecoute.intents.model import HIGH, LOW, load_model
+from ecoute.intents.model import load_model, parse_combination
+from ecoute.intents.normalize import fold
 
 
 def with_model(
@@ -31,18 +33,21 @@ def with_model(
             changed = False
             for intent, how in active.items():
                 p = float(probas[intent][n])
-                if (
-                    intent in hits
-                    and how in ("veto", "model")
-                    and p < (LOW if how == "veto" else 0.5)
-                ):
+                kind, threshold = parse_combination(how)
+                if intent in hits and kind in ("veto", "model") and p < threshold:
                     del hits[intent]
                     changed = True
-                elif intent not in hits and (
-                    (how == "union" and p >= HIGH) or (how == "model" and p >= 0.5)
+                elif (
+                    intent not in hits
+                    and intent not in out[k].voided  # the rules read it as negated/reported
+                    and kind in ("union", "model")
+                    and p >= threshold
                 ):
                     evidence = model.explain(matrix[n], intent)
-                    hits[intent] = IntentHit(intent, " | ".join(evidence), "", f"model p={p:.2f}")
+                    hits[intent] = IntentHit(
+                        intent, " | ".join(evidence), _clause_of(texts[k], evidence),
+                        f"model p={p:.2f}",
+                    )  # fmt: skip
                     changed = True
             if changed:
                 ordered = sorted(hits.values(), key=lambda h: _order(h.intent))
@@ -52,6 +57,21 @@ def with_model(
                     severity=severity_score([h.intent for h in ordered], tones[k]),
                 )
     return out
+
+
+def _clause_of(text: str, evidence: list[str]) -> str:
+    """The clause that holds the strongest n-gram of the evidence found in it (the model reads
+    the whole message, so this is where its evidence sits, not a parse)."""
+    spans = clauses.clause_spans(text)
+    folded = fold(text)
+    for gram in evidence:
+        at = folded.text.find(fold(gram).text)
+        if at >= 0:
+            at = folded.span_to_original(at, at + 1)[0]
+        span = clauses.clause_at(spans, at) if at >= 0 else None
+        if span is not None:
+            return text[span.start : span.end].strip()
+    return text[spans[0].start : spans[0].end].strip() if spans else ""
 
 
 def _order(intent: str) -> tuple[int, str]:

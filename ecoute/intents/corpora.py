@@ -7,6 +7,8 @@ names, id columns and text columns, so tests and the evaluation CLI agree on the
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +104,39 @@ def load_corpus(source: str, data_dir: Path | None = None) -> pl.DataFrame:
         pl.col(corpus.text_column).alias("text"),
         pl.lit(corpus.language).alias("language"),
     ).filter(pl.col("text").is_not_null() & (pl.col("text").str.strip_chars() != ""))
+
+
+_WORD = re.compile(r"\b[a-zà-ÿœ0-9]+(?:['’][a-zà-ÿœ0-9]+)?")
+
+
+def restore_newlines(texts: list[str]) -> list[str]:
+    """The French tweets had their line breaks turned into the letter n glued to the next word
+    ("…pas d'infos.njamais de rappel", see its SOURCE.md). A word read as "n" + a frequent word
+    of the same corpus, itself at least 5 times rarer than that word, gets its line break
+    back, so a clause ends there and "jamais" is a word again. Real words such as "non" or
+    "nous" are frequent themselves and stay. Applied when texts are read for evaluation and
+    training, never to the fixed-seed draws (their keyword strata read the file as it is)."""
+    counts = Counter(w for text in texts for w in _WORD.findall(text))
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        for k in (1, 2):  # the smallest number of glued line breaks that leaves a word
+            rest = word[k:]
+            if word[:k] == "n" * k and counts[rest] >= 10 and counts[word] * 5 <= counts[rest]:
+                return "\n" * k + rest
+        return word
+
+    return [_WORD.sub(fix, text) for text in texts]
+
+
+def load_corpus_for_reading(source: str, data_dir: Path | None = None) -> pl.DataFrame:
+    """load_corpus, with the French tweets' line breaks restored (restore_newlines)."""
+    corpus = load_corpus(source, data_dir)
+    if source != FR_TWEETS:
+        return corpus
+    return corpus.with_columns(
+        pl.Series("text", restore_newlines(corpus["text"].to_list()), dtype=pl.Utf8)
+    )
 
 
 def _draw(df: pl.DataFrame, n: int, pattern: str | None, label: str) -> pl.DataFrame:
@@ -218,3 +253,88 @@ def draw_test_sample(
 def _normal(text: str) -> str:
     """Text compared across splits: lower case, whitespace collapsed."""
     return " ".join(text.lower().split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Growth of both splits (2026-12-03). Drawn from rows that no earlier label file holds.
+# 1. The TEST split first: every English row left that mentions a technician, an appointment
+#    or a service call (the only way en missed_appointment could gain support), labelled by
+#    reading before any rule or model ran on it (blind/grown_en_2026-12-03.csv).
+# 2. Then the TUNING split, from the rows left after 1: per weak target intent, rows matching
+#    wide keywords (labels/grown_*.csv label the five target intents only).
+GROWN_TEST_PATTERN: dict[str, str] = {
+    src: r"technician|tech\b|techs\b|appointment|appt|no.show|show up|showed up|never came|"
+    r"didn.t come|came out|stood up|service call|waited all day|never arrived|did not arrive|"
+    r"didn.t arrive"
+    for src in (COMCAST, CFPB)
+}
+GROWTH_SEED = 20261203
+GROWTH_STRATA: dict[str, list[tuple[str, int, str | None]]] = {
+    FR_TWEETS: [
+        ("random", 30, None),
+        ("no_callback", 25, r"rappel|recontact|r[ée]pon|nouvelles|retour|sans suite"),
+        ("dropped_call", 25, r"raccroch|appel.{0,30}coup|coup.{0,20}(appel|communication)"),
+        ("missed_appointment", 25, r"technicien|rdv|rendez.vous|intervention|lapin|venu"),
+        (
+            "churn_threat",
+            25,
+            r"r[ée]sili|quitter|partir|concurren|ailleurs|bouygues|orange|sfr"
+            r"|sosh|adieu|changer d",
+        ),
+    ],
+    COMCAST: [
+        ("random", 20, None),
+        ("dropped_call", 12, r"hung|hang|drop|disconnect|cut off"),
+        ("no_callback", 5, r"call back|callback|respon|repl|follow.?up|heard back|get back"),
+    ],
+    CFPB: [
+        ("random", 8, None),
+        (
+            "no_callback",
+            20,
+            r"call me back|call back|callback|never heard|heard back|no response"
+            r"|never responded|get back to me|never got back",
+        ),
+        ("dropped_call", 15, r"hung up|hang up|hangs up|disconnected|call dropped|cut off"),
+        ("churn_threat", 15, r"cancel|close my|closed my|switch|terminat"),
+        ("compensation_request", 8, r"refund|reimburs|compensat|credit back|waive|money back"),
+    ],
+}
+
+
+def draw_grown_test(source: str, exclude: set[tuple[str, str]],
+                    data_dir: Path | None = None) -> pl.DataFrame:  # fmt: skip
+    """Test growth: every row of source outside exclude matching GROWN_TEST_PATTERN, by id."""
+    corpus = load_corpus(source, data_dir)
+    taken = [row_id for src, row_id in exclude if src == source]
+    pattern = GROWN_TEST_PATTERN.get(source)
+    if pattern is None:
+        return corpus.head(0)
+    pool = corpus.filter(~pl.col("row_id").is_in(taken))
+    return pool.filter(pl.col("text").str.to_lowercase().str.contains(pattern)).sort("row_id")
+
+
+def draw_growth(source: str, exclude: set[tuple[str, str]],
+                data_dir: Path | None = None) -> pl.DataFrame:  # fmt: skip
+    """Tuning growth: fixed-seed strata among rows outside exclude (every earlier label file,
+    the grown test rows included), without replacement; rows whose text an excluded row
+    also has are dropped, so the splits share no text."""
+    corpus = load_corpus(source, data_dir)
+    taken = [row_id for src, row_id in exclude if src == source]
+    seen = set(corpus.filter(pl.col("row_id").is_in(taken))["text"].map_elements(
+        _normal, return_dtype=pl.Utf8))  # fmt: skip
+    rest = corpus.filter(~pl.col("row_id").is_in(taken))
+    rest = rest.filter(~rest["text"].map_elements(_normal, return_dtype=pl.Utf8).is_in(seen))
+    parts: list[pl.DataFrame] = []
+    for label, n, pattern in GROWTH_STRATA[source]:
+        pool = (
+            rest
+            if pattern is None
+            else rest.filter(pl.col("text").str.to_lowercase().str.contains(pattern))
+        )
+        part = pool.sample(n=min(n, pool.height), seed=GROWTH_SEED).with_columns(
+            pl.lit(label).alias("drawn_as")
+        )
+        parts.append(part)
+        rest = rest.join(part.select("row_id"), on="row_id", how="anti")
+    return pl.concat(parts)

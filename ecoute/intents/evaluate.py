@@ -10,7 +10,9 @@ Two splits, kept in separate files (a test fails if they share a text):
   tuned on it, never used for tuning. Its French and English files label the five target
   intents; nl_translated.csv and de_translated.csv hold texts translated by hand from French
   and English texts of the test split, with their labels.
-Texts of the real corpora are read from the shared external data folder, never copied.
+Files named grown_* (2026-12-03 growth of either split) label the five target intents only.
+Texts of the real corpora are read from the shared external data folder, never copied (the
+French tweets with their lost line breaks restored, corpora.restore_newlines).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ecoute.intents.corpora import CORPORA, default_data_dir, load_corpus
+from ecoute.intents.corpora import CORPORA, default_data_dir, load_corpus_for_reading
 from ecoute.intents.frame import classify_frame
 from ecoute.intents.lexicon import INTENTS
 
@@ -87,12 +89,21 @@ def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def load_labels(label_dir: Path = LABEL_DIR) -> pl.DataFrame:
-    """All label files of one split (not the translated ones): source, row_id, gold."""
+# Label files named grown_* (the 2026-12-03 growth of both splits) label the five target
+# intents only; the older files label all twelve.
+GROWN_PREFIX = "grown"
+
+
+def load_labels(label_dir: Path = LABEL_DIR, *, grown: bool = True) -> pl.DataFrame:
+    """All label files of one split (not the translated ones): source, row_id, gold, and
+    all_intents (False for grown_* files, which label the five target intents only)."""
     frames = [
-        pl.read_csv(path, schema_overrides={"row_id": pl.Utf8, "intents": pl.Utf8})
+        pl.read_csv(path, schema_overrides={"row_id": pl.Utf8, "intents": pl.Utf8}).with_columns(
+            pl.lit(not path.stem.startswith(GROWN_PREFIX)).alias("all_intents")
+        )
         for path in sorted(label_dir.glob("*.csv"))
         if not path.stem.endswith("_translated")
+        and (grown or not path.stem.startswith(GROWN_PREFIX))
     ]
     return pl.concat(frames).select(
         "source",
@@ -102,6 +113,7 @@ def load_labels(label_dir: Path = LABEL_DIR) -> pl.DataFrame:
         .str.split("|")
         .list.eval(pl.element().filter(pl.element() != ""))
         .alias("gold"),
+        "all_intents",
     )
 
 
@@ -137,7 +149,7 @@ def tuning_split(data_dir: Path | None = None) -> pl.DataFrame:
 
 def labelled_texts(labels: pl.DataFrame, data_dir: Path | None = None) -> pl.DataFrame:
     """Join labels to their texts in the shared corpora; fails if a labelled row is missing."""
-    texts = pl.concat([load_corpus(source, data_dir) for source in CORPORA])
+    texts = pl.concat([load_corpus_for_reading(source, data_dir) for source in CORPORA])
     joined = labels.join(texts, on=["source", "row_id"], how="left")
     missing = joined.filter(pl.col("text").is_null())
     if missing.height:
@@ -163,8 +175,12 @@ def score(predicted: pl.DataFrame, intents: tuple[str, ...] = INTENTS) -> list[S
     """One Score per (true language of the corpus, intent)."""
     scores: list[Score] = []
     for language in sorted(predicted["language"].unique()):
-        rows = predicted.filter(pl.col("language") == language)
+        every = predicted.filter(pl.col("language") == language)
         for intent in intents:
+            # an intent outside the five targets is scored only where it was labelled
+            rows = every
+            if intent not in TARGET_INTENTS and "all_intents" in every.columns:
+                rows = every.filter(pl.col("all_intents").fill_null(True))
             gold = rows["gold"].list.contains(intent)
             pred = rows["predicted"].list.contains(intent)
             scores.append(

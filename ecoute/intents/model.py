@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +24,25 @@ from sklearn.linear_model import LogisticRegression
 
 MODEL_DIR = Path(__file__).parent / "models"
 # How a model's verdict combines with the rules' for one intent (chosen by cross-validation):
-#   rules  - the rules alone; model - the model alone;
-#   union  - rules, or the model when it is confident (p >= high);
-#   veto   - rules, unless the model finds the hit very unlikely (p < low).
-COMBINATIONS = ("rules", "model", "union", "veto")
+#   rules    - the rules alone; model - the model alone (p >= 0.5);
+#   union@t  - rules, or the model when it is confident (p >= t);
+#   veto@t   - rules, unless the model finds the hit unlikely (p < t).
+# The threshold is part of the choice, so cross-validation also picks how confident the model
+# must be. A bare "union" or "veto" (older model files) means the default thresholds.
+COMBINATIONS = (
+    "rules", "model", "union@0.5", "union@0.6", "union@0.7", "union@0.8", "veto@0.15", "veto@0.3",
+)  # fmt: skip
 HIGH = 0.7
 LOW = 0.15
+
+
+def parse_combination(how: str) -> tuple[str, float]:
+    """("union", 0.6) for "union@0.6"; the default threshold when none is written."""
+    kind, _, threshold = how.partition("@")
+    default = {"union": HIGH, "veto": LOW, "model": 0.5}.get(kind, 0.0)
+    return kind, float(threshold) if threshold else default
+
+
 MIN_POSITIVES = 5  # an intent with fewer labelled positives gets no model
 
 
@@ -57,7 +70,9 @@ class IntentModel:
     def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
         return sparse.hstack([self.words.transform(texts), self.chars.transform(texts)]).tocsr()
 
+    @cached_property
     def names(self) -> list[str]:
+        """Feature names, built once per model (sklearn rebuilds them on every call)."""
         return [f"w:{n}" for n in self.words.get_feature_names_out()] + [
             f"c:{n}" for n in self.chars.get_feature_names_out()
         ]
@@ -71,7 +86,7 @@ class IntentModel:
         coef, _ = self.weights[intent]
         contrib = row.multiply(coef).tocsr()
         order = np.argsort(-contrib.data)[:k]
-        names = self.names()
+        names = self.names
         return [
             names[contrib.indices[i]].split(":", 1)[1].strip() for i in order if contrib.data[i] > 0
         ]

@@ -21,36 +21,35 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from ecoute.intents.classifier import classify_parts
 from ecoute.intents.corpora import default_data_dir
 from ecoute.intents.evaluate import TARGET_INTENTS, tuning_split
-from ecoute.intents.frame import classify_frame
-from ecoute.intents.model import COMBINATIONS, HIGH, LOW, MODEL_DIR, fit, to_json
+from ecoute.intents.model import COMBINATIONS, MODEL_DIR, fit, parse_combination, to_json
 
 FOLD_SEED = 20260521
 
 
-def _rules(frame: pl.DataFrame, language: str) -> list[list[str]]:
-    """The rules' intents per text (the language is given: this measures the rules alone)."""
-    messages, _ = classify_frame(
-        frame.select(
-            pl.col("row_id").alias("message_id"),
-            pl.col("text").alias("body"),
-            pl.lit(language).alias("language"),
-        ),  # fmt: skip
-        use_model=False,
-    )
-    return messages["intents"].to_list()
+def _rules(frame: pl.DataFrame, language: str) -> tuple[list[list[str]], list[frozenset[str]]]:
+    """The rules' intents per text, and the intents they read and voided (negated, reported,
+    someone else acts), which the model may not add back (as at run time, combine.py). The
+    language is given: this measures the rules alone."""
+    results = [classify_parts([text], language) for text in frame["text"].to_list()]
+    return [r.intent_names for r in results], [r.voided for r in results]
 
 
-def combine(how: str, rule_hit: np.ndarray, proba: np.ndarray) -> np.ndarray:
-    """One combination of the rules' verdicts and the model's probabilities."""
-    if how == "rules":
+def combine(how: str, rule_hit: np.ndarray, proba: np.ndarray,
+            voided: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """One combination of the rules' verdicts and the model's probabilities; the model never
+    adds an intent the rules voided."""
+    kind, threshold = parse_combination(how)
+    allowed = np.ones_like(rule_hit) if voided is None else ~voided
+    if kind == "rules":
         return rule_hit
-    if how == "model":
-        return proba >= 0.5
-    if how == "union":
-        return rule_hit | (proba >= HIGH)
-    return rule_hit & (proba >= LOW)  # veto
+    if kind == "model":
+        return (proba >= threshold) & (rule_hit | allowed)
+    if kind == "union":
+        return rule_hit | ((proba >= threshold) & allowed)
+    return rule_hit & (proba >= threshold)  # veto
 
 
 def _f1(pred: np.ndarray, gold: np.ndarray) -> float:
@@ -62,7 +61,7 @@ def cross_validate(frame: pl.DataFrame, language: str, folds: int) -> dict[str, 
     """F1 of each combination per intent, pooled over the held-out folds."""
     texts = frame["text"].to_list()
     gold_lists = frame["gold"].to_list()
-    rules = _rules(frame, language)
+    rules, voided = _rules(frame, language)
     fold_of = np.random.default_rng(FOLD_SEED).permutation(len(texts)) % folds
     preds = {i: {c: np.zeros(len(texts), bool) for c in COMBINATIONS} for i in TARGET_INTENTS}
     for k in range(folds):
@@ -72,9 +71,10 @@ def cross_validate(frame: pl.DataFrame, language: str, folds: int) -> dict[str, 
         matrix = model.features([texts[i] for i in held])
         for intent in TARGET_INTENTS:
             rule_hit = np.array([intent in rules[i] for i in held])
+            void = np.array([intent in voided[i] for i in held])
             proba = model.proba(matrix, intent) if intent in model.weights else np.zeros(len(held))
             for how in COMBINATIONS:
-                preds[intent][how][held] = combine(how, rule_hit, proba)
+                preds[intent][how][held] = combine(how, rule_hit, proba, void)
     result = {}
     for intent in TARGET_INTENTS:
         gold = np.array([intent in g for g in gold_lists])

@@ -12,9 +12,18 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ecoute.intents.corpora import CORPORA, draw_sample, draw_test_sample, load_corpus
+from ecoute.intents.corpora import (
+    CORPORA,
+    draw_grown_test,
+    draw_growth,
+    draw_sample,
+    draw_test_sample,
+    load_corpus,
+    restore_newlines,
+)
 from ecoute.intents.evaluate import (
     HELDOUT_DIR,
+    LABEL_DIR,
     TARGET_INTENTS,
     TARGET_PRECISION,
     TARGET_RECALL,
@@ -29,24 +38,24 @@ from ecoute.intents.evaluate import (
 HERE = Path(__file__).parent
 MIN_SUPPORT = 10  # fewer positives than this cannot measure a 0.7 recall
 # Pairs the English corpora cannot support: every text about a missed appointment in the
-# Comcast titles and CFPB narratives but one had been drawn by the 2025 tuning sample.
+# Comcast titles and CFPB narratives but one had been drawn by the 2025 tuning sample, and the
+# 21 rows left that mention a technician, an appointment or a service call (drawn into the test
+# split on 2026-12-03) hold none.
 UNDER_SUPPORTED = {("en", "missed_appointment")}
-# Targets MISSED on the test split, measured once after the rules and the model choice were
-# frozen (commit "Clause-aware intent reading"). Not tuned away on the test split: each needs
-# new tuning text of its kind. strict: a fix shows up as XPASS and fails, so the list stays true.
+# Targets MISSED on the test split, measured once (2026-12-03) after the rules and the model
+# choice were frozen (commit 2d9e7ae). Not tuned away on the test split: each needs new tuning
+# text of its kind. strict: a fix shows up as XPASS and fails, so the list stays true.
 MISSED = {
-    ("fr", "churn_threat"): "P 0.74: résiliation mentioned as advice, by the operator or of a "
-    "competitor; R 0.82",
-    ("fr", "missed_appointment"): "R 0.46: waits told without a no-show verb ('il est 19:34, "
-    "toujours rien', 'j'attends toujours', 'le rdv s'annule tout seul', 'décommande')",
-    ("fr", "dropped_call"): "R 0.59: the line or a machine hangs up ('ça raccroche', 'vous "
-    "raccrochez', 'la messagerie raccroche') without 'au nez' or 'me'",
-    ("en", "churn_threat"): "P 0.71 R 0.71: CFPB finance narratives (policies, PMI, "
-    "memberships cancelled in passing)",
-    ("en", "compensation_request"): "P 0.74 R 0.74: money back asked without refund words "
-    "('return of funds', 'bank would not be responsible for any expense')",
-    ("en", "no_callback"): "R 0.47: 'said someone would call me back', 'no one ever "
-    "contacted me back', 'non response' in long narratives",
+    ("fr", "churn_threat"): "P 0.72 (23 tp, 9 fp) R 0.82: résiliation named as advice, by "
+    "the operator or of a competitor",
+    ("fr", "missed_appointment"): "P 0.75 R 0.46 (6 of 13): waits told without a no-show verb",
+    ("fr", "dropped_call"): "R 0.59 (13 of 22): the line or a machine hangs up, said without "
+    "'au nez' or an object pronoun",
+    ("en", "churn_threat"): "P 0.67 R 0.62 (10 of 16): CFPB finance narratives (policies, "
+    "memberships, accounts closed in passing or by the company)",
+    ("en", "compensation_request"): "P 0.70 R 0.73 (16 of 22): money back asked without refund "
+    "words, refunds mentioned in passing",
+    ("en", "dropped_call"): "R 0.64 (7 of 11): calls ended without the lexicon's phrasing",
 }
 
 
@@ -74,8 +83,8 @@ def _keys(frame: pl.DataFrame) -> set[tuple[str, str]]:
     return set(frame.select("source", "row_id").iter_rows())
 
 
-def _tuning_keys() -> set[tuple[str, str]]:
-    keys = _keys(load_labels())
+def _tuning_keys(grown: bool = True) -> set[tuple[str, str]]:
+    keys = _keys(load_labels(grown=grown))
     for path in sorted(HELDOUT_DIR.glob("*.csv")):
         keys |= _keys(pl.read_csv(path, infer_schema_length=0))
     return keys
@@ -84,10 +93,16 @@ def _tuning_keys() -> set[tuple[str, str]]:
 def test_sizes_per_language():
     test = load_labels(TEST_DIR)
     tuning = load_labels()
-    for frame, (fr_min, en_min) in ((test, (150, 120)), (tuning, (200, 200))):
-        fr = frame.filter(pl.col("source") == "free_tweets_fr").height
-        assert fr >= fr_min and frame.height - fr >= en_min
-    assert test.height + tuning.height >= 600  # >= 300 per language for fr and en
+    fr = tuning.filter(pl.col("source") == "free_tweets_fr").height
+    assert fr >= 300 and tuning.height - fr >= 300  # issue 21: >= 300 labelled texts each
+    fr = test.filter(pl.col("source") == "free_tweets_fr").height
+    assert fr >= 150 and test.height - fr >= 150
+
+
+def test_grown_files_label_only_the_target_intents():
+    for folder in (LABEL_DIR, TEST_DIR):
+        grown = load_labels(folder).filter(~pl.col("all_intents"))
+        assert grown.height and set(grown["gold"].explode().drop_nulls()) <= set(TARGET_INTENTS)
 
 
 def test_splits_share_no_row():
@@ -106,13 +121,32 @@ def test_splits_share_no_text(external_data_dir):
 
 
 def test_labels_match_the_fixed_seed_samples(external_data_dir):
-    tuning, test = load_labels(), load_labels(TEST_DIR)
+    tuning, test = load_labels(grown=False), load_labels(TEST_DIR, grown=False)
     for source in tuning["source"].unique():
         drawn = draw_sample(source, external_data_dir)["row_id"].to_list()
         assert tuning.filter(pl.col("source") == source)["row_id"].to_list() == drawn
     for source in test["source"].unique():
-        drawn = draw_test_sample(source, _tuning_keys(), external_data_dir)["row_id"].to_list()
+        drawn = draw_test_sample(source, _tuning_keys(False), external_data_dir)["row_id"].to_list()
         assert test.filter(pl.col("source") == source)["row_id"].to_list() == drawn
+
+
+def test_grown_labels_match_their_draws(external_data_dir):
+    """The test split grew first (from rows outside every older file), then the tuning split
+    (from rows outside everything, the grown test rows included)."""
+    before = _tuning_keys(False) | _keys(load_labels(TEST_DIR, grown=False))
+    grown_test = load_labels(TEST_DIR).filter(~pl.col("all_intents"))
+    grown_tuning = load_labels().filter(~pl.col("all_intents"))
+    for source in CORPORA:
+        drawn = draw_grown_test(source, before, external_data_dir)["row_id"].to_list()
+        assert grown_test.filter(pl.col("source") == source)["row_id"].to_list() == drawn
+        exclude = before | _keys(grown_test)
+        drawn = draw_growth(source, exclude, external_data_dir)["row_id"].to_list()
+        assert grown_tuning.filter(pl.col("source") == source)["row_id"].to_list() == drawn
+
+
+def test_restore_newlines_splits_glued_words_only():
+    texts = ["merci nje pars", "je pars", "non merci"] + ["je vais bien"] * 10
+    assert restore_newlines(texts)[:3] == ["merci \nje pars", "je pars", "non merci"]
 
 
 def test_wilson_interval():
