@@ -146,7 +146,10 @@ def _line_panel(x: list[str], y: list[float | None], levels: list[tuple[str, flo
     left, right, top, bottom = 40, width - 26, 8, height - 18
     known = [v for v in y if v is not None] + [lv for _, lv in levels]
     low, high = 0.0, max(known) if known else 1.0
-    ticks = nice_ticks(low, high * 1.05 if high else 1.0, 3)
+    top_value = high * 1.05 if high else 1.0
+    if suffix == " %" and high <= 100:
+        top_value = min(top_value, 100.0)  # a share never needs an axis past 100 %
+    ticks = nice_ticks(low, top_value, 3)
     y_of = _scale(ticks[0], ticks[-1], top, bottom)
     step = (right - left) / max(len(x) - 1, 1)
     body = _axis(ticks, y_of, left, right, L, suffix)
@@ -200,8 +203,8 @@ def _calls(ctx: dict[str, Any], L: Lang = EN) -> str:
     r_of = _scale(0, rate_ticks[-1], top, bottom)
     body = _axis(ticks, y_of, left, right, L, "")
     body += _axis(rate_ticks, r_of, left, right, L, " %", side="right", grid=False)
-    body.append(_text(left - 4, top - 10, L.t("chart.calls_axis"), 9, "end", "#666"))
-    body.append(_text(right + 4, top - 10, L.t("chart.abandon_axis"), 9, "start", RED))
+    body.append(_text(2, top - 10, L.t("chart.calls_axis"), 9, "start", "#666"))
+    body.append(_text(width - 2, top - 10, L.t("chart.abandon_axis"), 9, "end", RED))
     n = max(len(calls), 1)
     slot = (right - left) / n
     for i, ((week, _), count) in enumerate(zip(calls, counts, strict=True)):
@@ -241,7 +244,7 @@ def _backlog(ctx: dict[str, Any], L: Lang = EN) -> str:
     ticks = nice_ticks(0, max(y) or 1, 4)
     y_of = _scale(0, ticks[-1], top, bottom)
     body = _axis(ticks, y_of, left, right, L, "")
-    body.append(_text(left - 4, top - 8, L.t("chart.tickets_axis"), 9, "end", "#666"))
+    body.append(_text(2, top - 8, L.t("chart.tickets_axis"), 9, "start", "#666"))
     slot = (right - left) / len(ages)
     for i, (key, value, colour) in enumerate(zip(ages, y, colours, strict=True)):
         x, yv = left + i * slot + slot * 0.2, y_of(value)

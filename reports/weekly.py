@@ -359,7 +359,7 @@ def collect(
         delta, mood = fmt_delta(metric, value, previous, direction, L)
         status = rag(metric, value, targets) if cell.get("settled", True) else "none"
         if not settled:  # no change worth reading between an unsettled week and another
-            delta, mood = "", "neutral"
+            delta, mood = L.t("delta.no_comparison"), "neutral"
         return {
             "metric": metric,
             "label": L.label(metric),
