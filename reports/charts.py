@@ -59,7 +59,9 @@ def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
 
 
 def _tick_text(value: float, L: Lang, suffix: str = "") -> str:
-    decimals = 0 if float(value).is_integer() else (1 if abs(value * 10 - round(value * 10)) < 1e-9 else 2)
+    decimals = (
+        0 if float(value).is_integer() else (1 if abs(value * 10 - round(value * 10)) < 1e-9 else 2)
+    )
     return L.num(value, decimals) + suffix
 
 
@@ -271,7 +273,9 @@ def _intents(intents: list[dict[str, Any]], L: Lang = EN) -> str:
     body = []
     for tick in ticks:
         x = x_of(tick)
-        body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{height - 20}" stroke="#eee"/>')
+        body.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{height - 20}" stroke="#eee"/>'
+        )
         body.append(_text(x, height - 6, _tick_text(tick, L, " %"), 9, "middle", "#666"))
     body.append(_text(left, 10, L.t("chart.this_week"), 9, "start", NAVY))
     body.append(_text(left + 90, 10, L.t("chart.last_week"), 9, "start", GREY))
