@@ -410,6 +410,14 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         holds now: a long-running dashboard shows the week a nightly load added."""
         period, options = current_weeks()
         default = D.default_filters(period, cfg.weeks)
+        # The default view is in the page itself (read once per warehouse version, then from
+        # the cache): the first paint needs no callback round trip, which cost most of the
+        # landing time. The callbacks below only answer the visitor's changes.
+        tiles, trend, status, caption = view_kpis(
+            reader, cfg, period, options, None, None, None, {}, "week")
+        by_region, by_queue, by_team = view_breakdowns(
+            reader, period, None, None, None, {}, "service_level", options, cfg.L)
+        worst, risk = view_people(app, reader, cfg, period, None, None, None, {})  # fmt: skip
 
         L = cfg.L
 
@@ -488,9 +496,10 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
                     ],
                     className="drill-bar",
                 ),  # fmt: skip
-                html.Div(id="status", className="status"),
-                html.Div(id="kpis", className="kpis"),
-                html.Div(dcc.Graph(id="trends", config={"displaylogo": False}), className="card"),
+                html.Div(status, id="status", className="status"),
+                html.Div(tiles, id="kpis", className="kpis"),
+                html.Div(dcc.Graph(id="trends", figure=trend, config={"displaylogo": False}),
+                         className="card"),  # fmt: skip
                 html.Div(
                     [
                         html.Div(
@@ -504,15 +513,18 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
                                         for m in D.RANKABLE
                                     ],
                                 ),
-                                dcc.Graph(id="by-region", config={"displaylogo": False}),
+                                dcc.Graph(id="by-region", figure=by_region,
+                                          config={"displaylogo": False}),  # fmt: skip
                             ],
                             className="card",
                         ),  # fmt: skip
                         html.Div(
-                            dcc.Graph(id="by-queue", config={"displaylogo": False}), className="card"
+                            dcc.Graph(id="by-queue", figure=by_queue, config={"displaylogo": False}),
+                            className="card",
                         ),  # fmt: skip
                         html.Div(
-                            dcc.Graph(id="by-team", config={"displaylogo": False}), className="card"
+                            dcc.Graph(id="by-team", figure=by_team, config={"displaylogo": False}),
+                            className="card",
                         ),  # fmt: skip
                     ],
                     className="grid3",
@@ -521,13 +533,13 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
                     [
                         html.H2(L.t("dash.worst_title")),
                         html.P(L.t("dash.worst_note"), className="muted"),
-                        html.Div(id="worst"),
+                        html.Div(worst, id="worst"),
                     ],
                     className="card",
                     id="worst-card",
                     style={} if cfg.customer_views else {"display": "none"},
                 ),  # fmt: skip
-                html.Div(id="risk"),
+                html.Div(risk, id="risk"),
             ],
             id="landing",
         )
@@ -543,7 +555,7 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
                                 html.Span(" " + L.t("dash.tagline"), className="tagline"),
                             ]
                         ),
-                        html.Div(id="caption", className="caption"),
+                        html.Div(caption, id="caption", className="caption"),
                     ],
                 ),  # fmt: skip
                 landing,
@@ -597,6 +609,7 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         Input("region", "value"),
         Input("drill", "data"),
         Input("grain", "value"),
+        prevent_initial_call=True,
     )
     def update_kpis(start, end, region, current, grain):  # noqa: ANN001, ANN202
         period, options = current_weeks()
@@ -611,6 +624,7 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         Input("region", "value"),
         Input("drill", "data"),
         Input("rank-metric", "value"),
+        prevent_initial_call=True,
     )
     def update_breakdowns(start, end, region, current, rank_metric):  # noqa: ANN001, ANN202
         period, options = current_weeks()
@@ -624,11 +638,11 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         Input("drill", "data"),
     )
 
-    @app.callback(Output("worst", "children"), *people_inputs)
+    @app.callback(Output("worst", "children"), *people_inputs, prevent_initial_call=True)
     def update_worst(start, end, region, current):  # noqa: ANN001, ANN202
         return view_worst(app, reader, cfg, current_weeks()[0], start, end, region, current)
 
-    @app.callback(Output("risk", "children"), *people_inputs)
+    @app.callback(Output("risk", "children"), *people_inputs, prevent_initial_call=True)
     def update_risk(start, end, region, current):  # noqa: ANN001, ANN202
         return view_risk(app, reader, cfg, current_weeks()[0], start, end, region, current)
 
