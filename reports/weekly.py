@@ -75,22 +75,22 @@ SECTIONS: tuple[Section, ...] = (
     Section("headline", queries=("regions",), national_only_queries=("regions",)),
     Section(
         "contact_centre",
-                queries=("contact_centre_queues",),
+        queries=("contact_centre_queues",),
         metrics=_cards_of("contact_centre"),
     ),
     Section(
         "field_visits",
-                queries=("field_visits_technicians",),
+        queries=("field_visits_technicians",),
         metrics=_cards_of("field_visits"),
     ),
     Section(
         "repairs",
-                queries=("repairs_categories",),
+        queries=("repairs_categories",),
         metrics=_cards_of("repairs"),
     ),
     Section(
         "communication",
-                queries=("communication_intents",),
+        queries=("communication_intents",),
         metrics=_cards_of("communication"),
     ),
     Section("worst", queries=("worst_customers",)),
@@ -98,7 +98,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("risk", queries=("risk",), optional=True),
     Section(
         "data_quality",
-                queries=("quality_loads", "quality_quarantine", "quality_expectations"),
+        queries=("quality_loads", "quality_quarantine", "quality_expectations"),
         derive=_load_ids,
     ),
 )
@@ -460,7 +460,9 @@ def collect(
             "headline": ", ".join(headline),
         },
         "quality_window": L.t(
-            "quality.window", start=L.date(week_start), end=L.date(week_end + dt.timedelta(days=6)),
+            "quality.window",
+            start=L.date(week_start),
+            end=L.date(week_end + dt.timedelta(days=6)),
             week=week,
         ),
     }
