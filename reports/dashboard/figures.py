@@ -261,45 +261,50 @@ def grouped_bars(
 KIND_ORDER = ("call", "message", "ticket", "appointment", "notification")
 
 
-def journey_timeline(journey: dict[str, Any], horizon: dt.datetime | None = None) -> Any:
+def journey_timeline(journey: dict[str, Any], horizon: dt.datetime | None = None,
+                     L: Lang = EN) -> Any:  # fmt: skip
     """The customer's story as a plotly timeline: one lane per kind of event, red when
     something went wrong; a ticket that took service away spans the days without it."""
     import plotly.express as px
 
     events = journey["events"]
     if not events:
-        return empty("Journey", "No events for this customer.")
+        return empty(L.t("dash.journey"), L.t("dash.no_events", customer=journey["customer_id"]))
     rows = []
+    wrong, ok = L.t("dash.went_wrong"), L.t("dash.ok")
     for e in events:
         start = dt.datetime.fromisoformat(e["local_at"])
         days = e.get("days_without_service")
         end = start + (dt.timedelta(days=days) if days else dt.timedelta(hours=10))
-        flags = [f.replace("_", " ") for f in e["flags"]]
+        flags = [L.opt(f"flag.{f}", f.replace("_", " ")) for f in e["flags"]]
         rows.append(
             {
                 "start": start,
                 "end": end,
-                "lane": e["kind"],
-                "status": "went wrong" if flags else "ok",
+                "lane": L.opt(f"event.{e['kind']}", e["kind"]),
+                "status": wrong if flags else ok,
                 "what": esc(e["id"]),
                 "detail": esc(e["detail"]),
                 "flags": esc(", ".join(flags) or "—"),
-                "days": f"{days:g} days without service" if days else "",
+                "days": L.n("journeys.days_without_service", days) if days else "",
             }
         )
     fig = px.timeline(
         rows, x_start="start", x_end="end", y="lane", color="status",
-        color_discrete_map={"went wrong": BAD, "ok": NEUTRAL},
-        category_orders={"lane": [k for k in KIND_ORDER if any(r["lane"] == k for r in rows)],
-                         "status": ["went wrong", "ok"]},
+        color_discrete_map={wrong: BAD, ok: NEUTRAL},
+        category_orders={"lane": [lane for k in KIND_ORDER
+                                  if any(r["lane"] == (lane := L.opt(f"event.{k}", k))
+                                         for r in rows)],
+                         "status": [wrong, ok]},
         custom_data=["what", "detail", "flags", "days"],
     )  # fmt: skip
     fig.update_traces(
         hovertemplate="<b>%{customdata[0]}</b> %{base|%d %b %Y %H:%M}<br>%{customdata[1]}"
-        "<br>what went wrong: %{customdata[2]}<br>%{customdata[3]}<extra></extra>",
+        "<br>" + esc(L.t("dash.col_went_wrong")) + ": %{customdata[2]}<br>%{customdata[3]}"
+        "<extra></extra>",
         marker_line_width=0,
     )
-    fig = _layout(fig, f"Journey of customer {esc(journey['customer_id'])} (local time)", 340)
+    fig = _layout(fig, esc(L.t("dash.journey_title", customer=journey["customer_id"])), 340)
     fig.update_layout(showlegend=True, legend={"title": None, "orientation": "h", "y": 1.08,
                                                "x": 1, "xanchor": "right"})  # fmt: skip
     fig.update_yaxes(title=None)
