@@ -16,6 +16,8 @@ from typing import Any
 
 import duckdb
 
+from ecoute.reports.i18n import EN, Lang
+
 OPS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
     ">=": operator.ge,
@@ -176,19 +178,28 @@ def _check(rule: Rule, cell: Mapping[str, Any] | None, region: str | None) -> Al
     return Alert(rule, region, float(observed), cell.get("numerator"), den)
 
 
-def describe(alert: Alert) -> str:
-    """One line: where, which rule, what was observed."""
+def describe(alert: Alert, L: Lang = EN) -> str:
+    """One line in the reader's language: where, which rule, what was observed."""
     from ecoute.reports.weekly import fmt_value
 
     rule = alert.rule
     if rule.field == "value":
-        seen = fmt_value(rule.metric, alert.observed)
-        limit = fmt_value(rule.metric, rule.threshold)
+        seen = fmt_value(rule.metric, alert.observed, L)
+        limit = fmt_value(rule.metric, rule.threshold, L)
     else:
-        seen, limit = f"{alert.observed:,.0f}", f"{rule.threshold:g}"
+        seen = L.num(alert.observed)
+        limit = L.num(rule.threshold, 0 if float(rule.threshold).is_integer() else 2)
     extra = ""
     if rule.field == "value" and alert.denominator is not None and alert.numerator is not None:
-        extra = f" ({alert.numerator:,.0f} of {alert.denominator:,.0f})"
-    return (
-        f"{alert.where}: {rule.label} — observed {seen}{extra}, rule {rule.field} {rule.op} {limit}"
+        extra = L.t("alerts.observed_of", numerator=L.num(alert.numerator),
+                    denominator=L.num(alert.denominator))  # fmt: skip
+    return L.t(
+        "alerts.observed",
+        where=alert.region or L.t("alerts.national"),
+        rule=rule.name or L.label(rule.metric) + f" {rule.op} {limit}",
+        seen=seen,
+        extra=extra,
+        field=L.t(f"alerts.field_{rule.field}"),
+        op=rule.op,
+        limit=limit,
     )

@@ -21,6 +21,29 @@ class MailError(RuntimeError):
     """The message could not be built or sent."""
 
 
+HEADER_SETTINGS = ("subject", "sender")
+
+
+def check_headers(settings: Settings) -> None:
+    """Refuse, in one line, an ``[email]`` header setting (subject, sender, recipients) that
+    holds a line break: in a header it would end the header early or inject a new one, and
+    Python's e-mail package only says so with a traceback once the report is written."""
+    cfg = settings.section("email")
+    fields = [(f"[email] {key}", cfg.get(key)) for key in HEADER_SETTINGS]
+    table: Mapping[str, Any] = cfg.get("recipients", {}) or {}
+    for scope, found in table.items():
+        for address in [found] if isinstance(found, str) else (found or []):
+            fields.append((f"[email.recipients] {scope}", address))
+    for where, value in fields:
+        text = "" if value is None else str(value)
+        bad = next((c for c in text if c in "\r\n\x00" or c in "\u2028\u2029\x85"), None)
+        if bad is not None:
+            raise MailError(
+                f"{where} contains a line break ({bad!r}): an e-mail header must be one line, "
+                f"got {text!r}"
+            )
+
+
 def recipients_for(settings: Settings, region: str | None) -> list[str]:
     """``[email.recipients]``: "national" for the all-regions report, else the region's name."""
     table: Mapping[str, Any] = settings.section("email").get("recipients", {}) or {}
@@ -39,13 +62,25 @@ def report_message(
     text_body: str,
     recipients: Sequence[str],
     attachments: Sequence[Path] = (),
+    subject: str = "",
 ) -> EmailMessage:
-    """The report as one message: text and HTML alternatives, then the attachments."""
+    """The report as one message: text and HTML alternatives, then the attachments.
+
+    The subject is ``[email] subject`` ({week} and {scope} filled in) when set, else
+    `subject` (the report's own, in its language)."""
+    check_headers(settings)
     cfg = settings.section("email")
     msg = EmailMessage()
-    msg["Subject"] = str(cfg.get("subject", "Écoute weekly report {week} — {scope}")).format(
-        week=week, scope=scope
-    )
+    configured = str(cfg.get("subject") or "")
+    try:
+        msg["Subject"] = (
+            configured.format(week=week, scope=scope)
+            if configured
+            else subject or f"Écoute {week} — {scope}"
+        )
+    except (KeyError, IndexError, ValueError) as exc:
+        raise MailError(f"[email] subject {configured!r}: only {{week}} and {{scope}} can be "
+                        f"filled in ({exc})") from exc  # fmt: skip
     msg["From"] = cfg.get("sender", "ecoute@localhost")
     msg["To"] = ", ".join(recipients)
     msg["Date"] = formatdate(localtime=False)
@@ -64,6 +99,7 @@ def notice_message(
     settings: Settings, subject: str, body: str, recipients: Sequence[str]
 ) -> EmailMessage:
     """A plain-text message (the scheduler's failure notice)."""
+    check_headers(settings)
     msg = EmailMessage()
     msg["Subject"] = subject
     msg["From"] = settings.section("email").get("sender", "ecoute@localhost")

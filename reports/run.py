@@ -34,6 +34,8 @@ class Result:
     week: str = ""
     email_html: str = ""
     text: str = ""
+    scope: str = ""  # as the report names it, in its language
+    subject: str = ""
 
 
 def run_weekly(
@@ -46,18 +48,28 @@ def run_weekly(
     pdf: bool = False,
     email: bool = False,
     echo: Callable[[str], None] = print,
+    language: str | None = None,
+    appendix: bool | None = None,
 ) -> list[Result]:
-    """Write the week's report(s) into `out_dir`; with `email`, send each to its recipients."""
+    """Write the week's report(s) into `out_dir`, in `language` (else ``[report] language``);
+    with `email`, send each to its recipients. Configuration mistakes (alert rules, the
+    language, an e-mail header with a line break) fail here, before anything is written."""
     import duckdb
 
     from ecoute.reports.alerts import RuleError, rules_from
+    from ecoute.reports.i18n import LanguageError, language_of
+    from ecoute.reports.mail import MailError, check_headers
     from ecoute.reports.weekly import regions
     from ecoute.warehouse.connection import WarehouseBusy, WarehouseMissing, connect
 
     try:
         rules_from(settings.section("alerts"))
-    except RuleError as exc:
+        language = language_of(settings, language)
+        if email:
+            check_headers(settings)
+    except (RuleError, LanguageError, MailError) as exc:
         raise ReportRunError(str(exc), 2) from exc
+    options = {"language": language, "appendix": appendix}
     try:
         con = connect(settings, read_only=True)  # waits for a running load, saying so on stderr
     except (WarehouseMissing, WarehouseBusy) as exc:
@@ -73,19 +85,22 @@ def run_weekly(
         except duckdb.CatalogException as exc:
             raise ReportRunError("the metric marts are missing: run `ecoute build` first") from exc
         try:
-            return [_one(con, settings, week_start, out_dir, s, pdf, email, echo) for s in scopes]
+            return [
+                _one(con, settings, week_start, out_dir, s, pdf, email, echo, options)
+                for s in scopes
+            ]
         except duckdb.CatalogException as exc:
             raise ReportRunError("the marts are missing: run `ecoute build` first") from exc
     finally:
         con.close()
 
 
-def _one(con, settings, week_start, out_dir, region, pdf, email, echo) -> Result:  # noqa: ANN001
+def _one(con, settings, week_start, out_dir, region, pdf, email, echo, options) -> Result:  # noqa: ANN001
     from ecoute.reports.weekly import write_weekly
 
     result = Result(region=region)
     scope = region or "all regions"
-    written = write_weekly(con, settings, week_start, out_dir, region=region, pdf=pdf)
+    written = write_weekly(con, settings, week_start, out_dir, region=region, pdf=pdf, **options)
     if written.pdf_error:
         # the HTML is written: still deliver it, and still fail the run so cron notices
         result.error = f"{scope}: {written.pdf_error}"
@@ -93,6 +108,7 @@ def _one(con, settings, week_start, out_dir, region, pdf, email, echo) -> Result
     result.html, result.pdf = written.html, written.pdf
     result.alerts, result.seconds = len(written.alerts), written.seconds
     result.week, result.email_html, result.text = written.week, written.email_html, written.text
+    result.scope, result.subject = written.scope, written.subject
     echo(f"{written.week} {scope}: {written.html}"
          + (f" + {written.pdf.name}" if written.pdf else "")
          + f" ({len(written.alerts)} alert(s), {written.seconds:.1f} s)")  # fmt: skip
@@ -115,9 +131,9 @@ def deliver(settings: Settings, result: Result, echo: Callable[[str], None] = pr
         attachments.append(result.html)
     try:
         msg = report_message(
-            settings, week=result.week, scope=result.region or "All regions",
+            settings, week=result.week, scope=result.scope or result.region or "All regions",
             html_body=result.email_html, text_body=result.text, recipients=recipients,
-            attachments=attachments,
+            attachments=attachments, subject=result.subject,
         )  # fmt: skip
         send(settings, msg, recipients)
     except MailError as exc:

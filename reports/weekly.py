@@ -29,7 +29,8 @@ import duckdb
 
 from ecoute.core.settings import Settings
 from ecoute.core.sql_literals import literal as sql_literal
-from ecoute.reports.metrics import CATALOGUE, settlement, shown
+from ecoute.reports.i18n import EN, Lang, lang, language_of
+from ecoute.reports.metrics import CATALOGUE, settlement
 
 HERE = Path(__file__).parent
 QUERIES = HERE / "queries"
@@ -38,7 +39,6 @@ TEMPLATES = HERE / "templates"
 # Labels, directions, sections and targets are the metric catalogue's (warehouse/metrics.yml).
 LABELS: dict[str, str] = {m.name: m.text() for m in CATALOGUE.metrics}
 NO_REGION = "(none)"
-RAG_WORDS = {"green": "on target", "amber": "watch", "red": "off target", "none": "no data"}
 _SPARK = "▁▂▃▄▅▆▇█"
 
 
@@ -55,7 +55,6 @@ class Section:
     ``derive`` turns earlier query results into parameters of later ones."""
 
     key: str
-    title: str
     queries: tuple[str, ...] = ()
     metrics: tuple[str, ...] = ()
     optional: bool = False
@@ -73,37 +72,32 @@ def _load_ids(results: Mapping[str, Any]) -> dict[str, Any]:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("headline", "Headline", queries=("regions",), national_only_queries=("regions",)),
+    Section("headline", queries=("regions",), national_only_queries=("regions",)),
     Section(
         "contact_centre",
-        "Contact centre",
         queries=("contact_centre_queues",),
         metrics=_cards_of("contact_centre"),
     ),
     Section(
         "field_visits",
-        "Field visits",
         queries=("field_visits_technicians",),
         metrics=_cards_of("field_visits"),
     ),
     Section(
         "repairs",
-        "Repairs",
         queries=("repairs_categories",),
         metrics=_cards_of("repairs"),
     ),
     Section(
         "communication",
-        "Communication",
         queries=("communication_intents",),
         metrics=_cards_of("communication"),
     ),
-    Section("worst", "Customer stories of the week", queries=("worst_customers",)),
-    Section("compensation", "Compensation owed", queries=("compensation",)),
-    Section("risk", "Churn risk", queries=("risk",), optional=True),
+    Section("worst", queries=("worst_customers",)),
+    Section("compensation", queries=("compensation",)),
+    Section("risk", queries=("risk",), optional=True),
     Section(
         "data_quality",
-        "Data quality of the week's loads",
         queries=("quality_loads", "quality_quarantine", "quality_expectations"),
         derive=_load_ids,
     ),
@@ -117,21 +111,19 @@ def kind_of(metric: str) -> str:
     return CATALOGUE[metric].kind
 
 
-_UNIT_FORMATS = {
-    "percent": lambda v: f"{v * 100:.1f} %",
-    "count": lambda v: f"{v:,.0f}",
-    "hours": lambda v: f"{v:,.1f} h",
-    "days": lambda v: f"{v:,.1f} days",
-    "seconds": lambda v: f"{v:,.0f} s",
-    "per_ticket": lambda v: f"{v:,.2f}",
-}
+_UNIT_DECIMALS = {"percent": 1, "count": 0, "hours": 1, "days": 1, "seconds": 0, "per_ticket": 2}
 
 
-def fmt_value(metric: str, value: float | None) -> str:
-    """A metric's value as a manager reads it, by its catalogue unit: 3.2 %, 1,848, 8.5 h."""
+def fmt_value(metric: str, value: float | None, L: Lang = EN) -> str:
+    """A metric's value as a manager reads it, by its catalogue unit and in the reader's
+    language: 3.2 %, 1,848, 8.5 h (3,2 %, 1 848, 8,5 h in French)."""
     if value is None:
         return "–"
-    return _UNIT_FORMATS[CATALOGUE[metric].unit](value)
+    unit = CATALOGUE[metric].unit
+    if unit == "percent":
+        return L.pct(value)
+    text = L.num(value, _UNIT_DECIMALS[unit])
+    return text if unit in ("count", "per_ticket") else L.t(f"unit.{unit}", value=text)
 
 
 def direction_of(metric: str, targets: Mapping[str, Any] | None = None) -> int:
@@ -149,20 +141,24 @@ def direction_of(metric: str, targets: Mapping[str, Any] | None = None) -> int:
 
 
 def fmt_delta(
-    metric: str, value: float | None, previous: float | None, direction: int
+    metric: str, value: float | None, previous: float | None, direction: int, L: Lang = EN
 ) -> tuple[str, str]:
-    """The change since last week in words, and whether it is better, worse or neutral."""
+    """The change since last week in words, and whether it is better, worse or neutral.
+    A change that rounds to zero where it is shown (0.0 pt) is unchanged, never coloured."""
     if value is None or previous is None:
-        return "no comparison", "neutral"
+        return L.t("delta.no_comparison"), "neutral"
     diff = value - previous
     if kind_of(metric) == "ratio":
-        text = f"{diff * 100:+.1f} pt"
+        shown_diff = round(diff * 100, 1)
+        text = L.t("unit.pt", value=L.signed(shown_diff, 1))
     elif previous:
-        text = f"{diff / abs(previous) * 100:+.0f} %"
+        shown_diff = round(diff / abs(previous) * 100)
+        text = f"{L.signed(shown_diff, 0)} %"
     else:
-        text = f"{diff:+,.1f}"
-    if abs(diff) < 1e-12:
-        return "unchanged", "neutral"
+        shown_diff = round(diff, 1)
+        text = L.signed(shown_diff, 1)
+    if shown_diff == 0:
+        return L.t("delta.unchanged"), "neutral"
     mood = "neutral" if direction == 0 else ("better" if diff * direction > 0 else "worse")
     return text, mood
 
@@ -179,13 +175,31 @@ def rag(metric: str, value: float | None, targets: Mapping[str, Any]) -> str:
     return "green" if value >= green else "red" if value <= red else "amber"
 
 
-def target_text(metric: str, targets: Mapping[str, Any]) -> str:
+def target_text(metric: str, targets: Mapping[str, Any], L: Lang = EN) -> str:
     target = targets.get(metric)
     if not isinstance(target, Mapping):
         return ""
     green, red = target["green"], target["red"]
-    better = "≤" if green <= red else "≥"
-    return f"target {better} {fmt_value(metric, green)} (red {fmt_value(metric, red)})"
+    return L.t(
+        "card.target",
+        sign="≤" if green <= red else "≥",
+        green=fmt_value(metric, green, L),
+        red=fmt_value(metric, red, L),
+    )
+
+
+def shown_in(cell: Mapping[str, Any], text: str, L: Lang = EN, previous: bool = False) -> str:
+    """A formatted value, or "not settled yet (final on …)" in the reader's language."""
+    prefix = "previous_" if previous else ""
+    if cell.get(f"{prefix}settled", True):
+        return text
+    on = cell.get(f"{prefix}settles_on")
+    if isinstance(on, str):
+        on = dt.date.fromisoformat(on[:10])
+    if not on:
+        return L.t("not_settled", date="?")
+    # English keeps the ISO day `ecoute metrics` prints; French and Dutch write it out
+    return L.t("not_settled", date=on.isoformat() if L.code == "en" else L.date(on))
 
 
 def sparkline(values: Sequence[float | None]) -> str:
@@ -283,9 +297,11 @@ class Report:
     context: dict[str, Any] = field(default_factory=dict)
     alerts: list[Any] = field(default_factory=list)
 
+    L: Lang = EN
+
     @property
     def scope(self) -> str:
-        return self.region or "All regions"
+        return self.region or self.L.t("scope.all_regions")
 
 
 def collect(
@@ -293,13 +309,17 @@ def collect(
     settings: Settings,
     week_start: dt.date,
     region: str | None = None,
+    language: str | None = None,
 ) -> Report:
-    """Read everything the week's report shows (raises RuleError on bad alert rules)."""
+    """Read everything the week's report shows, in `language` (``--lang``; else
+    ``[report] language``). Raises RuleError on bad alert rules, LanguageError on a bad
+    language."""
     from ecoute.reports.alerts import describe, evaluate, rules_from
     from ecoute.reports.journey import customer_journey
     from ecoute.reports.metrics import build_params, targets_of, week_metrics
 
     cfg = settings.section("report")
+    L = lang(language_of(settings, language))
     targets = targets_of(settings)
     trend_weeks = max(int(cfg.get("trend_weeks", 8)), 2)
     top = int(cfg.get("worst_top", 10))
@@ -336,24 +356,24 @@ def collect(
         settled = cell.get("settled", True) and cell.get("previous_settled", True)
         value, previous = cell.get("value"), cell.get("previous")
         direction = direction_of(metric, targets)
-        delta, mood = fmt_delta(metric, value, previous, direction)
+        delta, mood = fmt_delta(metric, value, previous, direction, L)
         status = rag(metric, value, targets) if cell.get("settled", True) else "none"
         if not settled:  # no change worth reading between an unsettled week and another
-            delta, mood = "no comparison", "neutral"
+            delta, mood = L.t("delta.no_comparison"), "neutral"
         return {
             "metric": metric,
-            "label": LABELS.get(metric, metric),
+            "label": L.label(metric),
             "value": value,
             "numerator": cell.get("numerator"),
             "denominator": cell.get("denominator"),
             "settled": cell.get("settled", True),
-            "value_text": shown(cell, fmt_value(metric, value)),
-            "previous_text": shown(cell, fmt_value(metric, previous), previous=True),
+            "value_text": shown_in(cell, fmt_value(metric, value, L), L),
+            "previous_text": shown_in(cell, fmt_value(metric, previous, L), L, previous=True),
             "delta_text": delta,
             "mood": mood,
             "status": status,
-            "status_word": RAG_WORDS[status],
-            "target_text": target_text(metric, targets),
+            "status_word": L.t(f"rag.{status}"),
+            "target_text": target_text(metric, targets, L),
             "spark": sparkline([v for _, v in trend.get(metric, [])]),
             "spark_title": f"{_week_label(weeks[0])} – {week}",
             "kind": kind_of(metric),
@@ -377,7 +397,7 @@ def collect(
         metrics_of = headline if section.key == "headline" else section.metrics
         sections.append({
             "key": section.key,
-            "title": section.title,
+            "title": L.t(f"section.{section.key}"),
             "cards": [card(m) for m in metrics_of],
             "data": results,
         })  # fmt: skip
@@ -387,7 +407,7 @@ def collect(
     journeys = []
     for i, row in enumerate(worst, start=1):
         row["anchor"] = f"journey-{i}"
-        row["reasons"] = _reasons(row)
+        row["reasons"] = _reasons(row, L)
         journey = customer_journey(con, row["customer_id"], as_of)
         recent = [e for e in journey["events"] if e["local_at"] >= since]
         journeys.append({
@@ -398,9 +418,10 @@ def collect(
             "summary": journey["summary"],
             "command": f"ecoute customer {row['customer_id']} --as-of {as_of.isoformat()}",
         })  # fmt: skip
-    report = Report(week=week, week_start=week_start, region=region, alerts=alerts)
+    report = Report(week=week, week_start=week_start, region=region, alerts=alerts, L=L)
     report.context = {
-        "title": cfg.get("title", "Weekly service report"),
+        "title": cfg.get("title") or L.t("report.title"),
+        "lang": L.code,
         "operator": cfg.get("operator", ""),
         "week": week,
         "week_start": week_start,
@@ -410,7 +431,7 @@ def collect(
         "scope": report.scope,
         "alerts": [
             {
-                "text": describe(a),
+                "text": describe(a, L),
                 "where": a.where,
                 "rule": a.rule.label,
                 "condition": a.rule.condition,
@@ -421,13 +442,14 @@ def collect(
         "sections": sections,
         "journeys": journeys,
         "journey_since": since,
+        "journey_since_date": dt.date.fromisoformat(since),
         "trend": trend,
         "trend_weeks": [_week_label(w) for w in weeks],
         "metrics": metrics,
         "params": params,
         "_targets_raw": targets,
         "targets": [
-            {"metric": m, "label": LABELS.get(m, m), "text": target_text(m, targets)}
+            {"metric": m, "label": L.label(m), "text": target_text(m, targets, L)}
             for m in targets
             if isinstance(targets[m], Mapping)
         ],
@@ -437,9 +459,11 @@ def collect(
             "journey_days": int(cfg.get("journey_days", 35)),
             "headline": ", ".join(headline),
         },
-        "quality_window": (
-            f"loads started {week_start.isoformat()} – "
-            f"{(week_end + dt.timedelta(days=6)).isoformat()} ({week} and the week after)"
+        "quality_window": L.t(
+            "quality.window",
+            start=L.date(week_start),
+            end=L.date(week_end + dt.timedelta(days=6)),
+            week=week,
         ),
     }
     return report
@@ -467,36 +491,22 @@ def _trend(rows: list[dict[str, Any]], weeks: list[dt.date]) -> dict[str, list[t
     return out
 
 
-_REASON_WORDS = (
-    (
-        "missed_unannounced_visits",
-        "missed visit nobody announced",
-        "missed visits nobody announced",
-    ),
-    ("missed_announced_visits", "missed visit", "missed visits"),
-    (
-        "dropped_without_callback",
-        "dropped call never called back",
-        "dropped calls never called back",
-    ),
-    ("restore_targets_missed", "repair past its target", "repairs past their target"),
-    ("days_without_service", "day without service", "days without service"),
-    ("context_losses", "time they had to explain again", "times they had to explain again"),
-    ("reopened_tickets", "reopened ticket", "reopened tickets"),
-    ("repeat_contacts", "repeat contact", "repeat contacts"),
-    ("unlogged_calls", "call with no ticket", "calls with no ticket"),
+_REASONS = (
+    "missed_unannounced_visits",
+    "missed_announced_visits",
+    "dropped_without_callback",
+    "restore_targets_missed",
+    "days_without_service",
+    "context_losses",
+    "reopened_tickets",
+    "repeat_contacts",
+    "unlogged_calls",
 )
 
 
-def _reasons(row: Mapping[str, Any]) -> list[str]:
-    """The failures of a worst-week row in words, heaviest first."""
-    out = []
-    for col, one, many in _REASON_WORDS:
-        n = row.get(col) or 0
-        if n:
-            shown = f"{n:g}" if isinstance(n, float) else str(n)
-            out.append(f"{shown} {one if n == 1 else many}")
-    return out
+def _reasons(row: Mapping[str, Any], L: Lang = EN) -> list[str]:
+    """The failures of a worst-week row in words, heaviest first (``reason.<column>``)."""
+    return [L.n(f"reason.{col}", n) for col in _REASONS if (n := row.get(col) or 0)]
 
 
 # ---------------------------------------------------------------- rendering
@@ -513,69 +523,93 @@ def _environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["fmt"] = lambda value, metric: fmt_value(metric, value)
-    env.filters["label"] = lambda metric: LABELS.get(metric, metric)
-    env.filters["short"] = _short
-    env.filters["num"] = lambda v: (
-        "–" if v is None else (f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}")
-    )
+    # The filters write in the language of the report being rendered (its context's `L`).
+    env.filters["fmt"] = jinja2.pass_context(lambda c, v, metric: fmt_value(metric, v, c["L"]))
+    env.filters["label"] = jinja2.pass_context(lambda c, metric: c["L"].label(metric))
+    env.filters["short"] = jinja2.pass_context(lambda c, v: _short(v, c["L"]))
+    env.filters["num"] = jinja2.pass_context(lambda c, v: _num(v, c["L"]))
+    env.filters["money"] = jinja2.pass_context(lambda c, v: c["L"].num(v or 0, 2))
+    env.filters["date"] = jinja2.pass_context(lambda c, v: c["L"].date(v))
+    env.filters["when"] = jinja2.pass_context(lambda c, v: c["L"].when(v))
+    env.filters["flag"] = jinja2.pass_context(lambda c, v: _flag(v, c["L"]))
     return env
 
 
-def _short(text: Any) -> str:
+def _flag(flag: str, L: Lang) -> str:
+    """A journey event's flag in words: ``intent:billing`` reads "intent: billing"."""
+    kind, _, intent = flag.partition(":")
+    if intent:
+        return f"{L.t('flag.intent')}: {L.opt(f'intent.{intent}', intent.replace('_', ' '))}"
+    return L.opt(f"flag.{flag}", flag.replace("_", " "))
+
+
+def _num(value: Any, L: Lang) -> str:
+    if value is None:
+        return "–"
+    return L.num(value, 0 if float(value).is_integer() else 2)
+
+
+def _short(text: Any, L: Lang = EN) -> str:
     """A number written with too many digits (an observed value) shortened; other text as is."""
     try:
-        return f"{float(text):.4g}"
+        number = float(text)
     except (TypeError, ValueError):
         return str(text)[:160]
+    return L.num(number, 0 if number.is_integer() else min(4, max(0, 3 - _magnitude(number))))
 
 
-def render(report: Report, mode: str = "full") -> str:
-    """The report as HTML: ``full`` (charts, plotly inline) or ``email`` (no script)."""
-    if mode not in ("full", "email"):
-        raise ValueError(f"mode must be full or email, got {mode!r}")
+def _magnitude(number: float) -> int:
+    import math
+
+    return int(math.floor(math.log10(abs(number)))) if number else 0
+
+
+MODES = ("full", "print", "email")
+
+
+def render(report: Report, mode: str = "full", appendix: bool = True) -> str:
+    """The report as HTML: ``full`` (the file: static SVG charts, the journeys' appendix),
+    ``print`` (what the PDF is printed from: the appendix only with `appendix`) or ``email``
+    (the message body: no chart, no appendix). No script in any of them."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     charts: dict[str, str] = {}
-    plotly_js = ""
-    if mode == "full":
-        from plotly.offline import get_plotlyjs
-
+    if mode != "email":
         from ecoute.reports.charts import charts_for
 
         charts = charts_for(report)
-        plotly_js = get_plotlyjs()
     template = _environment().get_template("weekly.html.j2")
     targets = report.context["_targets_raw"]
+    L = report.L
     return template.render(
         **report.context,
         mode=mode,
+        appendix=mode == "full" or (mode == "print" and appendix),
         charts=charts,
-        plotly_js=plotly_js,
+        L=L,
+        t=L.t,
+        tn=L.n,
         rag_of=lambda metric, value: rag(metric, value, targets),
     )
 
 
 def text_summary(report: Report) -> str:
     """The plain-text part of the e-mail: the headline numbers and the alerts."""
-    ctx = report.context
+    ctx, L = report.context, report.L
     lines = [f"{ctx['title']} — {report.week} — {report.scope}", ""]
     if ctx["alerts"]:
-        lines.append(f"{len(ctx['alerts'])} alert(s):")
+        lines.append(L.n("text.alerts", len(ctx["alerts"])))
         lines += [f"  ! {a['text']}" for a in ctx["alerts"]]
         lines.append("")
     headline = next(s for s in ctx["sections"] if s["key"] == "headline")
+    last_week = L.t("text.last_week")
     for c in headline["cards"]:
         lines.append(
-            f"  {c['label']:<30} {c['value_text']:>10}   last week {c['previous_text']:>10}"
+            f"  {c['label']:<30} {c['value_text']:>10}   {last_week} {c['previous_text']:>10}"
             f"   {c['status_word']}"
         )
-    lines += ["", "The full report is attached (HTML, and PDF when configured)."]
+    lines += ["", L.t("text.attached")]
     return "\n".join(lines)
-
-
-def chart_json(figure: Any) -> str:
-    """A figure as JSON safe inside a <script> element (no `</script>` can close it)."""
-    text = figure.to_json()
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 # ---------------------------------------------------------------- writing
@@ -592,10 +626,8 @@ class Written:
     alerts: list[Any]
     seconds: float
     pdf_error: str = ""  # the PDF could not be printed (the HTML was written)
-
-    @property
-    def scope(self) -> str:
-        return self.region or "All regions"
+    scope: str = ""  # the region, or "All regions" in the report's language
+    subject: str = ""  # the e-mail's subject in the report's language (before [email] subject)
 
 
 def regions(con: duckdb.DuckDBPyConnection, week_start: dt.date, weeks: int = 8) -> list[str]:
@@ -616,12 +648,18 @@ def write_weekly(
     out_dir: Path,
     region: str | None = None,
     pdf: bool = False,
+    language: str | None = None,
+    appendix: bool | None = None,
 ) -> Written:
-    """Write the week's report (and its PDF) into `out_dir`; return where and what."""
+    """Write the week's report (and its PDF) into `out_dir`; return where and what.
+
+    The PDF carries the customers' journeys only with `appendix` (default
+    ``[report] pdf_appendix``, off): the HTML file always has them."""
+    import tempfile
     import time
 
     started = time.perf_counter()
-    report = collect(con, settings, week_start, region)
+    report = collect(con, settings, week_start, region, language)
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = report_path(out_dir, report.week, region, "html")
     html_path.write_text(render(report, "full"), encoding="utf-8")
@@ -629,12 +667,17 @@ def write_weekly(
     if pdf:
         from ecoute.reports.pdf import PdfError, html_to_pdf
 
-        try:
-            pdf_path = html_to_pdf(
-                html_path, report_path(out_dir, report.week, region, "pdf"), settings
-            )
-        except PdfError as exc:
-            pdf_error = str(exc)
+        if appendix is None:
+            appendix = bool(settings.section("report").get("pdf_appendix", False))
+        with tempfile.TemporaryDirectory(prefix="ecoute-print-") as tmp:
+            printable = Path(tmp) / html_path.name
+            printable.write_text(render(report, "print", appendix=appendix), encoding="utf-8")
+            try:
+                pdf_path = html_to_pdf(
+                    printable, report_path(out_dir, report.week, region, "pdf"), settings
+                )
+            except PdfError as exc:
+                pdf_error = str(exc)
     return Written(
         week=report.week,
         region=region,
@@ -645,6 +688,8 @@ def write_weekly(
         alerts=report.alerts,
         seconds=time.perf_counter() - started,
         pdf_error=pdf_error,
+        scope=report.scope,
+        subject=report.L.t("email.subject", week=report.week, scope=report.scope),
     )
 
 

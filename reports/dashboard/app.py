@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from ecoute.core.settings import Settings
 from ecoute.reports.dashboard import data as D
 from ecoute.reports.dashboard import figures as F
 from ecoute.reports.dashboard.access import Access
-from ecoute.reports.metrics import CATALOGUE, not_settled_text, targets_of
+from ecoute.reports.i18n import EN, Lang, lang, language_of
+from ecoute.reports.metrics import CATALOGUE, targets_of
 
 ASSETS = Path(__file__).with_name("assets")
 TITLE = "Écoute · customer service, as customers live it"
@@ -34,15 +36,17 @@ class Config:
     targets: dict[str, float] = field(default_factory=dict)
     kpis: tuple[tuple[str, str, str, str | None], ...] = tuple(D.kpi(m) for m in D.DEFAULT_KPIS)
     url_prefix: str = "/"
+    L: Lang = EN
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Config:
+    def from_settings(cls, settings: Settings, language: str | None = None) -> Config:
         s = settings.section("dashboard")
+        L = lang(language_of(settings, language))
         wanted = s.get("kpis") or D.DEFAULT_KPIS
         unknown = [m for m in wanted if CATALOGUE.get(m) is None]
         if unknown:
             raise ValueError(f"[dashboard] kpis: {unknown} are not metrics of the catalogue")
-        kpis = tuple(D.kpi(m) for m in wanted)
+        kpis = tuple((m, L.label(m), *D.kpi(m)[2:]) for m in wanted)
         prefix = "/" + str(s.get("url_prefix", "/")).strip("/")
         return cls(
             customer_views=bool(s.get("customer_views", True)),
@@ -52,6 +56,7 @@ class Config:
             targets={m: t["green"] for m, t in targets_of(settings).items()},
             kpis=kpis,
             url_prefix=prefix if prefix == "/" else prefix + "/",
+            L=L,
         )
 
 
@@ -130,7 +135,11 @@ def risk_data(reader: D.Reader, cfg: Config, f: D.Filters, latest: bool = False)
 def tile_facts(cfg: Config, kpis: dict[str, Any], options: dict[str, Any] | None,
                f: D.Filters) -> list[dict[str, str]]:  # fmt: skip
     """What each KPI tile says: value, week-on-week change (coloured by whether it is better
-    or worse) and target status. Shared by the live page and the static export."""
+    or worse) and target status. Shared by the live page and the static export.
+
+    The change is judged as it is shown: one that rounds to 0.0 is unchanged (■, neutral),
+    never a red ▲ over a difference in the fourth decimal."""
+    L = cfg.L
     recorded = (options or {}).get("metric_dimensions", {})
     out = []
     for metric, label, kind, better in cfg.kpis:
@@ -139,15 +148,16 @@ def tile_facts(cfg: Config, kpis: dict[str, Any], options: dict[str, Any] | None
         not_sliced = f.has_slice and f.dimension not in recorded.get(metric, [f.dimension])
         delta, delta_class = "", "delta neutral"
         if not_sliced:
-            delta = f"not recorded per {'team' if f.dimension == 'technician' else f.dimension}"
+            delta = L.t("dash.not_recorded", what=L.t(f"dash.dim_{f.dimension}"))
         elif value is not None and previous is not None:
-            diff = (value - previous) * (100 if kind == "pct" else 1)
-            arrow = "▲" if diff > 0 else "▼" if diff < 0 else "■"
             if kind == "pct":
-                delta = f"{arrow} {abs(diff):.1f} pt vs previous week"
+                diff = round((value - previous) * 100, 1)
+                amount = L.t("unit.pt", value=L.num(abs(diff), 1))
             else:
-                rel = diff / previous * 100 if previous else 0.0
-                delta = f"{arrow} {abs(rel):.1f} % vs previous week"
+                diff = round((value - previous) / previous * 100, 1) if previous else 0.0
+                amount = f"{L.num(abs(diff), 1)} %"
+            arrow = "▲" if diff > 0 else "▼" if diff < 0 else "■"
+            delta = L.t("dash.vs_previous", arrow=arrow, amount=amount)
             if better and diff != 0:
                 good = (diff > 0) == (better == "higher")
                 delta_class = "delta good" if good else "delta bad"
@@ -155,25 +165,43 @@ def tile_facts(cfg: Config, kpis: dict[str, Any], options: dict[str, Any] | None
         if not settled:
             delta, delta_class = "", "delta neutral"
         target = cfg.targets.get(metric)
-        pill, pill_class = "no target", "pill none"
+        pill, pill_class = L.t("dash.no_target"), "pill none"
         operator = CATALOGUE[metric].failure == "operator"  # a customer's miss is never red
         if target is not None and value is not None and not not_sliced and better and settled \
                 and operator:
             met = value >= target if better == "higher" else value <= target
             sign = "≥" if better == "higher" else "≤"
-            pill = f"{'On target' if met else 'Off target'} ({sign} {F.fmt(target, kind)})"
+            word = L.t("dash.on_target" if met else "dash.off_target")
+            pill = f"{word} ({sign} {F.fmt(target, kind, L)})"
             pill_class = "pill good" if met else "pill bad"
         out.append({
             "metric": metric, "label": label,
             "value": "—" if not_sliced else (
-                F.fmt(value, kind) if settled else not_settled_text(cell.get("settles_on"))
+                F.fmt(value, kind, L) if settled else _not_settled(cell.get("settles_on"), L)
             ),
             "delta": delta, "delta_class": delta_class, "pill": pill, "pill_class": pill_class,
+            "not_recorded": not_sliced,
         })  # fmt: skip
     return out
 
 
-def kpi_tiles(cfg: Config, kpis: dict[str, Any], options: dict[str, Any], f: D.Filters) -> Any:
+def _flag(flag: str, L: Lang) -> str:
+    kind, _, intent = flag.partition(":")
+    if intent:
+        return f"{L.t('flag.intent')}: {L.opt(f'intent.{intent}', intent.replace('_', ' '))}"
+    return L.opt(f"flag.{flag}", flag.replace("_", " "))
+
+
+def _not_settled(on: Any, L: Lang) -> str:
+    if isinstance(on, str):
+        on = dt.date.fromisoformat(on[:10])
+    if on is None:
+        return L.t("not_settled", date="?")
+    return L.t("not_settled", date=on.isoformat() if L.code == "en" else L.short_date(on))
+
+
+def kpi_tiles(cfg: Config, kpis: dict[str, Any], options: dict[str, Any], f: D.Filters,
+              facts: list[dict[str, str]] | None = None) -> Any:  # fmt: skip
     from dash import html
 
     return [
@@ -187,63 +215,68 @@ def kpi_tiles(cfg: Config, kpis: dict[str, Any], options: dict[str, Any], f: D.F
             className="kpi",
             id=f"kpi-{t['metric']}",
         )
-        for t in tile_facts(cfg, kpis, options, f)
+        for t in (facts if facts is not None else tile_facts(cfg, kpis, options, f))
     ]
 
 
-WORST_HEADERS = (
-    ("customer_id", "Customer"),
-    ("region", "Region"),
-    ("segment", "Segment"),
-    ("score", "Score"),
-    ("bad_weeks", "Bad weeks"),
-    ("missed_visits", "Missed visits"),
-    ("dropped_without_callback", "Drops, no callback"),
-    ("days_without_service", "Days without service"),
-    ("repeat_contacts", "Repeat contacts"),
-)
+WORST_HEADERS = (  # column → its heading, dash.col_<column> in the message tables
+    "customer_id", "region", "segment", "score", "bad_weeks", "missed_visits",
+    "dropped_without_callback", "days_without_service", "repeat_contacts",
+)  # fmt: skip
 
 
-def worst_table(app: Any, rows: list[dict[str, Any]], link: bool = True) -> Any:
+def worst_table(app: Any, rows: list[dict[str, Any]], link: bool = True, L: Lang = EN) -> Any:
     from dash import dcc, html
 
     if not rows:
-        return html.P("No customer had a bad week in this range and filter.", className="muted")
-    head = html.Thead(html.Tr([html.Th(h) for _, h in WORST_HEADERS]))
+        return html.P(L.t("dash.no_bad_week"), className="muted")
+    head = html.Thead(html.Tr([html.Th(L.t(f"dash.col_{key}")) for key in WORST_HEADERS]))
     body = []
     for r in rows:
         cells = []
-        for key, _ in WORST_HEADERS:
+        for key in WORST_HEADERS:
             value = r.get(key)
             if key == "customer_id" and link:
                 href = app.get_relative_path(f"/customer/{quote(str(value), safe='')}")
                 cells.append(html.Td(dcc.Link(str(value), href=href, className="cust-link")))
             else:
-                cells.append(html.Td("—" if value is None else str(value)))
+                cells.append(html.Td(_cell(value, L)))
         body.append(html.Tr(cells))
     return html.Table([head, html.Tbody(body)], className="table", id="worst-table")
 
 
-def risk_section(app: Any, risk: dict[str, Any] | None, customer_views: bool) -> Any:
+def _cell(value: Any, L: Lang) -> str:
+    """A table cell: numbers the locale's way, text as written."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return L.num(value, 0 if float(value).is_integer() else 2)
+
+
+def risk_section(app: Any, risk: dict[str, Any] | None, customer_views: bool,
+                 L: Lang = EN) -> Any:  # fmt: skip
     from dash import dcc, html
 
     if risk is None:
         return []
     children: list[Any] = [
-        html.H2("Churn risk"),
-        dcc.Graph(figure=F.risk_bands(risk["bands"]), config={"displaylogo": False}),
+        html.H2(L.t("section.risk")),
+        dcc.Graph(figure=F.risk_bands(risk["bands"], L), config={"displaylogo": False}),
     ]
     if customer_views and risk["customers"]:
-        head = html.Thead(html.Tr([html.Th(h) for h in
-                                   ("Customer", "Region", "Segment", "Score", "Band", "Reasons")]))  # fmt: skip
+        head = html.Thead(html.Tr([html.Th(L.t(f"dash.col_{h}")) for h in
+                                   ("customer_id", "region", "segment", "score", "band",
+                                    "reasons")]))  # fmt: skip
         body = [
             html.Tr([
                 html.Td(dcc.Link(str(r["customer_id"]), className="cust-link",
                                  href=app.get_relative_path(
                                      f"/customer/{quote(str(r['customer_id']), safe='')}"))),
                 html.Td(str(r["region"] or "—")), html.Td(str(r["segment"] or "—")),
-                html.Td(f"{r['score']:.2f}" if r["score"] is not None else "—"),
-                html.Td(str(r["band"])), html.Td(str(r["reasons"] or "")),
+                html.Td(L.num(r["score"], 2) if r["score"] is not None else "—"),
+                html.Td(L.opt(f"band.{r['band']}", str(r["band"]))),
+                html.Td(str(r["reasons"] or "")),
             ])
             for r in risk["customers"]
         ]  # fmt: skip
@@ -254,24 +287,25 @@ def risk_section(app: Any, risk: dict[str, Any] | None, customer_views: bool) ->
 def journey_view(app: Any, reader: D.Reader, cfg: Config, customer_id: str) -> Any:
     from dash import dcc, html
 
-    back = dcc.Link("← Back to the dashboard", href=app.get_relative_path("/"), className="back")
+    L = cfg.L
+    back = dcc.Link(L.t("dash.back"), href=app.get_relative_path("/"), className="back")
     if not cfg.customer_views:
-        return [back, html.P("Customer views are switched off for this dashboard.",
-                             className="notice", id="journey-off")]  # fmt: skip
+        return [back, html.P(L.t("dash.views_off"), className="notice", id="journey-off")]
     try:
         fetched = reader.fetch(("journey", customer_id), lambda con: D.journey(con, customer_id))
     except D.WarehouseBusy as exc:
         return [back, html.P(str(exc), className="notice")]
     journey = fetched.value
     if not journey["events"]:
-        return [back, html.P(f"No events for customer {customer_id}.", className="notice")]
+        return [back, html.P(L.t("dash.no_events", customer=customer_id), className="notice")]
     s = journey["summary"]
-    went_wrong = ", ".join(f"{k.replace('_', ' ')} ×{n}" for k, n in s["by_flag"].items())
+    went_wrong = ", ".join(f"{_flag(k, L)} ×{n}" for k, n in s["by_flag"].items())
     rows = [
         html.Tr([
-            html.Td(e["local_at"]), html.Td(e["kind"]), html.Td(e["id"]), html.Td(e["detail"]),
-            html.Td(", ".join(f.replace("_", " ") for f in e["flags"]) +
-                    (f" · {e['days_without_service']:g} days without service"
+            html.Td(e["local_at"]), html.Td(L.opt(f"event.{e['kind']}", e["kind"])),
+            html.Td(e["id"]), html.Td(e["detail"]),
+            html.Td(", ".join(_flag(f, L) for f in e["flags"]) +
+                    (" · " + L.n("journeys.days_without_service", e["days_without_service"])
                      if e.get("days_without_service") else ""),
                     className="flags" if e["flags"] else ""),
         ])
@@ -279,16 +313,18 @@ def journey_view(app: Any, reader: D.Reader, cfg: Config, customer_id: str) -> A
     ]  # fmt: skip
     return [
         back,
-        html.H1(f"Customer {customer_id}", id="journey-title"),
+        html.H1(L.t("journeys.customer", customer=customer_id), id="journey-title"),
         html.P(
-            f"{s['events']} events · {s['days_without_service']:g} days without service · "
-            f"what went wrong: {went_wrong or 'nothing flagged'}",
+            L.t("dash.journey_summary", events=L.num(s["events"]),
+                days=L.num(s["days_without_service"], 0 if float(
+                    s["days_without_service"]).is_integer() else 1),
+                wrong=went_wrong or L.t("dash.nothing_flagged")),
             className="muted",
-        ),
+        ),  # fmt: skip
         html.Div(
             dcc.Graph(
                 id="journey-graph",
-                figure=F.journey_timeline(journey),
+                figure=F.journey_timeline(journey, L=L),
                 config={"displaylogo": False},
             ),
             className="card",
@@ -299,8 +335,8 @@ def journey_view(app: Any, reader: D.Reader, cfg: Config, customer_id: str) -> A
                     html.Thead(
                         html.Tr(
                             [
-                                html.Th(h)
-                                for h in ("When (local)", "Kind", "Id", "Detail", "What went wrong")
+                                html.Th(L.t(f"dash.col_{h}"))
+                                for h in ("when", "kind", "id", "detail", "went_wrong")
                             ]
                         )
                     ),
@@ -320,15 +356,17 @@ def journey_view(app: Any, reader: D.Reader, cfg: Config, customer_id: str) -> A
 _WARM_EVENT = {"local_at": "2026-01-05 09:00", "kind": "call", "id": "", "flags": [], "detail": ""}
 
 
-def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool = True) -> Any:
-    """The Dash app over the settings' warehouse (never opened for writing).
+def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool = True,
+               language: str | None = None) -> Any:  # fmt: skip
+    """The Dash app over the settings' warehouse (never opened for writing), in `language`
+    (``--lang``; else ``[report] language``). Paths that are not a page get a 404.
 
     `warm_up` renders the default view once, so the first visitor gets cached results and the
     process has paid its one-time import costs (plotly subplots, DuckDB's list binding)."""
     import dash
     from dash import Input, Output, State, ctx, dcc, html
 
-    cfg = Config.from_settings(settings)
+    cfg = Config.from_settings(settings, language)
     reader = reader or D.Reader(
         settings,
         retries=int(settings.section("dashboard").get("busy_retries", 5)),
@@ -352,6 +390,7 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         serve_locally=True,
     )
     Access.from_settings(settings.section("dashboard")).install(app.server)
+    _only_known_paths(app, cfg)
     app.server.config["ECOUTE_READER"] = reader
 
     latest = {"period": period, "options": options}
@@ -371,6 +410,16 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         holds now: a long-running dashboard shows the week a nightly load added."""
         period, options = current_weeks()
         default = D.default_filters(period, cfg.weeks)
+        # The default view is in the page itself (read once per warehouse version, then from
+        # the cache): the first paint needs no callback round trip, which cost most of the
+        # landing time. The callbacks below only answer the visitor's changes.
+        tiles, trend, status, caption = view_kpis(
+            reader, cfg, period, options, None, None, None, {}, "week")
+        by_region, by_queue, by_team = view_breakdowns(
+            reader, period, None, None, None, {}, "service_level", options, cfg.L)
+        worst, risk = view_people(app, reader, cfg, period, None, None, None, {})  # fmt: skip
+
+        L = cfg.L
 
         def dropdown(field: str, label: str, placeholder: str) -> Any:
             """A clearable filter over the values the warehouse holds for ``field``."""
@@ -392,33 +441,36 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
             [
                 html.Div(
                     [
-                        html.Label("Weeks"),
+                        html.Label(L.t("dash.weeks")),
+                        # the end shown is the last day of the last week (its Sunday): the
+                        # day the header's "data up to" names, never the week's Monday
                         dcc.DatePickerRange(
                             id="dates",
                             start_date=default.start.isoformat(),
-                            end_date=default.end.isoformat(),
+                            end_date=(default.end + dt.timedelta(days=6)).isoformat(),
                             min_date_allowed=period["weeks"][0].isoformat(),
                             max_date_allowed=(
                                 period["weeks"][-1] + dt.timedelta(days=6)
                             ).isoformat(),
-                            display_format="D MMM YYYY",
+                            display_format=DATE_PICKER_FORMAT,
+                            month_format="MMMM YYYY",
                             first_day_of_week=1,
                             minimum_nights=0,
                         ),
                     ],
                     className="control dates",
                 ),  # fmt: skip
-                dropdown("region", "Region", "All regions"),
-                dropdown("segment", "Segment", "All segments"),
-                dropdown("category", "Category", "All categories"),
+                dropdown("region", L.t("dash.region"), L.t("scope.all_regions")),
+                dropdown("segment", L.t("dash.segment"), L.t("dash.all_segments")),
+                dropdown("category", L.t("dash.category"), L.t("dash.all_categories")),
                 html.Div(
                     [
-                        html.Label("Trend"),
+                        html.Label(L.t("dash.trend")),
                         dcc.RadioItems(
                             id="grain",
                             options=[
-                                {"label": "weekly", "value": "week"},
-                                {"label": "daily", "value": "day"},
+                                {"label": L.t("dash.weekly"), "value": "week"},
+                                {"label": L.t("dash.daily"), "value": "day"},
                             ],
                             value="week",
                             inline=True,
@@ -436,7 +488,7 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
                     [
                         html.Div(id="drill-bar"),
                         html.Button(
-                            "Clear drill-down",
+                            L.t("dash.clear"),
                             id="clear-drill",
                             className="clear",
                             style={"display": "none"},
@@ -444,9 +496,10 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
                     ],
                     className="drill-bar",
                 ),  # fmt: skip
-                html.Div(id="status", className="status"),
-                html.Div(id="kpis", className="kpis"),
-                html.Div(dcc.Graph(id="trends", config={"displaylogo": False}), className="card"),
+                html.Div(status, id="status", className="status"),
+                html.Div(tiles, id="kpis", className="kpis"),
+                html.Div(dcc.Graph(id="trends", figure=trend, config={"displaylogo": False}),
+                         className="card"),  # fmt: skip
                 html.Div(
                     [
                         html.Div(
@@ -456,39 +509,37 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
                                     value="service_level",
                                     clearable=False,
                                     options=[
-                                        {"label": D.LABELS.get(m, m.replace("_", " ")), "value": m}
+                                        {"label": L.label(m), "value": m}
                                         for m in D.RANKABLE
                                     ],
                                 ),
-                                dcc.Graph(id="by-region", config={"displaylogo": False}),
+                                dcc.Graph(id="by-region", figure=by_region,
+                                          config={"displaylogo": False}),  # fmt: skip
                             ],
                             className="card",
                         ),  # fmt: skip
                         html.Div(
-                            dcc.Graph(id="by-queue", config={"displaylogo": False}), className="card"
+                            dcc.Graph(id="by-queue", figure=by_queue, config={"displaylogo": False}),
+                            className="card",
                         ),  # fmt: skip
                         html.Div(
-                            dcc.Graph(id="by-team", config={"displaylogo": False}), className="card"
+                            dcc.Graph(id="by-team", figure=by_team, config={"displaylogo": False}),
+                            className="card",
                         ),  # fmt: skip
                     ],
                     className="grid3",
                 ),
                 html.Div(
                     [
-                        html.H2("Who is suffering most"),
-                        html.P(
-                            "Customers whose weeks went worst in the selected range (weighted failures: "
-                            "missed visits, drops without callback, days without service, repeats…). "
-                            "Click one to see their journey.",
-                            className="muted",
-                        ),
-                        html.Div(id="worst"),
+                        html.H2(L.t("dash.worst_title")),
+                        html.P(L.t("dash.worst_note"), className="muted"),
+                        html.Div(worst, id="worst"),
                     ],
                     className="card",
                     id="worst-card",
                     style={} if cfg.customer_views else {"display": "none"},
                 ),  # fmt: skip
-                html.Div(id="risk"),
+                html.Div(risk, id="risk"),
             ],
             id="landing",
         )
@@ -501,12 +552,10 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
                         html.Div(
                             [
                                 html.Span("Écoute", className="brand"),
-                                html.Span(
-                                    " customer service, as customers live it", className="tagline"
-                                ),
+                                html.Span(" " + L.t("dash.tagline"), className="tagline"),
                             ]
                         ),
-                        html.Div(id="caption", className="caption"),
+                        html.Div(caption, id="caption", className="caption"),
                     ],
                 ),  # fmt: skip
                 landing,
@@ -548,7 +597,7 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         Input("region", "value"),
     )
     def drill_bar(current, region):  # noqa: ANN001, ANN202
-        return drill_chips(current or {}, region)
+        return drill_chips(current or {}, region, cfg.L)
 
     @app.callback(
         Output("kpis", "children"),
@@ -560,6 +609,7 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         Input("region", "value"),
         Input("drill", "data"),
         Input("grain", "value"),
+        prevent_initial_call=True,
     )
     def update_kpis(start, end, region, current, grain):  # noqa: ANN001, ANN202
         period, options = current_weeks()
@@ -574,10 +624,12 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         Input("region", "value"),
         Input("drill", "data"),
         Input("rank-metric", "value"),
+        prevent_initial_call=True,
     )
     def update_breakdowns(start, end, region, current, rank_metric):  # noqa: ANN001, ANN202
         period, options = current_weeks()
-        return view_breakdowns(reader, period, start, end, region, current, rank_metric, options)
+        return view_breakdowns(reader, period, start, end, region, current, rank_metric, options,
+                               cfg.L)  # fmt: skip
 
     people_inputs = (
         Input("dates", "start_date"),
@@ -586,11 +638,11 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         Input("drill", "data"),
     )
 
-    @app.callback(Output("worst", "children"), *people_inputs)
+    @app.callback(Output("worst", "children"), *people_inputs, prevent_initial_call=True)
     def update_worst(start, end, region, current):  # noqa: ANN001, ANN202
         return view_worst(app, reader, cfg, current_weeks()[0], start, end, region, current)
 
-    @app.callback(Output("risk", "children"), *people_inputs)
+    @app.callback(Output("risk", "children"), *people_inputs, prevent_initial_call=True)
     def update_risk(start, end, region, current):  # noqa: ANN001, ANN202
         return view_risk(app, reader, cfg, current_weeks()[0], start, end, region, current)
 
@@ -615,9 +667,42 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
                 reader.fetch(("journey-warm-up",), lambda con: D.journey(con, ""))
             F.journey_timeline({"customer_id": "", "events": [_WARM_EVENT]})
         view_kpis(reader, cfg, period, options, None, None, None, {}, "week")
-        view_breakdowns(reader, period, None, None, None, {}, "service_level", options)
+        view_breakdowns(reader, period, None, None, None, {}, "service_level", options, cfg.L)
         view_people(app, reader, cfg, period, None, None, None, {})
     return app
+
+
+# Dash answers every path under its prefix with the page (a catch-all route for its client-side
+# router): /anything showed an empty dashboard with status 200. Only these paths are pages.
+_PAGES = re.compile(r"(customer/[^/]+)?")
+
+
+def _only_known_paths(app: Any, cfg: Config) -> None:
+    """A 404 for a path that is neither a page nor Dash's own (assets, callbacks, bundles)."""
+    from flask import abort, request
+
+    prefix = cfg.url_prefix
+
+    @app.server.before_request
+    def _not_found() -> None:
+        path = request.path
+        if not path.startswith(prefix):
+            if path + "/" == prefix:
+                return  # the prefix without its slash: Flask redirects
+            abort(404)
+        rest = path[len(prefix):]
+        if rest.startswith(("_dash-", "assets/", "_favicon.ico", "_reload-hash")):
+            return
+        if not _PAGES.fullmatch(rest):
+            abort(404)
+
+
+def serve(app: Any, host: str, port: int, threads: int = 8) -> None:
+    """Serve the dashboard with waitress, a production WSGI server (Flask's own server is for
+    development: single-process, unhardened, and it says so on every start)."""
+    from waitress import serve as waitress_serve
+
+    waitress_serve(app.server, host=host, port=port, threads=threads, ident="ecoute")
 
 
 def drill_step(trigger: Any, region: str | None, segment: str | None, category: str | None,
@@ -660,19 +745,19 @@ def drill_step(trigger: Any, region: str | None, segment: str | None, category: 
     return region, segment, category, drill, None, None, None
 
 
-def drill_chips(current: dict[str, Any], region: str | None) -> Any:
+def drill_chips(current: dict[str, Any], region: str | None, L: Lang = EN) -> Any:
     from dash import html
 
     chips = []
     if region:
-        chips.append(html.Span(f"Region: {region}", className="chip"))
+        chips.append(html.Span(f"{L.t('dash.region')}: {region}", className="chip"))
     if current.get("dimension"):
-        what = {"technician": "Team", "queue": "Queue", "segment": "Segment",
-                "category": "Category"}[current["dimension"]]  # fmt: skip
+        what = L.t(f"dash.chip_{current['dimension']}")
         value = current.get("team") or ", ".join(current.get("values") or [])
         chips.append(html.Span(f"{what}: {value}", className="chip"))
-    hint = "Click a region, queue or team bar to filter the whole page."
-    shown = [html.Span(hint if not chips else "Filtered by ", className="muted"), *chips]
+    hint = L.t("dash.drill_hint")
+    shown = [html.Span(hint if not chips else L.t("dash.filtered_by") + " ", className="muted"),
+             *chips]  # fmt: skip
     return shown, {} if current.get("dimension") else {"display": "none"}
 
 
@@ -681,35 +766,50 @@ def view_kpis(reader: D.Reader, cfg: Config, period: dict[str, Any], options: di
               drill: dict[str, Any] | None, grain: str | None) -> tuple:  # fmt: skip
     from dash import html
 
+    L = cfg.L
     f = filters_from(period, start, end, region, drill)
     grain = grain if grain in ("week", "day") else "week"
     try:
         fetched = landing_data(reader, cfg, f, grain)
     except D.WarehouseBusy as exc:
-        return [], F.empty("Trends", str(exc)), html.P(str(exc), className="notice"), f.describe()
+        return ([], F.empty(L.t("dash.trend"), str(exc)), html.P(str(exc), className="notice"),
+                describe(f, L))  # fmt: skip
     got = fetched.value
-    tiles = kpi_tiles(cfg, got["kpis"], options, f)
+    facts = tile_facts(cfg, got["kpis"], options, f)
+    tiles = kpi_tiles(cfg, got["kpis"], options, f, facts)
     week = got["kpis"]["week"]
     _, w, _ = week.isocalendar()
     _, pw, _ = got["kpis"]["previous_week"].isocalendar()
-    status: list[Any] = [html.Span(f"Tiles: week {w} ({week:%d %b %Y}) vs week {pw}. "
-                                   f"Data up to {period['horizon_local']:%d %b %Y %H:%M} local.")]  # fmt: skip
+    status: list[Any] = [html.Span(L.t(
+        "dash.status", week=w, start=L.short_date(week),
+        end=L.short_date(week + dt.timedelta(days=6)), previous=pw,
+        horizon=L.when(period["horizon_local"])))]  # fmt: skip
     if fetched.stale:
-        status.append(html.Span(
-            f" A load is writing to the warehouse: showing results read at "
-            f"{fetched.read_at:%H:%M:%S} UTC.", className="stale"))  # fmt: skip
-    unavailable = {
-        t["metric"]: t["delta"] for t in tile_facts(cfg, got["kpis"], options, f)
-        if t["delta"].startswith("not recorded")
-    }  # fmt: skip
-    figure = F.trends(got["series"], cfg.kpis, cfg.targets, grain, unavailable)
-    return tiles, figure, status, f.describe()
+        status.append(html.Span(" " + L.t("dash.stale", at=f"{fetched.read_at:%H:%M:%S}"),
+                                className="stale"))  # fmt: skip
+    unavailable = {t["metric"]: t["delta"] for t in facts if t["not_recorded"]}
+    figure = F.trends(got["series"], cfg.kpis, cfg.targets, grain, unavailable, L)
+    return tiles, figure, status, describe(f, L)
+
+
+DATE_PICKER_FORMAT = "D MMM YYYY"  # moment.js: the same "6 Jul 2026" as L.short_date
+
+
+def describe(f: D.Filters, L: Lang = EN) -> str:
+    """The header's caption: the days the page covers (Monday of the first week to Sunday of
+    the last, as the date picker shows them), the region and the slice."""
+    parts = [f"{L.short_date(f.start)} – {L.short_date(f.end + dt.timedelta(days=6))}"]
+    parts.append(f.region or L.t("scope.all_regions"))
+    if f.has_slice:
+        what = L.t(f"dash.dim_{f.dimension}")
+        parts.append(f"{what} {f.team or ', '.join(f.values or ())}")
+    return " · ".join(parts)
 
 
 def view_breakdowns(reader: D.Reader, period: dict[str, Any], start: str | None,
                     end: str | None, region: str | None, drill: dict[str, Any] | None,
                     rank_metric: str | None,
-                    options: dict[str, Any] | None = None) -> tuple:  # fmt: skip
+                    options: dict[str, Any] | None = None, L: Lang = EN) -> tuple:  # fmt: skip
     f = filters_from(period, start, end, region, drill)
     metric = rank_metric if rank_metric in D.RANKABLE else "service_level"
     recorded = (options or {}).get("metric_dimensions", {})
@@ -718,26 +818,27 @@ def view_breakdowns(reader: D.Reader, period: dict[str, Any], start: str | None,
         # The chosen metric is not recorded for this slice: rank on one that is, and say so.
         chosen = metric
         metric = next((m for m in D.RANKABLE if f.dimension in recorded.get(m, [])), metric)
-        what = "team" if f.dimension == "technician" else f.dimension
-        region_note = f"{D.LABELS.get(chosen, chosen)} is not recorded per {what}"
+        what = L.t(f"dash.dim_{f.dimension}")
+        region_note = f"{L.label(chosen)}: {L.t('dash.not_recorded', what=what)}"
     try:
         got = breakdown_data(reader, f, metric).value
     except D.WarehouseBusy as exc:
-        return (F.empty("By region", str(exc)), F.empty("By queue", str(exc)),
-                F.empty("By technician team", str(exc)))  # fmt: skip
+        return (F.empty(L.t("headline.by_region"), str(exc)),
+                F.empty(L.t("dash.queue_title"), str(exc)),
+                F.empty(L.t("dash.team_title"), str(exc)))  # fmt: skip
     queue_sel = (f.values or [None])[0] if f.dimension == "queue" else None
     team_sel = f.team if f.dimension == "technician" else None
     queue_note = team_note = None
     if f.has_slice and f.dimension not in ("queue",):
-        queue_note = "Queues across all segments/categories (calls are not sliced that way)"
+        queue_note = L.t("dash.queue_note")
     if f.has_slice and f.dimension not in ("technician",):
-        team_note = "Teams across all segments/categories/queues"
+        team_note = L.t("dash.team_note")
     return (
-        F.region_bars(got["region"], metric, f.region, region_note),
-        F.grouped_bars(got["queue"], D.QUEUE_METRICS, "Contact centre by queue", queue_sel,
-                       queue_note),
-        F.grouped_bars(got["team"], D.TEAM_METRICS, "Field visits by technician team", team_sel,
-                       team_note),
+        F.region_bars(got["region"], metric, f.region, region_note, L),
+        F.grouped_bars(got["queue"], D.QUEUE_METRICS, L.t("dash.queue_title"), queue_sel,
+                       queue_note, L),
+        F.grouped_bars(got["team"], D.TEAM_METRICS, L.t("dash.team_title"), team_sel,
+                       team_note, L),
     )  # fmt: skip
 
 
@@ -754,10 +855,9 @@ def view_worst(app: Any, reader: D.Reader, cfg: Config, period: dict[str, Any],
         rows = worst_data(reader, cfg, f).value
     except D.WarehouseBusy as exc:
         return html.P(str(exc), className="notice")
-    table = worst_table(app, rows)
+    table = worst_table(app, rows, L=cfg.L)
     if f.dimension in ("category", "queue", "technician") and f.has_slice:
-        return [html.P("Ranked within the region and segment filters (the worst-customer mart "
-                       "is not split by category, queue or team).", className="muted"), table]  # fmt: skip
+        return [html.P(cfg.L.t("dash.worst_sliced"), className="muted"), table]
     return table
 
 
@@ -770,7 +870,7 @@ def view_risk(app: Any, reader: D.Reader, cfg: Config, period: dict[str, Any],
         risk = risk_data(reader, cfg, f, latest=f.end >= period["last_complete"]).value
     except D.WarehouseBusy:
         return []
-    return risk_section(app, risk, cfg.customer_views)
+    return risk_section(app, risk, cfg.customer_views, cfg.L)
 
 
 def view_people(app: Any, reader: D.Reader, cfg: Config, period: dict[str, Any],

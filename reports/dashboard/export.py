@@ -7,6 +7,7 @@ with no filter; customer-level rows only when ``customer_views`` is on.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,13 @@ from ecoute.reports.dashboard.app import (
     ASSETS,
     WORST_HEADERS,
     Config,
+    _cell,
     breakdown_data,
+    describe,
     landing_data,
     tile_facts,
 )
+from ecoute.reports.i18n import EN, Lang
 
 
 def _tiles(cfg: Config, kpis: dict[str, Any], options: dict[str, Any], f: D.Filters) -> str:
@@ -34,19 +38,20 @@ def _tiles(cfg: Config, kpis: dict[str, Any], options: dict[str, Any], f: D.Filt
     )
 
 
-def _worst(rows: list[dict[str, Any]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for _, h in WORST_HEADERS)
+def _worst(rows: list[dict[str, Any]], L: Lang = EN) -> str:
+    head = "".join(f"<th>{html.escape(L.t(f'dash.col_{k}'))}</th>" for k in WORST_HEADERS)
     body = "".join(
         "<tr>" + "".join(
-            f"<td>{html.escape('—' if r.get(k) is None else str(r.get(k)))}</td>"
-            for k, _ in WORST_HEADERS
+            f"<td>{html.escape(_cell(r.get(k), L))}</td>"
+            for k in WORST_HEADERS
         ) + "</tr>"
         for r in rows
     )  # fmt: skip
     return f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def snapshot(settings: Settings, reader: D.Reader | None = None) -> str:
+def snapshot(settings: Settings, reader: D.Reader | None = None,
+             language: str | None = None) -> str:  # fmt: skip
     """The landing page as one self-contained HTML document, read from one state of the
     warehouse (waiting for a running load, as every command-line reader does)."""
     from ecoute.warehouse.connection import wait_limit_s
@@ -54,13 +59,14 @@ def snapshot(settings: Settings, reader: D.Reader | None = None) -> str:
     reader = reader or D.Reader(settings)
     # one connection for every figure: a load committing midway cannot mix before and after
     with reader.session(wait_s=wait_limit_s(settings, read_only=True)):
-        return _snapshot(settings, reader)
+        return _snapshot(settings, reader, language)
 
 
-def _snapshot(settings: Settings, reader: D.Reader) -> str:
+def _snapshot(settings: Settings, reader: D.Reader, language: str | None = None) -> str:
     import plotly.io as pio
 
-    cfg = Config.from_settings(settings)
+    cfg = Config.from_settings(settings, language)
+    L = cfg.L
     period = reader.fetch(("periods",), D.periods).value
     if not period["weeks"]:
         raise D.WarehouseBusy("the metric marts are empty: run `ecoute load` or `ecoute demo`")
@@ -79,25 +85,15 @@ def _snapshot(settings: Settings, reader: D.Reader) -> str:
 
     people = reader.fetch(("export-people", f, cfg.customer_views), compute).value
     figures = [
-        F.trends(got["series"], cfg.kpis, cfg.targets, "week"),
-        F.region_bars(parts["region"], "service_level", None, "worst on top (lower is worse)"),
-        F.grouped_bars(
-            parts["queue"],
-            D.QUEUE_METRICS,
-            "Contact centre by queue",
-            None,
-            "over the weeks of this snapshot",
-        ),
-        F.grouped_bars(
-            parts["team"],
-            D.TEAM_METRICS,
-            "Field visits by technician team",
-            None,
-            "over the weeks of this snapshot",
-        ),
-    ]
+        F.trends(got["series"], cfg.kpis, cfg.targets, "week", None, L),
+        F.region_bars(parts["region"], "service_level", None, None, L),
+        F.grouped_bars(parts["queue"], D.QUEUE_METRICS, L.t("dash.queue_title"), None,
+                       L.t("dash.snapshot_weeks"), L),
+        F.grouped_bars(parts["team"], D.TEAM_METRICS, L.t("dash.team_title"), None,
+                       L.t("dash.snapshot_weeks"), L),
+    ]  # fmt: skip
     if people["risk"] is not None:
-        figures.append(F.risk_bands(people["risk"]["bands"]))
+        figures.append(F.risk_bands(people["risk"]["bands"], L))
     config = {"displaylogo": False, "responsive": True}
     divs = [
         pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0), config=config, validate=False)
@@ -108,21 +104,24 @@ def _snapshot(settings: Settings, reader: D.Reader) -> str:
     worst_html = ""
     if cfg.customer_views:
         worst_html = (
-            '<div class="card"><h2>Who is suffering most</h2><p class="muted">Customers whose '
-            "weeks went worst in the range (weighted failures).</p>"
-            f"{_worst(people['worst'])}</div>"
+            f'<div class="card"><h2>{html.escape(L.t("dash.worst_title"))}</h2>'
+            f'<p class="muted">{html.escape(L.t("dash.worst_note"))}</p>'
+            f"{_worst(people['worst'], L)}</div>"
         )
     risk_html = f'<div class="card">{divs[4]}</div>' if len(divs) > 4 else ""
+    caption = html.escape(describe(f, L))
+    status = html.escape(L.t(
+        "dash.snapshot_status", start=L.short_date(week),
+        end=L.short_date(week + dt.timedelta(days=6)), horizon=L.when(period["horizon_local"])))
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Écoute dashboard snapshot · {html.escape(f.describe())}</title>
+<html lang="{L.code}"><head><meta charset="utf-8">
+<title>Écoute · {caption}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>{css}</style></head>
 <body><div class="page">
-<header><div><span class="brand">Écoute</span><span class="tagline"> customer service, as customers
-live it</span></div><div class="caption">{html.escape(f.describe())} · static snapshot</div></header>
-<p class="status">Tiles: week of {week:%d %b %Y} vs the week before. Data up to
-{period["horizon_local"]:%d %b %Y %H:%M} local. Made by <code>ecoute dashboard --export</code>.</p>
+<header><div><span class="brand">Écoute</span><span class="tagline"> {html.escape(L.t("dash.tagline"))}
+</span></div><div class="caption">{caption} · {html.escape(L.t("dash.snapshot"))}</div></header>
+<p class="status">{status} <code>ecoute dashboard --export</code></p>
 <div class="kpis">{_tiles(cfg, got["kpis"], options, f)}</div>
 <div class="card">{divs[0]}</div>
 <div class="grid3"><div class="card">{divs[1]}</div><div class="card">{divs[2]}</div>
@@ -132,10 +131,10 @@ live it</span></div><div class="caption">{html.escape(f.describe())} · static s
 """
 
 
-def export(settings: Settings, path: Path) -> Path:
+def export(settings: Settings, path: Path, language: str | None = None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(snapshot(settings), encoding="utf-8")
+    tmp.write_text(snapshot(settings, language=language), encoding="utf-8")
     tmp.replace(path)
     return path

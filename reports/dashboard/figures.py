@@ -11,7 +11,8 @@ import datetime as dt
 import html
 from typing import Any
 
-from ecoute.reports.dashboard.data import BETTER, LABELS
+from ecoute.reports.dashboard.data import BETTER
+from ecoute.reports.i18n import EN, Lang
 
 INK = "#1f2a37"
 MUTED = "#6b7280"
@@ -28,14 +29,38 @@ def esc(text: Any) -> str:
     return html.escape("" if text is None else str(text), quote=False)
 
 
-def fmt(value: float | None, kind: str) -> str:
+def fmt(value: float | None, kind: str, L: Lang = EN) -> str:
     if value is None:
         return "—"
     if kind == "pct":
-        return f"{value * 100:.1f} %"
+        return L.pct(value)
     if kind == "count":
-        return f"{value:,.0f}".replace(",", "\u202f")
-    return f"{value:.2f}"
+        return L.num(value)
+    return L.num(value, 2)
+
+
+# A rate's axis spans at least this many points: 82–85 % drawn full height reads as a
+# collapse; with 20 points of span the same noise looks like the wobble it is.
+MIN_RATE_SPAN = 20.0
+
+
+def rate_range(values: list[float], target: float | None = None) -> list[float]:
+    """The y range of a rate in percent: the data (and target) with a margin, widened to
+    at least MIN_RATE_SPAN points and kept within 0–100."""
+    points = [v for v in values if v is not None] + ([target] if target is not None else [])
+    if not points:
+        return [0.0, 100.0]
+    low, high = min(points), max(points)
+    pad = max((high - low) * 0.15, 1.0)
+    low, high = low - pad, high + pad
+    if high - low < MIN_RATE_SPAN:
+        middle = (high + low) / 2
+        low, high = middle - MIN_RATE_SPAN / 2, middle + MIN_RATE_SPAN / 2
+    if low < 0:
+        low, high = 0.0, max(high - low, MIN_RATE_SPAN)
+    if high > 100:
+        low, high = max(0.0, low - (high - 100)), 100.0
+    return [low, high]
 
 
 def _layout(fig: Any, title: str, height: int, subtitle: str | None = None) -> Any:
@@ -100,6 +125,7 @@ def trends(
     targets: dict[str, float],
     grain: str,
     unavailable: dict[str, str] | None = None,
+    L: Lang = EN,
 ) -> dict[str, Any]:
     """Small multiples: one line per KPI over the selected range, with its target. A KPI the
     marts do not record for the chosen slice says so instead of drawing empty axes.
@@ -151,18 +177,22 @@ def trends(
             "x": [p.isoformat() for p, _ in points], "y": [v * scale for _, v in points],
             "mode": "lines+markers" if len(points) < 30 else "lines",
             "line": {"color": ACCENT, "width": 2}, "marker": {"size": 5},
-            "hovertemplate": f"%{{x|%d %b %Y}}: %{{y:,.1f}}{unit}<extra></extra>",
+            "hovertemplate": f"%{{x|%-d %b %Y}}: %{{y:,.1f}}{unit}<extra></extra>",
         })  # fmt: skip
         target = targets.get(metric)
+        if kind == "pct":
+            layout[f"yaxis{n}"]["range"] = rate_range(
+                [v * 100 for _, v in points], None if target is None else target * 100
+            )
         if target is not None and points:
             layout["shapes"].append({
                 "type": "line", "xref": f"x{n} domain", "x0": 0, "x1": 1, "yref": f"y{n}",
                 "y0": target * scale, "y1": target * scale,
                 "line": {"color": MUTED, "dash": "dot", "width": 1},
             })  # fmt: skip
-    grain_text = "per week" if grain == "week" else "per day"
     layout.update({
-        "title": {"text": f"Trends, {grain_text} (dotted: target)", "x": 0.0, "xanchor": "left",
+        "title": {"text": esc(L.t(f"dash.trends_{'week' if grain == 'week' else 'day'}")),
+                  "x": 0.0, "xanchor": "left",
                   "font": {"size": 15, "color": INK}},
         "height": 190 * rows + 60, "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
         "paper_bgcolor": "white", "plot_bgcolor": "white", "showlegend": False,
@@ -172,21 +202,24 @@ def trends(
 
 
 def region_bars(
-    rows: list[dict[str, Any]], metric: str, selected: str | None, note: str | None = None
-) -> dict[str, Any]:
+    rows: list[dict[str, Any]], metric: str, selected: str | None, note: str | None = None,
+    L: Lang = EN,
+) -> dict[str, Any]:  # fmt: skip
     """Regions ranked on one metric, worst at the top; the selected region stands out."""
-    label = LABELS.get(metric, metric)
+    label = L.label(metric)
+    title = L.t("dash.by_region_title", label=label)
     if not rows:
-        return empty(f"{label} by region", "No data for this metric and filter.")
+        return empty(title, L.t("dash.no_data_metric"))
     names = [r["region"] for r in rows][::-1]
     values = [r["value"] * 100 for r in rows][::-1]
-    worse = "higher" if BETTER.get(metric) != "higher" else "lower"
-    subtitle = note or f"worst on top ({worse} is worse) · click a bar to filter"
-    layout = _base(esc(f"{label} by region"), 320, esc(subtitle))
+    worse = L.t("dash.higher" if BETTER.get(metric) != "higher" else "dash.lower")
+    subtitle = note or L.t("dash.worst_on_top", worse=worse)
+    layout = _base(esc(title), 320, esc(subtitle))
     layout["xaxis"]["ticksuffix"] = " %"
+    layout["xaxis"]["rangemode"] = "tozero"
     bar = {
         "type": "bar", "orientation": "h", "x": values, "y": [esc(n) for n in names],
-        "customdata": names, "text": [f"{v:.1f} %" for v in values], "textposition": "auto",
+        "customdata": names, "text": [f"{L.num(v, 1)} %" for v in values], "textposition": "auto",
         "marker": {"color": [ACCENT if selected in (None, n) else NEUTRAL for n in names]},
         "hovertemplate": "%{y}: %{x:.1f} %<extra></extra>",
     }  # fmt: skip
@@ -195,16 +228,16 @@ def region_bars(
 
 def grouped_bars(
     rows: list[dict[str, Any]], metrics: tuple[str, ...], title: str, selected: str | None,
-    note: str | None = None,
+    note: str | None = None, L: Lang = EN,
 ) -> dict[str, Any]:  # fmt: skip
     """Queues or teams side by side on two metrics; click a bar to filter the page."""
     rows = [r for r in rows if any(r.get(m) is not None for m in metrics)]
     if not rows:
-        return empty(title, note or "No data for this filter.")
+        return empty(title, note or L.t("dash.no_data"))
     names = [r["value"] for r in rows]
     data = []
     for metric, colour in zip(metrics, (ACCENT, "#f59e0b"), strict=False):
-        label = esc(LABELS.get(metric, metric))
+        label = esc(L.label(metric))
         data.append({
             "type": "bar", "name": label, "x": [esc(n) for n in names],
             "y": [None if r.get(metric) is None else r[metric] * 100 for r in rows],
@@ -213,7 +246,7 @@ def grouped_bars(
                        "opacity": [1.0 if selected in (None, n) else 0.35 for n in names]},
             "hovertemplate": "%{x}: %{y:.1f} %<extra>" + label + "</extra>",
         })  # fmt: skip
-    layout = _base(esc(title), 340, esc(note or "click a bar to filter the page"))
+    layout = _base(esc(title), 340, esc(note or L.t("dash.click_to_filter")))
     layout.update({
         "barmode": "group", "showlegend": True,
         "legend": {"orientation": "h", "y": 1.03, "x": 0, "xanchor": "left",
@@ -221,51 +254,57 @@ def grouped_bars(
         "margin": {"l": 10, "r": 10, "t": 108, "b": 10},
     })  # fmt: skip
     layout["yaxis"]["ticksuffix"] = " %"
+    layout["yaxis"]["rangemode"] = "tozero"  # a share's bars start at 0, never mid-axis
     return {"data": data, "layout": layout}
 
 
 KIND_ORDER = ("call", "message", "ticket", "appointment", "notification")
 
 
-def journey_timeline(journey: dict[str, Any], horizon: dt.datetime | None = None) -> Any:
+def journey_timeline(journey: dict[str, Any], horizon: dt.datetime | None = None,
+                     L: Lang = EN) -> Any:  # fmt: skip
     """The customer's story as a plotly timeline: one lane per kind of event, red when
     something went wrong; a ticket that took service away spans the days without it."""
     import plotly.express as px
 
     events = journey["events"]
     if not events:
-        return empty("Journey", "No events for this customer.")
+        return empty(L.t("dash.journey"), L.t("dash.no_events", customer=journey["customer_id"]))
     rows = []
+    wrong, ok = L.t("dash.went_wrong"), L.t("dash.ok")
     for e in events:
         start = dt.datetime.fromisoformat(e["local_at"])
         days = e.get("days_without_service")
         end = start + (dt.timedelta(days=days) if days else dt.timedelta(hours=10))
-        flags = [f.replace("_", " ") for f in e["flags"]]
+        flags = [L.opt(f"flag.{f}", f.replace("_", " ")) for f in e["flags"]]
         rows.append(
             {
                 "start": start,
                 "end": end,
-                "lane": e["kind"],
-                "status": "went wrong" if flags else "ok",
+                "lane": L.opt(f"event.{e['kind']}", e["kind"]),
+                "status": wrong if flags else ok,
                 "what": esc(e["id"]),
                 "detail": esc(e["detail"]),
                 "flags": esc(", ".join(flags) or "—"),
-                "days": f"{days:g} days without service" if days else "",
+                "days": L.n("journeys.days_without_service", days) if days else "",
             }
         )
     fig = px.timeline(
         rows, x_start="start", x_end="end", y="lane", color="status",
-        color_discrete_map={"went wrong": BAD, "ok": NEUTRAL},
-        category_orders={"lane": [k for k in KIND_ORDER if any(r["lane"] == k for r in rows)],
-                         "status": ["went wrong", "ok"]},
+        color_discrete_map={wrong: BAD, ok: NEUTRAL},
+        category_orders={"lane": [lane for k in KIND_ORDER
+                                  if any(r["lane"] == (lane := L.opt(f"event.{k}", k))
+                                         for r in rows)],
+                         "status": [wrong, ok]},
         custom_data=["what", "detail", "flags", "days"],
     )  # fmt: skip
     fig.update_traces(
         hovertemplate="<b>%{customdata[0]}</b> %{base|%d %b %Y %H:%M}<br>%{customdata[1]}"
-        "<br>what went wrong: %{customdata[2]}<br>%{customdata[3]}<extra></extra>",
+        "<br>" + esc(L.t("dash.col_went_wrong")) + ": %{customdata[2]}<br>%{customdata[3]}"
+        "<extra></extra>",
         marker_line_width=0,
     )
-    fig = _layout(fig, f"Journey of customer {esc(journey['customer_id'])} (local time)", 340)
+    fig = _layout(fig, esc(L.t("dash.journey_title", customer=journey["customer_id"])), 340)
     fig.update_layout(showlegend=True, legend={"title": None, "orientation": "h", "y": 1.08,
                                                "x": 1, "xanchor": "right"})  # fmt: skip
     fig.update_yaxes(title=None)
@@ -275,14 +314,16 @@ def journey_timeline(journey: dict[str, Any], horizon: dt.datetime | None = None
 BAND_COLOURS = {"high": BAD, "medium": "#f59e0b", "low": NEUTRAL}
 
 
-def risk_bands(bands: list[dict[str, Any]]) -> dict[str, Any]:
+def risk_bands(bands: list[dict[str, Any]], L: Lang = EN) -> dict[str, Any]:
     if not bands:
-        return empty("Churn risk", "No risk scores for this filter.")
+        return empty(L.t("section.risk"), L.t("dash.no_risk"))
     first = bands[0]
-    note = f"scores as of {first['as_of']} ({first['mode']} mode)" if first.get("as_of") else None
+    mode = L.opt(f"risk.mode_{first.get('mode')}", str(first.get("mode")))
+    note = L.t("dash.risk_note", as_of=first["as_of"], mode=mode) if first.get("as_of") else None
     bar = {
-        "type": "bar", "x": [esc(b["band"]) for b in bands], "y": [b["customers"] for b in bands],
+        "type": "bar", "x": [esc(L.opt(f"band.{b['band']}", str(b["band"]))) for b in bands],
+        "y": [b["customers"] for b in bands],
         "marker": {"color": [BAND_COLOURS.get(str(b["band"]).lower(), NEUTRAL) for b in bands]},
         "hovertemplate": "%{x}: %{y:,} customers<extra></extra>",
     }  # fmt: skip
-    return {"data": [bar], "layout": _base("Customers per churn-risk band", 300, esc(note) or None)}
+    return {"data": [bar], "layout": _base(esc(L.t("dash.risk_title")), 300, esc(note) or None)}

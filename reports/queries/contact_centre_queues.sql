@@ -19,7 +19,11 @@ final as (
         max(value) filter (where metric = 'avg_handle_time_s') as avg_handle_time_s
     from weekly
     group by dimension_value
-    order by inbound_calls desc nulls last, queue
 )
 
+-- A queue is where calls arrive: the slice of contacts without a queue (messages, visits)
+-- had no call, and its rates (a repeat-contact share over 0 calls) read as nonsense here;
+-- those contacts count in the national cards.
 select * from final
+where inbound_calls > 0
+order by inbound_calls desc, queue

@@ -4,6 +4,7 @@ with weekly as (
     select * from marts.rpt_metrics__weekly
     where dimension = 'all'
         and region <> '*'
+        and region <> $no_region  -- events of no known customer count nationally only
         and week_start = $week_start
         and list_contains($headline, metric)
 ),

@@ -50,7 +50,7 @@ def test_burst_mails_each_region_its_report(tiny, tmp_path, smtp_server):
     assert list(attachments) == [namur_result.html.name]  # no PDF asked for
     (html_part,) = attachments.values()
     assert html_part.get_content_type() == "text/html"
-    assert "Plotly.newPlot" in html_part.get_content()
+    assert "<svg" in html_part.get_content()
 
 
 @pytest.mark.browser
@@ -141,3 +141,27 @@ def test_without_chromium_the_html_is_still_sent(tiny, tmp_path, smtp_server):
     assert "no Chromium found" in result.error  # the run fails, so cron notices …
     ((_, msg),) = smtp_server.messages()  # … but the managers still get their report
     assert [a.get_filename() for a in msg.iter_attachments()] == ["weekly-2026-W10.html"]
+
+
+@pytest.mark.parametrize("setting", [
+    {"subject": "Weekly\r\nBcc: everyone@example.com"},
+    {"sender": "reports@operator.example\nX-Evil: 1"},
+    {"recipients": {"national": ["a@example.com\r\nBcc: b@example.com"]}},
+])  # fmt: skip
+def test_a_line_break_in_a_header_setting_is_a_one_line_error(tiny, tmp_path, setting):
+    """Refused before anything is written or sent (issue #20 item 8), naming the setting."""
+    from ecoute.reports.run import ReportRunError
+
+    settings = _mail_settings(tiny, 1).with_overrides(email=setting)
+    with pytest.raises(ReportRunError, match=r"^\[email[^\n]* contains a line break") as err:
+        run_weekly(settings, W10, tmp_path / "out", email=True, echo=lambda _: None)
+    assert err.value.code == 2 and "\n" not in str(err.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_french_report_is_mailed_in_french(tiny, tmp_path, smtp_server):
+    settings = _mail_settings(tiny, smtp_server.port, {"ECOUTE__EMAIL__PASSWORD": "s3cret"})
+    run_weekly(settings, W10, tmp_path / "out", email=True, echo=lambda _: None, language="fr")
+    ((_, msg),) = smtp_server.messages()
+    assert msg["Subject"] == "Rapport hebdomadaire Écoute 2026-W10 — Toutes les régions"
+    assert "semaine passée" in msg.get_body(preferencelist=("plain",)).get_content()

@@ -120,7 +120,7 @@ def _worst_columns() -> set[str]:
     from ecoute.reports.metrics import WORST_COLUMNS
 
     # and the columns the report's queries name themselves (a share of the previous week)
-    return set(WORST_COLUMNS) | {key for key, _ in WORST_HEADERS} | {"previous_share"}
+    return set(WORST_COLUMNS) | set(WORST_HEADERS) | {"previous_share"}
 
 
 def _without_worst_columns(text: str) -> str:

@@ -21,6 +21,10 @@ def alerts(
         typer.Option(help="Evaluate every rule on this region's numbers only."),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    lang: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--lang", help="en, fr or nl (default \\[report] language)."),
+    ] = None,
 ) -> None:
     """Evaluate the \\[\\[alerts.rules]] of the configuration on the week's metrics and print the
     alerts that fire. Exit status: 0 none fired, 1 at least one fired (for cron), 2 usage or
@@ -36,9 +40,13 @@ def alerts(
         fail(f"--format must be text or json, got {fmt!r}", 2)
     monday = parse_week(week)
     settings = settings_of(ctx)
+    from ecoute.reports.i18n import LanguageError, language_of
+    from ecoute.reports.i18n import lang as language
+
     try:
         rules = rules_from(settings.section("alerts"))
-    except RuleError as exc:
+        words = language(language_of(settings, lang))
+    except (RuleError, LanguageError) as exc:
         fail(str(exc), 2)
     try:
         con = connect(settings, read_only=True)
@@ -61,6 +69,6 @@ def alerts(
         else:
             typer.echo(f"{len(fired)} alert(s) in {week}{scope}:")
             for alert in fired:
-                typer.echo(f"  {describe(alert)}")
+                typer.echo(f"  {describe(alert, words)}")
     if fired:
         raise typer.Exit(1)

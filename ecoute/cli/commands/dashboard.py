@@ -37,6 +37,10 @@ def dashboard(
             "--hash-password", help="Prompt for a password, print its hash for \\[dashboard.users]."
         ),
     ] = False,
+    lang: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--lang", help="en, fr or nl (default \\[report] language)."),
+    ] = None,
 ) -> None:
     """Serve the executive dashboard over the warehouse, opened read-only per request (loads can
     run meanwhile). Bound to 127.0.0.1 unless told otherwise; bound elsewhere it needs
@@ -49,15 +53,20 @@ def dashboard(
         return
     from ecoute.reports.dashboard.access import Access, AccessError
     from ecoute.reports.dashboard.data import WarehouseBusy
+    from ecoute.reports.i18n import LanguageError, language_of
     from ecoute.warehouse.connection import WarehouseMissing
 
     settings = settings_of(ctx)
+    try:
+        language = language_of(settings, lang)
+    except LanguageError as exc:
+        fail(str(exc), 2)
     section = settings.section("dashboard")
     if export is not None:
         from ecoute.reports.dashboard.export import export as write_export
 
         try:
-            path = write_export(settings, export)
+            path = write_export(settings, export, language)
         except (WarehouseMissing, WarehouseBusy) as exc:
             fail(str(exc))
         typer.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, self-contained)")
@@ -70,10 +79,10 @@ def dashboard(
         fail(str(exc), 2)
     import duckdb
 
-    from ecoute.reports.dashboard.app import create_app
+    from ecoute.reports.dashboard.app import create_app, serve
 
     try:
-        app = create_app(settings)
+        app = create_app(settings, language=language)
     except (WarehouseMissing, WarehouseBusy) as exc:
         fail(str(exc))
     except duckdb.CatalogException:
@@ -85,4 +94,4 @@ def dashboard(
         f"· auth {mode} · customer views {views} · Ctrl+C to stop",
         err=True,
     )
-    app.run(host=host, port=port, debug=False)
+    serve(app, host, port)  # waitress, not Flask's development server

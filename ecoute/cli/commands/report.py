@@ -38,6 +38,10 @@ def weekly(
     email: Annotated[
         bool, typer.Option("--email", help="E-mail each report to its \\[email.recipients].")
     ] = False,
+    lang: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--lang", help="en, fr or nl (default \\[report] language)."),
+    ] = None,
 ) -> None:
     """Write the week's report: headline KPIs against last week, the trend and the targets'
     red/amber/green, contact centre, field visits, repairs, communication, the worst customer
@@ -49,8 +53,11 @@ def weekly(
     if region is not None and all_regions:
         fail("--region and --all-regions exclude each other", 2)
     try:
+        settings = settings_of(ctx)
+        if lang is not None:
+            settings = settings.with_overrides(report={"language": lang})
         results = jobs.report(
-            settings_of(ctx), parse_week(week), out, region=region, all_regions=all_regions,
+            settings, parse_week(week), out, region=region, all_regions=all_regions,
             pdf=pdf or email, email=email, echo=typer.echo,
         )  # fmt: skip
     except ReportRunError as exc:

@@ -146,3 +146,27 @@ def test_aggregates_only_audience(dash_world) -> None:
         page.wait_for_selector("#journey-off", timeout=30_000)
         assert page.locator("#journey-graph").count() == 0
         assert "switched off" in page.inner_text("#journey-off")
+
+
+def test_the_dashboard_in_french_has_no_english_label(dash_world) -> None:
+    """The landing page with [report] language = fr: its visible text holds no English phrase
+    of the message tables or the catalogue (the check of the French report)."""
+    from tests.reports.test_i18n import english_leaks
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    app = create_app(dash_world.settings, language="fr")
+    with serve(app.server) as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.goto(url + "/")
+        page.wait_for_selector("#kpi-value-inbound_calls", timeout=30_000)
+        page.wait_for_selector("#by-region .bars path", timeout=30_000)
+        page.wait_for_selector("#worst-table", timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "dashboard_fr.png"), full_page=True)
+        # The churn-risk reasons are sentences the risk engine stores in the warehouse, in
+        # English (ecoute/risk): not this page's words, and not translated yet (docs/dashboard.md).
+        page.evaluate("() => document.querySelectorAll('#risk-table td:last-child')"
+                      ".forEach(td => td.remove())")
+        text = page.inner_text("body").replace("\u202f", " ").replace("\u00a0", " ")
+    assert english_leaks(text, "fr") == []
+    assert "Qui souffre le plus" in text and "Toutes les régions" in text
+    assert " juin 2026" in text or " juil. 2026" in text or " mai 2026" in text

@@ -504,3 +504,57 @@ def test_hash_password_prints_a_hash_basic_auth_accepts() -> None:
     access = Access.from_settings({"users": {"ceo": stored}})
     token = base64.b64encode(b"ceo:pw1").decode()
     assert access.check_basic(f"Basic {token}") and "pw1" not in stored
+
+
+# --- reads well: neutral zero, axes, 404, language ------------------------------------------
+
+
+def test_a_change_that_rounds_to_zero_is_neutral() -> None:
+    """Service level 83.31 % after 83.33 %: shown as 0.0 pt, so unchanged (■), not a red ▲;
+    84.0 % after 83.0 % is a green ▲ 1.0 pt (higher is better)."""
+    from ecoute.reports.dashboard.app import tile_facts
+
+    cfg = Config(kpis=(D.kpi("service_level"),), targets={})
+    f = D.Filters(start=dt.date(2026, 6, 22), end=dt.date(2026, 6, 29))
+
+    def tile(value: float, previous: float) -> dict[str, str]:
+        cell = {"value": value, "previous": previous, "settled": True}
+        return tile_facts(cfg, {"metrics": {"service_level": cell}}, None, f)[0]
+
+    same = tile(0.8331, 0.8333)
+    assert same["delta"] == "■ 0.0 pt vs previous week"
+    assert same["delta_class"] == "delta neutral"
+    up = tile(0.84, 0.83)
+    assert up["delta"] == "▲ 1.0 pt vs previous week" and up["delta_class"] == "delta good"
+
+
+def test_a_rate_axis_spans_at_least_twenty_points() -> None:
+    """82–85 % drawn on an 82–85 axis looks like a collapse: the axis spans ≥ 20 points."""
+    low, high = F.rate_range([82.0, 85.0, 83.5], 80.0)
+    assert high - low >= F.MIN_RATE_SPAN and low <= 80.0 and high >= 85.0
+    assert F.rate_range([1.0, 2.0])[0] == 0.0  # never below 0 …
+    assert F.rate_range([99.0, 99.5])[1] == 100.0  # … nor above 100
+
+
+def test_unknown_paths_are_404_and_pages_are_200(dash_world) -> None:
+    app = create_app(dash_world.settings, warm_up=False)
+    client = app.server.test_client()
+    assert client.get("/").status_code == 200
+    assert client.get(f"/customer/{dash_world.worst_customer}").status_code == 200
+    assert client.get("/_dash-layout").status_code == 200
+    for path in ("/nope", "/customer/", "/customer/x/y", "/admin/../etc"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_the_caption_and_date_picker_end_on_the_same_day(dash_world) -> None:
+    """The picker's end is the last week's Sunday, the day the caption names."""
+    from ecoute.reports.dashboard.app import describe
+    from ecoute.reports.i18n import lang
+
+    reader, period = _reader_and_period(dash_world.settings)
+    f = D.default_filters(period, 12)
+    sunday = f.end + dt.timedelta(days=6)
+    assert describe(f).split(" · ")[0].endswith(lang("en").short_date(sunday))
+    assert filters_from(period, None, sunday.isoformat(), None, None).end == f.end
+    fr = describe(f, lang("fr"))
+    assert "Toutes les régions" in fr
