@@ -29,8 +29,8 @@ REGION_NAMES = tuple(r[0] for r in REGIONS)
 # class; docs/demo.md "Calibration").
 QUEUES: tuple[tuple[str, float, float, float], ...] = (
     ("tech-fr", 1.00, 0.72, 0.80),  # planted: logs few calls on tickets (context loss)
-    ("tech-nl", 1.03, 0.98, 0.92),
-    ("billing-fr", 1.03, 0.98, 0.92),
+    ("tech-nl", 1.08, 0.98, 0.92),
+    ("billing-fr", 1.05, 0.98, 0.92),
     ("billing-nl", 0.84, 0.98, 0.91),  # planted: understaffed (long waits, abandons)
     ("business", 1.10, 0.98, 0.94),
     ("general-de-en", 1.00, 0.98, 0.92),
@@ -58,7 +58,7 @@ BUSINESS_SHARE = 0.08
 # shape) set how often an unrelated contact falls within the repeat window by chance: at 0.35 a
 # week and shape 0.7, two contacts in three were "repeats" (docs/demo.md "Calibration").
 ISSUE_RATE = 0.04
-PROPENSITY_SHAPE = 5.0
+PROPENSITY_SHAPE = 8.0
 ISSUE_KINDS = ("fault", "billing", "info")
 FAULT, BILLING, INFO = 0, 1, 2
 KIND_SHARE = (0.42, 0.30, 0.28)
@@ -165,7 +165,7 @@ class OutagePlan:
 OUTAGES = (
     OutagePlan("cable-cut", 5, 0.40, 3, 10.6, 92.0, 0.42, 0.48,
                "Cable cut by third-party road works (fibre and coax trunk)", True),
-    OutagePlan("antwerp-fibre", 1, 0.72, 1, 14.2, 30.0, 0.14, 0.40,
+    OutagePlan("antwerp-fibre", 1, 0.72, 1, 14.2, 30.0, 0.05, 0.40,
                "Fibre cut during third-party works on a cable route", False, 6),
     OutagePlan("bxl-power", 0, 0.20, 4, 19.0, 6.5, 0.07, 0.30,
                "Power failure at a street cabinet", False, 4),
