@@ -99,8 +99,9 @@ TRANSFER_SHARE = 0.07
 PROMISED_CALLBACK_KEPT = 0.55
 
 # Field service. A normal team misses ~2 % of visits (no-show, cancelled < 24 h before, arrived
-# after the window; Openreach misses 1.1 % of repair visits, Ofcom counted 4.4 % in 2016) and fixes
-# ~85 % first time (Aberdeen: 75-80 % average, 88 % best in class, 63 % laggards).
+# after the window; Openreach misses 1.1 % of repair visits, counting no-shows and late
+# cancellations only) and fixes ~86 % first time (Aberdeen: 75-80 % average, 88 % best in class,
+# 63 % laggards).
 LEAD_DAYS_MEAN = 2.0
 LEAD_DAYS_OVERLOAD = 8.0
 WHOLE_DAY_SHARE = 0.03
