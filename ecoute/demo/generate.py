@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from ecoute.demo import writers as WR
 from ecoute.demo.clock import Clock
-from ecoute.demo.simulate import Frame, World, concat, size, take
+from ecoute.demo.simulate import INBOUND, INIT_INBOUND, Frame, World, concat, size, take
 
 FILES = ("customers.csv", "tickets.parquet", "appointments.csv", "messages.jsonl", "outages.csv",
          "notifications.csv")  # fmt: skip
@@ -103,6 +103,8 @@ def generate(
             now = legs["started"] < boundary
             carry = take(legs, np.flatnonzero(~now)) if w < weeks - 1 else {}
             week_legs = take(legs, np.flatnonzero(now))
+            if w == weeks - 1:
+                week_legs = _call_at_cutoff(world, week_legs, boundary)
             order = np.lexsort((week_legs["call_no"], week_legs["started"]))
             fmt = (
                 WR.TS_NAIVE if w < weeks // 2 else WR.TS_OFFSET
@@ -148,6 +150,31 @@ def generate(
     return s
 
 
+def _call_at_cutoff(world: World, legs: Frame, cutoff: int) -> Frame:
+    """Make sure a call is in progress at the export's cut-off (Sunday midnight).
+
+    The warehouse settles a week once something was recorded after it ended (docs/metrics.md,
+    the data's horizon); exports cut at midnight carry only calls that started before it. At
+    realistic volumes a 50,000-customer operator has about one call an hour late on a Sunday,
+    so whether one straddles midnight is luck: the demo plants one (a copy of the week's last
+    answered call, moved to 23:55-00:07), so that its last week is settled.
+    """
+    answered = np.flatnonzero((legs["answered"] >= 0) & (legs["direction"] == INBOUND)
+                               & (legs["initiation"] == INIT_INBOUND))  # fmt: skip
+    if not len(answered) or (legs["ended"] >= cutoff).any():
+        return legs
+    src = answered[np.argmax(legs["started"][answered])]
+    call = {k: v[[src]].copy() for k, v in legs.items()}
+    call["call_no"][:] = world.count.call
+    world.count.call += 1
+    call["prev"][:] = -1
+    call["started"][:] = cutoff - 300
+    call["queued"][:] = cutoff - 270
+    call["answered"][:] = cutoff - 262
+    call["ended"][:] = cutoff + 420
+    return concat([legs, call])
+
+
 def _write_rest(
     world: World, clock: Clock, notes: Frame, out_dir: Path, s: GenerationSummary
 ) -> None:
@@ -184,10 +211,17 @@ def _note(s: GenerationSummary, entity: str, what: str) -> None:
     s.corrupted_detail.append(f"{entity}: {what}")
 
 
+def _templates(preferred: pl.DataFrame, df: pl.DataFrame, n: int) -> pl.DataFrame:
+    """n rows to break, from `preferred` when it has any: a small world's week may hold fewer
+    rows than there are planted errors, so rows are reused."""
+    base = preferred if preferred.height else df
+    return pl.concat([base.head(n)] * n).head(n)
+
+
 def _corrupt_calls(
     df: pl.DataFrame, previous: pl.DataFrame | None, s: GenerationSummary
 ) -> pl.DataFrame:
-    base = df.filter(pl.col("answered_at").is_not_null()).head(3)
+    base = _templates(df.filter(pl.col("answered_at").is_not_null()), df, 3)
     ids = [f"CLX00000000{i}" for i in (1, 2, 3)]
     bad = base.with_columns(pl.Series("call_id", ids))
     bad = pl.concat([
@@ -208,7 +242,7 @@ def _corrupt_calls(
 
 def _corrupt_tickets(table: pa.Table, s: GenerationSummary) -> pa.Table:
     df = pl.from_arrow(table)
-    base = df.filter(pl.col("restored_at").is_not_null()).head(2)
+    base = _templates(df.filter(pl.col("restored_at").is_not_null()), df, 2)
     bad = pl.concat([
         base[0].with_columns(pl.lit("INCX0000001").alias("ticket_id"), pl.lit(None, pl.String).alias("customer_id")),
         base[1].with_columns(pl.lit("INCX0000002").alias("ticket_id"),
@@ -220,7 +254,7 @@ def _corrupt_tickets(table: pa.Table, s: GenerationSummary) -> pa.Table:
 
 
 def _corrupt_appointments(df: pl.DataFrame, s: GenerationSummary) -> pl.DataFrame:
-    base = df.head(2)
+    base = _templates(df, df, 2)
     bad = pl.concat([
         base[0].with_columns(pl.lit("9000001").alias("N° RDV"), pl.lit("Reporté").alias("Statut")),
         base[1].with_columns(pl.lit("9000002").alias("N° RDV"), pl.lit("13:00").alias("Début"),

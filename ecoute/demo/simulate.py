@@ -126,7 +126,7 @@ class World:
         return {
             "region": region, "lang": lang, "business": business, "plan": plan, "fee": fee,
             "since_days": tenure_days, "team": region * 3 + team_in_region,
-            "propensity": rng.gamma(0.7, 1 / 0.7, n), "q_tech": tech, "q_bill": bill,
+            "propensity": rng.gamma(W.PROPENSITY_SHAPE, 1 / W.PROPENSITY_SHAPE, n), "q_tech": tech, "q_bill": bill,
         }  # fmt: skip
 
     def _outages(self, rng: np.random.Generator) -> list[Outage]:
@@ -223,9 +223,10 @@ class World:
         np.add.at(counts, (q, h), 1)
         share = np.bincount(q[issues["outage"] < 0], minlength=6) / max(1, baseline)
         expected = baseline * share[:, None] * P_HOW[None, :]
-        base_util = np.full(168, 0.76)
-        base_util[8:13] = 0.88  # Monday morning peak is never fully staffed
-        return base_util[None, :] / STAFFING[:, None] * (counts + 3) / (expected + 3)
+        base_util = np.full(168, W.BASE_OCCUPANCY)
+        base_util[8:13] = W.PEAK_OCCUPANCY  # Monday morning peak is never fully staffed
+        k = W.LOAD_SMOOTHING
+        return base_util[None, :] / STAFFING[:, None] * (counts + k) / (expected + k)
 
     def _rho(self, rho: np.ndarray, queue: np.ndarray, t: np.ndarray, start: int) -> np.ndarray:
         h = (t - start) // HOUR
@@ -255,9 +256,9 @@ class World:
         queued = started + np.where(transfer, 0, rng.integers(W.IVR_S[0], W.IVR_S[1], n))
         rho = self._rho(rho_table, queue, queued, start)
         r = np.minimum(rho, 0.985)
-        immediate = rng.random(n) < np.clip(1 - rho, 0.02, 0.6)
+        immediate = rng.random(n) >= np.clip(rho, 0, 1) ** W.WAIT_POWER
         wait = np.where(immediate, rng.integers(0, 6, n),
-                        rng.exponential(W.WAIT_SCALE_S * r / (1 - r))).astype(np.int64)  # fmt: skip
+                        rng.exponential(W.WAIT_SCALE_S / (1 - r))).astype(np.int64)  # fmt: skip
         short = rng.random(n) < W.SHORT_HANGUP_SHARE
         patience = np.where(short, rng.uniform(1, 9, n), rng.exponential(W.PATIENCE_S, n)).astype(
             np.int64
@@ -350,7 +351,7 @@ class World:
         cb = dropped & (rng.random(n) < p)
         quick = rng.random(n) < W.CALLBACK_WITHIN_2H
         delay = np.where(
-            quick, rng.integers(3 * 60, 110 * 60, n), rng.integers(150 * 60, 26 * HOUR, n)
+            quick, rng.integers(3 * 60, 60 * 60, n), rng.integers(150 * 60, 26 * HOUR, n)
         )
         cb_t = np.where(cb, legs["ended"] + delay, NA)
         recall_t = legs["ended"] + 30 + rng.exponential(1200, n).astype(np.int64)
@@ -457,12 +458,12 @@ class World:
         we = clock.utc(day + np.where(whole, 18, np.where(pm, 18, 13)) * HOUR)
         p_ns = np.maximum.reduce([np.full(n, W.NO_SHOW), np.where(bad, W.NO_SHOW_BAD, 0),
                                   np.where(overload, W.NO_SHOW_OVERLOAD, 0)])  # fmt: skip
-        p_op = np.where(overload, W.OP_CANCEL_OVERLOAD, W.OP_CANCEL) + 0.04 * bad
+        p_op = np.where(overload, W.OP_CANCEL_OVERLOAD, np.where(bad, W.OP_CANCEL_BAD, W.OP_CANCEL))
         cum = np.cumsum(np.stack([np.full(n, 0.045), np.full(n, 0.035), p_op, p_ns]), axis=0)
         u = rng.random(n)
         status = np.select([u < cum[0], u < cum[1], u < cum[2], u < cum[3]],
                            [S_CUSTCANCEL, S_ABSENT, S_OPCANCEL, S_NOSHOW], S_COMPLETED)  # fmt: skip
-        late_cancel = rng.random(n) < 0.45
+        late_cancel = rng.random(n) < np.where(bad | overload, W.LATE_CANCEL_BAD, W.LATE_CANCEL)
         op_cancel_t = np.where(late_cancel, ws - rng.integers(HOUR, 14 * HOUR, n),
                                ws - rng.integers(30 * HOUR, 4 * DAY, n))  # fmt: skip
         cust_cancel_t = booked + ((ws - booked) * rng.random(n)).astype(np.int64)
@@ -478,10 +479,15 @@ class World:
         )  # fmt: skip
         completed = np.where(status == S_COMPLETED,
                              arrived + rng.lognormal(np.log(75 * 60), 0.45, n).astype(np.int64), NA)  # fmt: skip
+        p_ann = np.select([overload, bad], [W.ANNOUNCED_MISS_OVERLOAD, W.ANNOUNCED_MISS_BAD],
+                          W.ANNOUNCED_MISS)  # fmt: skip
+        announced = rng.random(n) < p_ann
+        told_cancel = np.where(late_cancel, announced, rng.random(n) < W.NOTIFIED_OP_CANCEL)
         notified = np.select(
-            [(status == S_OPCANCEL) & (rng.random(n) < W.NOTIFIED_OP_CANCEL),
-             (status == S_NOSHOW) & (rng.random(n) < 0.12), late & (rng.random(n) < 0.4)],
-            [cancelled + rng.integers(60, 1800, n), ws + rng.integers(HOUR, 3 * HOUR, n),
+            [(status == S_OPCANCEL) & told_cancel, (status == S_NOSHOW) & announced,
+             late & announced, (status == S_NOSHOW) & (rng.random(n) < 0.12), late & (rng.random(n) < 0.4)],
+            [cancelled + rng.integers(60, 1800, n), ws - rng.integers(HOUR, 12 * HOUR, n),
+             ws - rng.integers(15 * 60, 90 * 60, n), ws + rng.integers(HOUR, 3 * HOUR, n),
              we - rng.integers(10 * 60, 60 * 60, n)],
             NA,
         )  # fmt: skip
@@ -501,7 +507,8 @@ class World:
         fault = (issues["kind"][tickets["issue"]] == W.FAULT) & (tickets["restored"] != NA)
         wait_days = np.where(fault, (tickets["restored"] - tickets["opened"]) / DAY, 0)
         is_outage = tickets["outage"] >= 0
-        mu = np.where(fault, np.minimum(0.3 * wait_days + 0.6 * is_outage, 6), 0)
+        per_day = W.FOLLOW_UP_PER_DAY * wait_days
+        mu = np.where(fault, np.minimum(per_day + W.FOLLOW_UP_OUTAGE * is_outage, 6), 0)
         k = rng.poisson(mu)
         rep = np.repeat(np.arange(size(tickets)), k)
         span = np.maximum(tickets["restored"][rep] - tickets["opened"][rep], HOUR)
@@ -521,7 +528,7 @@ class World:
             parts.append(_contacts(iss, t[notfixed], R_NOTFIXED, A_NOTFIXED, issues["queue"][iss]))
         first = _first_outcome(legs, size(issues))
         unsolved = (issues["kind"] != W.FAULT) & np.isin(first, [OUT_UNRESOLVED, OUT_PROMISED])
-        again = (unsolved & (rng.random(size(issues)) < 0.6)) | (rng.random(size(issues)) < 0.05)
+        again = (unsolved & (rng.random(size(issues)) < 0.6)) | (rng.random(size(issues)) < 0.01)
         again &= issues["kind"] != W.FAULT
         t = issues["t0"] + 2 * HOUR + rng.exponential(1.5 * DAY, size(issues)).astype(np.int64)
         parts.append(_contacts(np.flatnonzero(again), t[again], _reason_of(issues)[again], A_FOLLOW,
@@ -613,6 +620,8 @@ class World:
              "kind": np.full(eta.sum(), 3), "channel": np.zeros(eta.sum(), int)},
         ]  # fmt: skip
         out = concat(parts)
+        if not size(out):
+            return {}
         pos = out.pop("cust_appt")
         out["ref"] = appts["appointment_no"][pos]
         out["cust"] = appts["cust"][pos]
@@ -642,10 +651,12 @@ class World:
         parts = []
         for o in self.outages:
             k = len(o.affected)
-            told = rng.random(k) < (0.5 if o.overload else 0.7)
-            quick = rng.random(k) < 0.4
+            told = rng.random(k) < (W.OUTAGE_NOTIFIED_OVERLOAD if o.overload else W.OUTAGE_NOTIFIED)
+            # a normal incident is announced within minutes; the cable cut's SMS came late
+            quick = rng.random(k) < (0.4 if o.overload else 0.97)
+            first = (20 * 60, HOUR) if o.overload else (60, 6 * 60)
             sent = o.start + np.where(
-                quick, rng.integers(20 * 60, HOUR, k), rng.integers(3 * HOUR, 20 * HOUR, k)
+                quick, rng.integers(*first, k), rng.integers(3 * HOUR, 20 * HOUR, k)
             )
             m = int(told.sum())
             parts.append(

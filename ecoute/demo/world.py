@@ -24,14 +24,16 @@ REGIONS: tuple[tuple[str, float, tuple[float, float, float, float], str], ...] =
 REGION_NAMES = tuple(r[0] for r in REGIONS)
 
 # name, staffing (1 = staffed to the forecast), share of answered calls logged on a ticket,
-# share of calls where the first agent solves a non-fault question
+# share of calls where the first agent solves a non-fault question. A normal queue logs ~97 % of
+# its calls and solves ~90 % of questions first time (SQM: 70 % industry average FCR, 80 % world
+# class; docs/demo.md "Calibration").
 QUEUES: tuple[tuple[str, float, float, float], ...] = (
-    ("tech-fr", 1.00, 0.62, 0.70),  # planted: logs few calls on tickets (context loss)
-    ("tech-nl", 1.05, 0.86, 0.80),
-    ("billing-fr", 1.05, 0.84, 0.80),
-    ("billing-nl", 0.84, 0.80, 0.72),  # planted: understaffed (long waits, abandons)
-    ("business", 1.15, 0.92, 0.85),
-    ("general-de-en", 1.00, 0.80, 0.78),
+    ("tech-fr", 1.00, 0.72, 0.80),  # planted: logs few calls on tickets (context loss)
+    ("tech-nl", 1.08, 0.98, 0.92),
+    ("billing-fr", 1.05, 0.98, 0.92),
+    ("billing-nl", 0.84, 0.98, 0.91),  # planted: understaffed (long waits, abandons)
+    ("business", 1.10, 0.98, 0.94),
+    ("general-de-en", 1.00, 0.98, 0.92),
 )
 QUEUE_NAMES = tuple(q[0] for q in QUEUES)
 Q_TECH_FR, Q_TECH_NL, Q_BILL_FR, Q_BILL_NL, Q_BUSINESS, Q_DE_EN = range(6)
@@ -51,16 +53,19 @@ PLANS: tuple[tuple[str, float, float], ...] = (
 BUSINESS_PLAN = ("Business Pro", 119.00)
 BUSINESS_SHARE = 0.08
 
-# Issues (reasons to contact) per active customer per week, before outages; calibrated so that
-# the platform records about 10 call legs per customer over 16 weeks.
-ISSUE_RATE = 0.35
+# Issues (reasons to contact) per active customer per week, before outages: about 1.3 call legs
+# per customer over 16 weeks. The rate and the spread of customers' propensity to call (gamma
+# shape) set how often an unrelated contact falls within the repeat window by chance: at 0.35 a
+# week and shape 0.7, two contacts in three were "repeats" (docs/demo.md "Calibration").
+ISSUE_RATE = 0.04
+PROPENSITY_SHAPE = 8.0
 ISSUE_KINDS = ("fault", "billing", "info")
 FAULT, BILLING, INFO = 0, 1, 2
 KIND_SHARE = (0.42, 0.30, 0.28)
 FAULT_CATEGORIES = ("internet", "fixed_phone", "tv", "wifi", "mobile")
 FAULT_CATEGORY_SHARE = (0.44, 0.12, 0.16, 0.18, 0.10)
-VISIT_NEED = (0.42, 0.40, 0.38, 0.20, 0.04)  # share of faults that need a technician, by category
-TICKET_SHARE = (1.0, 0.65, 0.45)  # share of issues on which the first agent opens a case
+VISIT_NEED = (0.22, 0.24, 0.20, 0.07, 0.01)  # share of faults that need a technician, by category
+TICKET_SHARE = (1.0, 0.995, 0.99)  # share of issues on which the first agent opens a case
 
 # Weekly and daily seasonality in local time: Monday peaks, quiet nights and Sundays.
 DAY_WEIGHT = np.array([1.45, 1.12, 1.04, 1.00, 0.95, 0.55, 0.28])
@@ -69,41 +74,66 @@ HOUR_WEIGHT = np.array([
     1.05, 1.30, 1.40, 1.30, 1.20, 1.05, 0.90, 0.70, 0.50, 0.35, 0.20, 0.10,
 ])  # fmt: skip
 
-# Contact centre behaviour
+# Contact centre behaviour. Occupancy is BASE_OCCUPANCY (PEAK_OCCUPANCY on Monday morning) over
+# the queue's staffing, times the surge over the forecast. A call waits with probability
+# occupancy ** WAIT_POWER (Erlang C for a pool of ~20 agents), then for an exponential time of
+# mean WAIT_SCALE_S / (1 - occupancy). LOAD_SMOOTHING calls damp the hour-by-hour noise of the
+# surge ratio so that only a real surge (an outage) overloads a queue.
 IVR_S = (15, 75)  # seconds in the IVR before entering the agent queue
-WAIT_SCALE_S = 14.0  # mean wait = scale * rho / (1 - rho)
-PATIENCE_S = 210.0  # mean patience before hanging up in queue
+BASE_OCCUPANCY = 0.66
+PEAK_OCCUPANCY = 0.80
+WAIT_POWER = 5.0
+WAIT_SCALE_S = 15.0
+LOAD_SMOOTHING = 25.0
+PATIENCE_S = 420.0  # mean patience before hanging up in queue
 SHORT_HANGUP_SHARE = 0.06  # callers who hang up within seconds (short abandons)
 HANDLE_MEDIAN_S = (420.0, 300.0, 240.0)  # by issue kind
 DROP_BASE = 0.012  # answered calls cut by the network/platform (disconnect_party = system)
 DROP_OUTAGE = 0.08  # callers from the outage region while it is down
-CALLBACK_AFTER_DROP = 0.45  # operator calls back after a drop...
+CALLBACK_AFTER_DROP = 0.93  # operator calls back after a drop...
 CALLBACK_AFTER_DROP_OVERLOAD = 0.15  # ...but much less while the queue is overloaded
-CALLBACK_WITHIN_2H = 0.65  # of those callbacks, share within two hours
+CALLBACK_WITHIN_2H = 0.94  # of those callbacks, share within two hours
 RECALL_AFTER_DROP = 0.6  # customer calls again when nobody called back
 RETRY_AFTER_ABANDON = 0.6
 TRANSFER_SHARE = 0.07
 PROMISED_CALLBACK_KEPT = 0.55
 
-# Field service
-LEAD_DAYS_MEAN = 3.2
+# Field service. A normal team misses ~2 % of visits (no-show, cancelled < 24 h before, arrived
+# after the window; Openreach misses 1.1 % of repair visits, counting no-shows and late
+# cancellations only) and fixes ~86 % first time (Aberdeen: 75-80 % average, 88 % best in class,
+# 63 % laggards).
+LEAD_DAYS_MEAN = 2.0
 LEAD_DAYS_OVERLOAD = 8.0
-WHOLE_DAY_SHARE = 0.28
-WHOLE_DAY_SHARE_BAD = 0.6
-NO_SHOW = 0.035
-NO_SHOW_BAD = 0.12
+WHOLE_DAY_SHARE = 0.03
+WHOLE_DAY_SHARE_BAD = 0.45
+NO_SHOW = 0.008
+NO_SHOW_BAD = 0.08
 NO_SHOW_OVERLOAD = 0.16
-OP_CANCEL = 0.05
+OP_CANCEL = 0.025
+OP_CANCEL_BAD = 0.065
 OP_CANCEL_OVERLOAD = 0.16
-LATE_ARRIVAL = 0.05
-LATE_ARRIVAL_BAD = 0.16
-FIX_RATE = 0.84
+LATE_CANCEL = 0.3  # share of operator cancellations made less than 24 h before the window
+LATE_CANCEL_BAD = 0.45
+LATE_ARRIVAL = 0.006
+LATE_ARRIVAL_BAD = 0.08
+FIX_RATE = 0.86
 FIX_RATE_BAD = 0.62
 NOTIFIED_OP_CANCEL = 0.6  # customer_notified_at is missing for the others
-REMOTE_FIX_MEDIAN_H = 5.0
+# a missed visit the customer is told of before the window starts (no-show, late cancellation,
+# late arrival): normal teams, the planted bad teams, technicians overloaded by an outage
+ANNOUNCED_MISS = 0.93
+ANNOUNCED_MISS_BAD = 0.65
+ANNOUNCED_MISS_OVERLOAD = 0.3
+REMOTE_FIX_MEDIAN_H = 3.0
+# share of customers of an outage told by SMS/e-mail: normal incidents, the planted cable cut
+OUTAGE_NOTIFIED = 0.98
+OUTAGE_NOTIFIED_OVERLOAD = 0.5
+# repair-status contacts per day a fault stays open (the customer is waiting), and per outage
+FOLLOW_UP_PER_DAY = 0.05
+FOLLOW_UP_OUTAGE = 0.6
 
 # Churn: weekly hazard = base * exp(CHURN_FAILURE_WEIGHT * failure score), score decays weekly
-CHURN_BASE = 0.0011
+CHURN_BASE = 0.0018
 CHURN_FAILURE_WEIGHT = 0.55
 CHURN_SCORE_DECAY = 0.85
 FAILURE_POINTS = {
@@ -136,7 +166,7 @@ class OutagePlan:
 OUTAGES = (
     OutagePlan("cable-cut", 5, 0.40, 3, 10.6, 92.0, 0.42, 0.48,
                "Cable cut by third-party road works (fibre and coax trunk)", True),
-    OutagePlan("antwerp-fibre", 1, 0.72, 1, 14.2, 30.0, 0.14, 0.40,
+    OutagePlan("antwerp-fibre", 1, 0.72, 1, 14.2, 30.0, 0.05, 0.40,
                "Fibre cut during third-party works on a cable route", False, 6),
     OutagePlan("bxl-power", 0, 0.20, 4, 19.0, 6.5, 0.07, 0.30,
                "Power failure at a street cabinet", False, 4),

@@ -299,7 +299,7 @@ def test_a_small_demo_world_after_one_and_two_more_days(quiet, tmp_path):
     from ecoute.demo import generate
 
     world = tmp_path / "world"
-    generate(world, customers=300, weeks=3)
+    generate(world, customers=2400, weeks=3)
     split_last_day(world, tmp_path / "history", tmp_path / "day2")
     before = (dt.date.fromisoformat(LAST_DAY) - dt.timedelta(days=1)).isoformat()
     _hold_back(tmp_path / "history", tmp_path / "day1", before)

@@ -197,7 +197,7 @@ def test_a_small_demo_world_after_one_and_two_more_days(settings, tmp_path):
 
     quiet = quiet_settings(settings)
     world = tmp_path / "world"
-    generate(world, customers=300, weeks=3)
+    generate(world, customers=2400, weeks=3)
     split_last_day(world, tmp_path / "history", tmp_path / "day")
     mapping = Path("etl/mappings/demo_fr_excel.yaml")
     run_load(quiet, tmp_path / "history", mapping)

@@ -238,7 +238,7 @@ def test_small_demo_world_equal_on_spark_and_read_the_same_way(spark, tmp_path):
     from ecoute.warehouse.connection import connect
     from ecoute.warehouse.spark import build_with_spark
 
-    summary = generate(tmp_path / "exports", customers=200, weeks=2, seed=7)
+    summary = generate(tmp_path / "exports", customers=1600, weeks=2, seed=7)
     settings = load_settings(warehouse=tmp_path / "ecoute.duckdb", environ={}).with_overrides(
         etl={"progress": "never"}, engine={"lake": str(tmp_path / "lake")}
     )

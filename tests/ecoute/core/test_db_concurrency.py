@@ -89,7 +89,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
     from ecoute.demo import generate
 
     root = tmp_path_factory.mktemp("concurrency")
-    generate(root / "demo", customers=1000, weeks=4, seed=7, end_week="2026-W27")
+    generate(root / "demo", customers=8000, weeks=4, seed=7, end_week="2026-W27")
     a, b = root / "A", root / "B"
     shutil.copytree(root / "demo", a)
     (b / "calls").mkdir(parents=True)

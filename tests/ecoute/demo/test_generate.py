@@ -135,7 +135,7 @@ def test_churn_follows_failures(tmp_path):
     import polars as pl
 
     out = tmp_path / "churn"
-    summary = generate(out, customers=6000, weeks=10, seed=3)
+    summary = generate(out, customers=40_000, weeks=10, seed=3)
     assert summary.churned > 0
     appts = pl.read_csv(io.StringIO((out / "appointments.csv").read_bytes().decode("cp1252")),
                         separator=";", infer_schema=False)  # fmt: skip
