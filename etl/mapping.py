@@ -16,7 +16,7 @@ from ecoute.etl import SOURCES
 
 _ENTITY_KEYS = {
     "path", "format", "delimiter", "encoding", "decimal", "timestamp_format", "date_format",
-    "formats", "columns", "expressions", "values", "defaults", "pii", "header",
+    "formats", "columns", "expressions", "values", "defaults", "pii", "header", "thousands",
 }  # fmt: skip
 FORMATS = ("csv", "parquet", "jsonl")
 ENCODINGS = ("utf-8", "cp1252", "latin-1")
@@ -33,6 +33,7 @@ class EntityMapping:
     delimiter: str | None = None
     encoding: str | None = None
     decimal: str = "."
+    thousands: str | None = None  # a thousands separator decimals may carry (none by default)
     timestamp_format: str | None = None
     date_format: str | None = None
     header: bool = True
@@ -107,6 +108,10 @@ def _entity_mapping(name: str, spec: dict[str, Any], source: str) -> EntityMappi
         raise MappingError(f"{where}.encoding: {spec['encoding']!r} is not one of {ENCODINGS}")
     if spec.get("decimal", ".") not in (".", ","):
         raise MappingError(f"{where}.decimal must be '.' or ','")
+    if spec.get("thousands") not in (None, ".", ",", " ", "'", "\u00a0", "\u202f"):
+        raise MappingError(f"{where}.thousands must be one of '.', ',', ' ', \"'\"")
+    if spec.get("thousands") is not None and spec.get("thousands") == spec.get("decimal", "."):
+        raise MappingError(f"{where}.thousands cannot be the decimal separator")
     values = {f: {str(k).strip().lower(): str(v) for k, v in m.items()}
               for f, m in (spec.get("values") or {}).items()}  # fmt: skip
     return EntityMapping(
@@ -115,6 +120,7 @@ def _entity_mapping(name: str, spec: dict[str, Any], source: str) -> EntityMappi
         delimiter=spec.get("delimiter"),
         encoding=encoding,
         decimal=spec.get("decimal", "."),
+        thousands=spec.get("thousands"),
         timestamp_format=spec.get("timestamp_format"),
         date_format=spec.get("date_format"),
         header=bool(spec.get("header", True)),
