@@ -158,7 +158,8 @@ def clean_sql(
     passed = _text_cols(entity) + "".join(f", {q('s__' + c)}" for c in received)
     # The record as received is text, whatever the source's types (as a CSV's would be).
     as_text = {"s__" + c: t for c, t in types.items()}
-    record = "json_object(" + ", ".join(f"{lit(c)}, {_as_text('s__' + c, as_text)}"
+    # Personal data stay hashed in the quarantine too (docs/data-contract.md).
+    record = "json_object(" + ", ".join(f"{lit(c)}, {_received(c, mapping, as_text)}"
                                         for c in received) + ")"  # fmt: skip
     sql = f"select {carried}" + ",\n  ".join(text) + f"\nfrom {source}"
     sql = f"select *, {', '.join(naive) or 'null as _none'} from (\n{sql}\n)"
@@ -214,6 +215,11 @@ def _as_text(column: str, types: Mapping[str, str]) -> str:
     if types.get(column, "VARCHAR") == "VARCHAR":
         return q(column)
     return f"cast({q(column)} as varchar)"
+
+
+def _received(column: str, mapping: EntityMapping, types: Mapping[str, str]) -> str:
+    value = _as_text("s__" + column, types)
+    return f"pii_hash({value})" if is_pii_column(column, mapping) else value
 
 
 def _text_cols(entity: Entity) -> str:
@@ -399,10 +405,10 @@ def _error_terms(entity: Entity, mapping: EntityMapping, bounds: Bounds) -> list
             terms.append(_ts_error(f, mapping, bounds))
         elif f.type == "enum":
             allowed = "|".join(f.values)
-            msg = f"'{f.name}: unknown value \"' || left({t}, 80) || '\" (expected {allowed})'"
+            msg = f"'{f.name}: unknown value \"' || left(cast({t} as varchar), 80) || '\" (expected {allowed})'"
             terms.append(f"case when {t} is not null and {f.name} is null then {msg} end")
         elif f.type != "text":
-            msg = f"'{f.name}: cannot read \"' || left({t}, 80) || '\" as {TYPE_WORDS[f.type]}'"
+            msg = f"'{f.name}: cannot read \"' || left(cast({t} as varchar), 80) || '\" as {TYPE_WORDS[f.type]}'"
             terms.append(f"case when {t} is not null and {f.name} is null then {msg} end")
     for r in entity.rules:
         terms.append(f"case when not coalesce({r.sql}, true) then '{r.field}: {r.message}' end")
@@ -416,7 +422,7 @@ def _ts_error(f: Field, mapping: EntityMapping, bounds: Bounds) -> str:
     naive = f"try_strptime({t}, {lit(fmt)})" if fmt else f"try_cast({t} as timestamp)"
     if fmt and "%z" in fmt.replace("%Z", "%z"):
         naive = "cast(null as timestamp)"
-    said = f"'{f.name}: \"' || left({t}, 80) || '\" '"
+    said = f"'{f.name}: \"' || left(cast({t} as varchar), 80) || '\" '"
     shown = _shown("ts", bounds)
     special = "" if fmt else (
         f"when {_not_an_instant(naive, t)} then {said} || case when strlen({t}) <= 10 then "
@@ -424,7 +430,7 @@ def _ts_error(f: Field, mapping: EntityMapping, bounds: Bounds) -> str:
         f"else 'has hour 24' end ")
     return (f"case when {t} is not null and {f.name} is null then case {special}"
             f"when {_far(naive, bounds)} then {said} || 'is outside the plausible range {shown} "
-            f"([load] bounds)' else '{f.name}: cannot read \"' || left({t}, 80) || '\" as a timestamp' end end")
+            f"([load] bounds)' else '{f.name}: cannot read \"' || left(cast({t} as varchar), 80) || '\" as a timestamp' end end")
 
 
 def _extra_expr(extra: list[str], mapping: EntityMapping, types: Mapping[str, str]) -> str:

@@ -67,7 +67,7 @@ class Bounds:
     ``durations`` caps the span between two instants of one row (field, start field, hours).
     A value outside is quarantined naming its field, so no model ever sees year 3026."""
 
-    ts_min: str = "2000-01-01"
+    ts_min: str = "1990-01-01"
     ts_max: str = "2100-01-01"
     date_min: str = "1900-01-01"
     date_max: str = "2100-01-01"

@@ -62,6 +62,7 @@ class Mapping:
     timezone: str | None = None
     entities: dict[str, EntityMapping] = field(default_factory=dict)
     source: str = ""
+    demo: bool = False  # synthetic data: the default PII key is allowed (etl/pipeline.py)
 
     def for_entity(self, entity: str) -> EntityMapping:
         return self.entities.get(entity, EntityMapping())
@@ -88,7 +89,7 @@ def parse_mapping(doc: dict[str, Any], source: str = "<mapping>") -> Mapping:
             )
         entities[name] = _entity_mapping(name, spec or {}, source)
     return Mapping(name=str(doc.get("name", Path(source).stem)), timezone=doc.get("timezone"),
-                   entities=entities, source=source)  # fmt: skip
+                   entities=entities, source=source, demo=doc.get("demo") is True)  # fmt: skip
 
 
 def _entity_mapping(name: str, spec: dict[str, Any], source: str) -> EntityMapping:
