@@ -261,7 +261,10 @@ def _csv_source(
         f"rejects_table='{table}', rejects_scan='{table}_scan')"
     )
     try:
-        columns = [r[0] for r in con.execute(f"describe select * from {scan}").fetchall()]
+        # On a cursor of its own: a failed sniff must not abort the load's transaction, the
+        # careful reading takes over (etl.lines).
+        with con.cursor() as sniff:
+            columns = [r[0] for r in sniff.execute(f"describe select * from {scan}").fetchall()]
     except duckdb.Error as exc:
         release(temp)
         raise ExtractError(f"{path}: cannot read as CSV: {_first_line(exc)}") from exc

@@ -84,9 +84,13 @@ def _compare(con: duckdb.DuckDBPyConnection, key: str, ok: str) -> tuple[int, in
     """Duplicates and updates among the rows whose id is current or repeated; fills ``_skip``
     with the rows not to insert (exact duplicates, and earlier versions of a repeated id)."""
     # Ids repeated in the file: apply the rows in file order; the last non-duplicate wins.
+    # An id whose last version in the file is its current one changes nothing: all its rows
+    # are duplicates (re-loading a file that holds two versions of a message updates nothing).
     con.execute(
         f"create or replace temp table _seq as select g._ord, g.{key}, g._row_hash, "
-        f"coalesce(lag(g._row_hash) over (partition by g.{key} order by g._ord), c._row_hash) as _seen "
+        f"coalesce(lag(g._row_hash) over (partition by g.{key} order by g._ord), c._row_hash) as _seen, "
+        f"coalesce(last_value(g._row_hash) over (partition by g.{key} order by g._ord rows between "
+        f"unbounded preceding and unbounded following) = c._row_hash, false) as _same_end "
         f"from {ok} g join _multi m using ({key}) left join _cur c using ({key})"
     )
     single = (
@@ -94,13 +98,15 @@ def _compare(con: duckdb.DuckDBPyConnection, key: str, ok: str) -> tuple[int, in
         f"where g.{key} not in (select {key} from _multi)"
     )
     dup, upd = con.execute(
-        "select count(*) filter (where _seen = _row_hash), count(*) filter (where _seen <> _row_hash) "
-        f"from (select _ord, _row_hash, _seen from _seq union all {single})"
+        "select count(*) filter (where _seen = _row_hash or _same_end), "
+        "count(*) filter (where _seen <> _row_hash and not _same_end) "
+        f"from (select _ord, _row_hash, _seen, _same_end from _seq "
+        f"union all select *, false from ({single}))"
     ).fetchone()
     con.execute(
         f"create or replace temp table _skip as "
         f"select _ord from ({single}) where _seen = _row_hash "
-        f"union all select _ord from _seq where _ord not in ("
+        f"union all select _ord from _seq where _same_end or _ord not in ("
         f"  select max(_ord) from _seq where _seen is distinct from _row_hash group by {key})"
     )
     return int(dup), int(upd)
