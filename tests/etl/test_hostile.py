@@ -10,7 +10,6 @@ import os
 import resource
 import subprocess
 import sys
-from pathlib import Path
 
 import duckdb
 import pytest
