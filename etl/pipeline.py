@@ -144,7 +144,7 @@ def run_load(
     con = connect(settings)
     try:
         # Only now, holding the warehouse: a crashed load's copies are no longer in use.
-        remove_stale_temp_files([settings.section("warehouse")["temp_directory"] or None])
+        remove_stale_temp_files([settings.section("warehouse")["temp_directory"] or None, None])
         steps = _Steps(gate, build)
         result = _load(con, settings, directory, mapping, plan, force, steps, progress)
     finally:
@@ -281,6 +281,8 @@ def bounds_of(limits: dict[str, Any], now: dt.datetime) -> Bounds:
             ("appointments", "window_end", "window_start",
              float(limits.get("max_visit_window_hours", 72))),
             ("outages", "ended_at", "started_at", 24 * float(limits.get("max_outage_days", 366))),
+            *(("tickets", end, "opened_at", 24 * float(limits.get("max_ticket_days", 731)))
+              for end in ("restored_at", "resolved_at", "closed_at")),
         ),
     )  # fmt: skip
 
@@ -409,7 +411,8 @@ def _merge_rows(
     ctx.progress("stage", {"stage": "checking rows"})
     rows = _rows(con, source)
     fr.read = _count(con, source.typed) + len(source.rejects)
-    masked = mask_rejects(source.rejects, ctx.pii_key, source.columns, em_of(ctx, entity))
+    header = source.columns if source.kind == "csv" else []  # fields by position: CSV only
+    masked = mask_rejects(source.rejects, ctx.pii_key, header, em_of(ctx, entity))
     fr.quarantined = quarantine(con, entity, ctx.load_id, fr.path, rows, masked)
     ctx.progress("stage", {"stage": "merging"})
     counts = merge(con, entity, rows, ctx.load_id, fr.path)

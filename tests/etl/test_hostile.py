@@ -193,3 +193,17 @@ def test_gzip_of_a_plain_file_still_loads(settings, tmp_path):
     text = hostile.CALL_HEADER + "\n" + hostile.GOOD_CALL.format(id="z") + "\n"
     (tmp_path / "calls.csv.gz").write_bytes(gzip.compress(text.encode()))
     assert run_load(settings, tmp_path).files[0].loaded == 1
+
+
+def test_parquet_ids_keep_their_text(settings, tmp_path):
+    """A string id keeps its zeros; Parquet timestamps outside the bounds are quarantined too."""
+    duckdb.sql(
+        "copy (select * from (values ('00002525', 'residential', date '2019-03-01'), "
+        "('c2', 'business', date '1850-01-01')) t(customer_id, segment, customer_since)) "
+        f"to '{tmp_path / 'customers.parquet'}' (format parquet)"
+    )
+    f = run_load(settings, tmp_path).files[0]
+    assert (f.read, f.loaded, f.quarantined) == (2, 1, 1)
+    assert _rows(settings, "select customer_id from raw.customers") == [("00002525",)]
+    assert {n: fld for n, (fld, _, _) in _quarantine(settings, "customers").items()} == {
+        2: "customer_since"}  # fmt: skip
