@@ -38,6 +38,12 @@ _EXTENSIONS = {
 _C1 = bytes(0x80 if 0x80 <= b <= 0x9F else 0 for b in range(256))
 
 
+# The fast read's rejects only tell that the file needs the careful reading, which finds every
+# bad line itself: storing a few is enough, and bounds the reject store's memory (each reject
+# holds its whole line, and a line with k extra fields makes k of them).
+_FAST_REJECTS = 1000
+
+
 class ExtractError(ValueError):
     """A file that cannot be read at all."""
 
@@ -258,7 +264,7 @@ def _csv_source(
     # Sniffing with store_rejects, like the scan, so a few broken lines do not mislead it.
     scan = (
         f"read_csv({lit(str(target))}, {', '.join(options)}, store_rejects=true, "
-        f"rejects_table='{table}', rejects_scan='{table}_scan')"
+        f"rejects_table='{table}', rejects_scan='{table}_scan', rejects_limit={_FAST_REJECTS})"
     )
     try:
         # On a cursor of its own: a failed sniff must not abort the load's transaction, the
