@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ecoute.core.sql_literals import literal
 from ecoute.core.sql_literals import text as lit
-from ecoute.etl.contract import Entity, Field
+from ecoute.etl.contract import Bounds, Entity, Field, Rule
 from ecoute.etl.mapping import EntityMapping
 from ecoute.etl.timezones import local_to_utc_sql
 
@@ -24,6 +24,9 @@ _PII_NAME = re.compile(
     r"e-?mail|courriel|phone|t[ée]l[ée]?phone|telefoon|^tel$|msisdn|mobile|gsm|^ani$|caller_?number",
     re.IGNORECASE,
 )
+_INT = r"[+-]?[0-9]+"
+_DECIMAL = r"[+-]?[0-9]+(\.[0-9]+)?"
+_DAY_US = 86_400_000_000
 TYPE_WORDS = {"ts": "a timestamp", "date": "a date", "decimal": "a decimal number",
               "int": "a whole number", "bool": "a yes/no value"}  # fmt: skip
 
@@ -106,6 +109,7 @@ def clean_sql(
     source: str,
     carry_line: bool = False,
     types: Mapping[str, str] | None = None,
+    bounds: Bounds | None = None,
 ) -> CleanSQL:
     """The typing and checking SQL for one batch read from ``source`` (a table or a table
     function such as ``read_csv(…)``, read once).
@@ -119,7 +123,13 @@ def clean_sql(
 
     ``types`` gives the source columns' own types (Parquet); where one already is the field's
     type, the value is used as it is instead of being printed and parsed back (``native``).
+
+    ``bounds``: a value outside them is quarantined (an instant also never reaches the time zone
+    conversion). A value that cannot be read is never replaced by a default: the contract's
+    defaults (``defaults_sql``) fill only fields the record leaves empty.
     """
+    bounds = bounds or Bounds()
+    entity = _with_bounds(entity, bounds)
     feeds = resolve_columns(entity, mapping, columns)
     types = types or {}
     native = _native_fields(entity, mapping, feeds, types)
@@ -135,18 +145,21 @@ def clean_sql(
     text += [f"{q(c)} as {q('s__' + c)}" for c in received]
     naive = [expr for f in entity.fields if f.type == "ts" and f.name not in native
              for expr in _naive_exprs(f, mapping)]  # fmt: skip
-    typed = {f.name: _typed_expr(f, mapping, timezone) for f in entity.fields}
-    typed.update({n: _native_expr(q("t__" + n), t, timezone) for n, t in native.items()})
+    typed = {f.name: _typed_expr(f, mapping, timezone, bounds) for f in entity.fields}
+    typed.update({n: _native_expr(q("t__" + n), t, timezone, bounds) for n, t in native.items()})
     for name, default in entity.defaults_sql.items():
-        typed[name] = f"coalesce({typed[name]}, {typed.get(default, default)})"
+        # Only an empty value takes the default: an unreadable one stays NULL and is quarantined.
+        typed[name] = (f"(case when {q('t__' + name)} is null then {typed.get(default, default)} "
+                       f"else {typed[name]} end)")
     hash_args = ", ".join([f.name for f in entity.fields] + ["extra::varchar"])
     ok = " and ".join(_ok_terms(entity))
-    errors = ", ".join(_error_terms(entity))
+    errors = ", ".join(_error_terms(entity, mapping, bounds))
     carried = "_line, " if carry_line else ""
     passed = _text_cols(entity) + "".join(f", {q('s__' + c)}" for c in received)
     # The record as received is text, whatever the source's types (as a CSV's would be).
     as_text = {"s__" + c: t for c, t in types.items()}
-    record = "json_object(" + ", ".join(f"{lit(c)}, {_as_text('s__' + c, as_text)}"
+    # Personal data stay hashed in the quarantine too (docs/data-contract.md).
+    record = "json_object(" + ", ".join(f"{lit(c)}, {_received(c, mapping, as_text)}"
                                         for c in received) + ")"  # fmt: skip
     sql = f"select {carried}" + ",\n  ".join(text) + f"\nfrom {source}"
     sql = f"select *, {', '.join(naive) or 'null as _none'} from (\n{sql}\n)"
@@ -186,11 +199,12 @@ def _native_fields(
     }
 
 
-def _native_expr(col: str, duck_type: str, timezone: str) -> str:
+def _native_expr(col: str, duck_type: str, timezone: str, bounds: Bounds) -> str:
     if duck_type == "TIMESTAMP WITH TIME ZONE":
         return col
     if duck_type.startswith("TIMESTAMP"):  # naive: local time, as the contract reads text
-        return local_to_utc_sql(f"cast({col} as timestamp)", timezone)
+        naive = f"cast({col} as timestamp)"
+        return f"(case when {_far(naive, bounds)} then null else {local_to_utc_sql(naive, timezone)} end)"
     if duck_type in _NATIVE["int"]:
         return f"cast({col} as bigint)"
     return col
@@ -201,6 +215,11 @@ def _as_text(column: str, types: Mapping[str, str]) -> str:
     if types.get(column, "VARCHAR") == "VARCHAR":
         return q(column)
     return f"cast({q(column)} as varchar)"
+
+
+def _received(column: str, mapping: EntityMapping, types: Mapping[str, str]) -> str:
+    value = _as_text("s__" + column, types)
+    return f"pii_hash({value})" if is_pii_column(column, mapping) else value
 
 
 def _text_cols(entity: Entity) -> str:
@@ -233,10 +252,41 @@ def _trimmed(x: str) -> str:
     )
 
 
-def _typed_expr(f: Field, mapping: EntityMapping, timezone: str) -> str:
+def _with_bounds(entity: Entity, bounds: Bounds) -> Entity:
+    """The entity with one range rule per typed field and the duration caps that concern it."""
+    rules = list(entity.rules)
+    ranges = {"ts": (f"timestamptz {lit(bounds.ts_min)}", f"timestamptz {lit(bounds.ts_max)}"),
+              "date": (f"date {lit(bounds.date_min)}", f"date {lit(bounds.date_max)}"),
+              "int": (str(int(bounds.int_min)), str(int(bounds.int_max))),
+              "decimal": (repr(float(bounds.decimal_min)), repr(float(bounds.decimal_max)))}  # fmt: skip
+    for f in entity.fields:
+        if f.type in ranges:
+            lo, hi = ranges[f.type]
+            shown = _shown(f.type, bounds)
+            rules.append(Rule(f.name, f"{f.name} is null or {f.name} between {lo} and {hi}",
+                              f"is outside the plausible range {shown} ([load] bounds)"))  # fmt: skip
+    for name, end, start, hours in bounds.durations:
+        if name == entity.name:
+            rules.append(Rule(end, f"{end} is null or {start} is null or "
+                              f"{end} <= {start} + to_microseconds({int(hours * 3_600_000_000)})",
+                              f"is more than {hours:g} h after {start} ([load] bounds)"))  # fmt: skip
+    return Entity(entity.name, entity.key, entity.fields, tuple(rules), entity.optional,
+                  entity.defaults_sql)  # fmt: skip
+
+
+def _shown(type_: str, b: Bounds) -> str:
+    lo, hi = {"ts": (b.ts_min, b.ts_max), "date": (b.date_min, b.date_max),
+              "int": (b.int_min, b.int_max), "decimal": (b.decimal_min, b.decimal_max)}[type_]  # fmt: skip
+    return f"{lo} .. {hi}"
+
+
+def _typed_expr(f: Field, mapping: EntityMapping, timezone: str, bounds: Bounds) -> str:
     t = q("t__" + f.name)
     fmt = mapping.format_for(f.name, f.type)
-    if f.type in ("id", "text"):
+    if f.type == "id":
+        # A NUL inside an id is a broken export, not part of the id.
+        return f"(case when contains({t}, chr(0)) then null else {t} end)"
+    if f.type == "text":
         return t
     # list_contains, not IN: DuckDB turns an IN list of 5 or more values into a join, and a
     # join in the read's pipeline costs the CREATE TABLE its parallel, order-keeping insert.
@@ -251,15 +301,18 @@ def _typed_expr(f: Field, mapping: EntityMapping, timezone: str) -> str:
             f"when list_contains([{falses}], lower({t})) then false end)"
         )
     if f.type == "int":
-        return f"try_cast({t} as bigint)"
+        # Integers only: DuckDB's cast would round '1.5' and read '0x10' and '1_000'.
+        return f"(case when regexp_full_match({t}, {lit(_INT)}) then try_cast({t} as bigint) end)"
     if f.type == "decimal":
-        return f"try_cast({_decimal_text(t, mapping.decimal)} as decimal(18,2))"
+        d = _decimal_text(t, mapping)
+        return (f"(case when regexp_full_match({d}, {lit(_DECIMAL)}) "
+                f"then try_cast({d} as decimal(18,2)) end)")  # fmt: skip
     if f.type == "date":
         if fmt:
             return f"cast(try_strptime({t}, {lit(fmt)}) as date)"
         return f"coalesce(try_cast({t} as date), cast(try_cast({t} as timestamptz) as date))"
     if f.type == "ts":
-        return _ts_expr(f, fmt, timezone)
+        return _ts_expr(f, fmt, timezone, bounds)
     raise ValueError(f"unknown type {f.type}")
 
 
@@ -284,7 +337,7 @@ def _has_offset(t: str) -> str:
     return f"(case when strlen({t}) > 19 then regexp_matches({t}, {lit(_OFFSET)}) else false end)"
 
 
-def _ts_expr(f: Field, fmt: str | None, timezone: str) -> str:
+def _ts_expr(f: Field, fmt: str | None, timezone: str, bounds: Bounds) -> str:
     """Instants: with an offset as given; naive ones are local time in ``timezone``.
 
     At the DST fall-back hour a naive time is ambiguous: it is read with the standard offset
@@ -295,17 +348,37 @@ def _ts_expr(f: Field, fmt: str | None, timezone: str) -> str:
     if fmt and "%z" in fmt.replace("%Z", "%z"):
         return f"try_strptime({t}, {lit(fmt)})"
     local = local_to_utc_sql(n, timezone)
+    # A naive time far outside the bounds never reaches the conversion (ICU fails on some).
+    far = _far(n, bounds)
     if fmt:
-        return local
+        return f"(case when {far} then null else {local} end)"
     # Text carrying an offset is that instant (``n__`` dropped the offset: see _naive_exprs).
     o = q("o__" + f.name)
-    return f"(case when {o} then try_cast({t} as timestamptz) else {local} end)"
+    return (f"(case when {_not_an_instant(n, t)} then null when {o} then try_cast({t} as timestamptz) "
+            f"when {far} then null else {local} end)")  # fmt: skip
 
 
-def _decimal_text(t: str, decimal: str) -> str:
-    if decimal == ",":
-        return f"replace(replace(replace({t}, ' ', ''), '.', ''), ',', '.')"
-    return f"replace(replace({t}, ' ', ''), ',', '')"
+def _far(n: str, bounds: Bounds) -> str:
+    """Whether the naive time is more than a day outside the instant bounds."""
+    return (f"({n} < timestamp {lit(bounds.ts_min)} - interval 1 day "
+            f"or {n} > timestamp {lit(bounds.ts_max)} + interval 1 day)")  # fmt: skip
+
+
+def _not_an_instant(n: str, t: str) -> str:
+    """A date without a time, or '24:00': both parse as a midnight, so only midnights are
+    looked at (a CASE: the text test runs on those rows alone)."""
+    return (f"(case when epoch_us({n}) % {_DAY_US} = 0 then strlen({t}) <= 10 "
+            f"or contains({t}, '24:') else false end)")
+
+
+def _decimal_text(t: str, mapping: EntityMapping) -> str:
+    """The contract's decimal text: a point, no thousands separator, unless the mapping sets a
+    ``decimal`` comma and a ``thousands`` separator (then those are read and nothing else)."""
+    if mapping.thousands:
+        t = f"replace({t}, {lit(mapping.thousands)}, '')"
+    if mapping.decimal == ",":
+        t = f"replace({t}, ',', '.')"
+    return t
 
 
 def _ok_terms(entity: Entity) -> list[str]:
@@ -313,28 +386,51 @@ def _ok_terms(entity: Entity) -> list[str]:
     for f in entity.fields:
         if f.required:
             terms.append(f"{f.name} is not null")
-        elif f.type not in ("id", "text"):
+        elif f.type != "text":
             terms.append(f"({f.name} is not null or {q('t__' + f.name)} is null)")
     terms += [f"coalesce({r.sql}, true)" for r in entity.rules]
     return terms or ["true"]
 
 
-def _error_terms(entity: Entity) -> list[str]:
+def _error_terms(entity: Entity, mapping: EntityMapping, bounds: Bounds) -> list[str]:
     terms = []
     for f in entity.fields:
         t = q("t__" + f.name)
         if f.required:
             terms.append(f"case when {t} is null then '{f.name}: required field is empty' end")
-        if f.type == "enum":
-            allowed = "|".join(f.values)
-            msg = f"'{f.name}: unknown value \"' || {t} || '\" (expected {allowed})'"
+        if f.type == "id":
+            msg = f"'{f.name}: contains a NUL character'"
             terms.append(f"case when {t} is not null and {f.name} is null then {msg} end")
-        elif f.type not in ("id", "text"):
-            msg = f"'{f.name}: cannot read \"' || {t} || '\" as {TYPE_WORDS[f.type]}'"
+        elif f.type == "ts":
+            terms.append(_ts_error(f, mapping, bounds))
+        elif f.type == "enum":
+            allowed = "|".join(f.values)
+            msg = f"'{f.name}: unknown value \"' || left(cast({t} as varchar), 80) || '\" (expected {allowed})'"
+            terms.append(f"case when {t} is not null and {f.name} is null then {msg} end")
+        elif f.type != "text":
+            msg = f"'{f.name}: cannot read \"' || left(cast({t} as varchar), 80) || '\" as {TYPE_WORDS[f.type]}'"
             terms.append(f"case when {t} is not null and {f.name} is null then {msg} end")
     for r in entity.rules:
         terms.append(f"case when not coalesce({r.sql}, true) then '{r.field}: {r.message}' end")
     return terms
+
+
+def _ts_error(f: Field, mapping: EntityMapping, bounds: Bounds) -> str:
+    """Why an instant's text gave no instant (computed for failing rows only)."""
+    t = f"cast({q('t__' + f.name)} as varchar)"  # a Parquet column may be a timestamp
+    fmt = mapping.format_for(f.name, f.type)
+    naive = f"try_strptime({t}, {lit(fmt)})" if fmt else f"try_cast({t} as timestamp)"
+    if fmt and "%z" in fmt.replace("%Z", "%z"):
+        naive = "cast(null as timestamp)"
+    said = f"'{f.name}: \"' || left(cast({t} as varchar), 80) || '\" '"
+    shown = _shown("ts", bounds)
+    special = "" if fmt else (
+        f"when {_not_an_instant(naive, t)} then {said} || case when strlen({t}) <= 10 then "
+        f"'is a date without a time (a mapping timestamp_format can allow it)' "
+        f"else 'has hour 24' end ")
+    return (f"case when {t} is not null and {f.name} is null then case {special}"
+            f"when {_far(naive, bounds)} then {said} || 'is outside the plausible range {shown} "
+            f"([load] bounds)' else '{f.name}: cannot read \"' || left(cast({t} as varchar), 80) || '\" as a timestamp' end end")
 
 
 def _extra_expr(extra: list[str], mapping: EntityMapping, types: Mapping[str, str]) -> str:

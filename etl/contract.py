@@ -55,3 +55,24 @@ def _within(name: str, lo: str, hi: str) -> Rule:
 
 def _not_before(name: str, ref: str) -> Rule:
     return Rule(name, f"{name} is null or {name} >= {ref}", f"is before {ref}")
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What a plausible value is, field type by field type (``[load]`` in the settings).
+
+    Instants (``ts``) are events: between ``ts_min`` and ``ts_max`` (the load's start plus a
+    year, computed by the pipeline: this module has no clock). Dates (a customer's start, a
+    churn) may be older: from ``date_min``. Whole numbers are counts, decimals amounts (EUR).
+    ``durations`` caps the span between two instants of one row (field, start field, hours).
+    A value outside is quarantined naming its field, so no model ever sees year 3026."""
+
+    ts_min: str = "1990-01-01"
+    ts_max: str = "2100-01-01"
+    date_min: str = "1900-01-01"
+    date_max: str = "2100-01-01"
+    int_min: int = 0
+    int_max: int = 100_000_000
+    decimal_min: float = -1_000_000
+    decimal_max: float = 1_000_000
+    durations: tuple[tuple[str, str, str, float], ...] = ()  # (entity, end, start, hours)

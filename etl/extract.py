@@ -13,8 +13,9 @@ import contextlib
 import gzip
 import hashlib
 import os
-import shutil
 import tempfile
+import time
+import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from ecoute.etl.clean import lit, q
+from ecoute.etl.lines import Caps, oversized, resplit
 from ecoute.etl.mapping import EntityMapping
 
 _EXTENSIONS = {
@@ -34,6 +36,12 @@ _EXTENSIONS = {
 
 # Maps bytes 0x80-0x9F to 0x80 and every other byte to 0.
 _C1 = bytes(0x80 if 0x80 <= b <= 0x9F else 0 for b in range(256))
+
+
+# The fast read's rejects only tell that the file needs the careful reading, which finds every
+# bad line itself: storing a few is enough, and bounds the reject store's memory (each reject
+# holds its whole line, and a line with k extra fields makes k of them).
+_FAST_REJECTS = 1000
 
 
 class ExtractError(ValueError):
@@ -63,6 +71,7 @@ class Source:
     rejects_table: str | None = None
     rejects: list[Reject] = field(default_factory=list)
     temp_file: Path | None = None
+    careful: bool = False  # read through etl.lines.resplit: DuckDB saw a clean, numbered copy
     types: dict[str, str] = field(default_factory=dict)  # a column's own type, when it has one
     # Once read: the relation of its typed rows, with ``_pos`` their place in file order from 0
     # (etl/pipeline.py).
@@ -116,9 +125,16 @@ def open_source(
     mapping: EntityMapping,
     transcode: bool = False,
     plain: Path | None = None,
+    caps: Caps | None = None,
+    careful: bool = False,
+    folder: str | None = None,
 ) -> Source:
     """Prepare one file for a single scan. ``transcode`` forces the per-line UTF-8/cp1252 copy;
-    ``plain`` is a gzipped CSV's decompressed copy (see ``Unpacker``), read in its place."""
+    ``plain`` is a gzipped CSV's decompressed copy (see ``Unpacker``), read in its place.
+
+    A CSV goes to DuckDB as it is (the fast path) unless ``careful`` is asked, a line is over
+    the ``caps`` or DuckDB's sniffer cannot read it: then through ``etl.lines.resplit``."""
+    caps = caps or Caps()
     fmt = file_format(path, mapping)
     if fmt == "parquet":
         # Read with Parquet's own types: the clean step uses a column that already has its
@@ -127,12 +143,55 @@ def open_source(
         types = _column_types(con, sql, path)
         return Source(path, sql, list(types), "parquet", types=types)
     if fmt == "jsonl":
-        return _jsonl_source(con, path)
+        return _jsonl_source(con, path, caps, folder)
+    target = plain or path
+    if careful or oversized(target, caps.max_line_bytes, caps.max_fields):
+        return _careful_source(con, path, mapping, target, caps, folder)
     # cp1252 differs from latin-1, which DuckDB reads natively, only in bytes 0x80-0x9F: a
     # cp1252 file without them is read as latin-1; one with them goes through the copy.
     cp1252 = mapping.encoding == "cp1252"
     transcode = transcode or (cp1252 and has_c1_bytes(plain or path))
-    return _csv_source(con, path, mapping, transcode, None if transcode else plain)
+    try:
+        return _csv_source(con, path, mapping, transcode, None if transcode else plain)
+    except ExtractError:  # e.g. CRLF and LF mixed: "Error when sniffing file"
+        return _careful_source(con, path, mapping, target, caps, folder)
+
+
+def _careful_source(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    mapping: EntityMapping,
+    target: Path,
+    caps: Caps,
+    folder: str | None,
+) -> Source:
+    """The file re-split line by line (etl.lines): what cannot be a record is a reject with its
+    physical line; DuckDB reads the clean copy, each record with the line it started on."""
+    try:
+        split = resplit(target, caps, delimiter=mapping.delimiter, encoding=mapping.encoding,
+                        header=mapping.header, folder=folder)  # fmt: skip
+    except (OSError, EOFError) as exc:
+        raise ExtractError(f"{path}: cannot read: {_first_line(exc)}") from exc
+    if not split.columns:
+        release(split.path)
+        return _empty_source(con, path)
+    struct = ", ".join(f"{lit(c)}: 'VARCHAR'" for c in split.columns)
+    table = "_rejects"
+    scan = (
+        f"read_csv({lit(str(split.path))}, columns={{'_line': 'BIGINT', {struct}}}, header=false, "
+        f"delim=',', quote='\"', escape='\"', new_line='\\n', "
+        f"max_line_size={2 * caps.max_line_bytes + 1024}, store_rejects=true, "
+        f"rejects_table='{table}', rejects_scan='{table}_scan')"
+    )
+    rejects = [Reject(b.first, b.reason, b.record[:2000]) for b in split.bad]
+    return Source(path, scan, list(split.columns), "csv", header_lines=int(mapping.header),
+                  has_line=True, transcoded=split.transcoded, rejects_table=table,
+                  rejects=rejects, temp_file=split.path, careful=True)  # fmt: skip
+
+
+def _empty_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
+    """A file without a single line: no columns, no rows (the pipeline warns about it)."""
+    return Source(path, "(select 1 as _line where false)", [], "empty", has_line=True)
 
 
 def has_c1_bytes(path: Path) -> bool:
@@ -153,8 +212,23 @@ def collect_rejects(con: duckdb.DuckDBPyConnection, source: Source) -> list[Reje
     ).fetchall()
     con.execute(f"drop table if exists {table}")
     con.execute(f"drop table if exists {table}_scan")
-    source.rejects = [Reject(int(n), _short(r), (text or "")[:2000]) for n, r, text in rows]
+    found = [Reject(_line_of(source, n, text), _short(r), (text or "")[:2000]) for n, r, text in rows]
+    source.rejects = sorted([*source.rejects, *found], key=lambda r: r.line)
     return source.rejects
+
+
+def _line_of(source: Source, line: int, text: str | None) -> int:
+    """A reject's physical line: in a careful copy, the number its record carries."""
+    if not source.careful:
+        return int(line)
+    head = (text or "").split(",", 1)[0]
+    return int(head) if head.isdigit() else int(line)
+
+
+def needs_care(source: Source) -> bool:
+    """A fast read that rejected lines: read again carefully, so the rejects cost only
+    themselves (a stray quote, a wrong guess of the sniffer) and keep their physical lines."""
+    return source.kind == "csv" and not source.careful and bool(source.rejects)
 
 
 def needs_transcoding(source: Source, mapping: EntityMapping) -> bool:
@@ -191,10 +265,13 @@ def _csv_source(
     # Sniffing with store_rejects, like the scan, so a few broken lines do not mislead it.
     scan = (
         f"read_csv({lit(str(target))}, {', '.join(options)}, store_rejects=true, "
-        f"rejects_table='{table}', rejects_scan='{table}_scan')"
+        f"rejects_table='{table}', rejects_scan='{table}_scan', rejects_limit={_FAST_REJECTS})"
     )
     try:
-        columns = [r[0] for r in con.execute(f"describe select * from {scan}").fetchall()]
+        # On a cursor of its own: a failed sniff must not abort the load's transaction, the
+        # careful reading takes over (etl.lines).
+        with con.cursor() as sniff:
+            columns = [r[0] for r in sniff.execute(f"describe select * from {scan}").fetchall()]
     except duckdb.Error as exc:
         release(temp)
         raise ExtractError(f"{path}: cannot read as CSV: {_first_line(exc)}") from exc
@@ -211,10 +288,13 @@ class Unpacker:
     ``done`` and ``close``; any error here only means reading the ``.gz`` itself.
     """
 
-    def __init__(self, paths: Sequence[Path | None], folder: str | None = None) -> None:
+    def __init__(
+        self, paths: Sequence[Path | None], folder: str | None = None, caps: Caps | None = None
+    ) -> None:
         """``paths``: the load's files in order, None where no copy is wanted."""
         self._paths = list(paths)
         self._folder = folder or None
+        self._caps = caps or Caps()
         self._pool = ThreadPoolExecutor(max_workers=1)
         self._jobs: dict[int, Future[Path | None]] = {}
 
@@ -243,13 +323,14 @@ class Unpacker:
         if index >= len(self._paths) or index in self._jobs:
             return
         path = self._paths[index]
-        self._jobs[index] = self._pool.submit(_gunzip, path, self._folder) if path else _no_copy()
+        job = self._pool.submit(_gunzip, path, self._folder, self._caps) if path else _no_copy()
+        self._jobs[index] = job
 
 
 @contextlib.contextmanager
 def typed_file(folder: str | None) -> Iterator[Path]:
     """A temporary path for one file's typed rows, removed afterwards whatever happens."""
-    fd, name = tempfile.mkstemp(suffix=".parquet", prefix="ecoute-typed-", dir=folder)
+    fd, name = tempfile.mkstemp(suffix=".parquet", prefix=_prefix("typed"), dir=folder)
     os.close(fd)
     try:
         yield Path(name)
@@ -267,15 +348,70 @@ def _no_copy() -> Future[Path | None]:
     return job
 
 
-def _gunzip(path: Path, folder: str | None) -> Path:
-    fd, name = tempfile.mkstemp(suffix=".csv", prefix="ecoute-gunzip-", dir=folder)
+def _gunzip(path: Path, folder: str | None, caps: Caps) -> Path:
+    """The decompressed copy, at most ``gunzip_max_bytes`` (and ``gunzip_max_ratio`` times the
+    compressed size, at least 64 MB): a gzip bomb stops there instead of filling the disk."""
+    cap = min(caps.gunzip_max_bytes, max(64 << 20, int(caps.gunzip_max_ratio * path.stat().st_size)))
+    fd, name = tempfile.mkstemp(suffix=".csv", prefix=_prefix("gunzip"), dir=folder)
+    written = 0
     try:
         with os.fdopen(fd, "wb") as out, gzip.open(path, "rb") as src:
-            shutil.copyfileobj(src, out, 1 << 22)
+            while chunk := src.read(1 << 22):
+                written += len(chunk)
+                if written > cap:
+                    raise ExtractError(
+                        f"{path}: decompresses to more than {cap >> 20} MB; refused as a possible "
+                        "gzip bomb ([load] gunzip_max_mb, gunzip_max_ratio)"
+                    )
+                out.write(chunk)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        os.unlink(name)
+        raise ExtractError(f"{path}: truncated or corrupt gzip: {_first_line(exc)}") from exc
     except BaseException:
         os.unlink(name)
         raise
     return Path(name)
+
+
+def _prefix(kind: str) -> str:
+    """Temporary files carry their process id, so a later start can tell a crashed load's
+    leftovers (``remove_stale_temp_files``) from a running one's."""
+    return f"ecoute-{kind}-{os.getpid()}-"
+
+
+def remove_stale_temp_files(folders: Sequence[str | None]) -> list[Path]:
+    """Remove the temporary copies a killed load left (its process no longer runs); files of
+    the old unnumbered kind only once a day old. Returns what was removed."""
+    removed = []
+    for folder in {f or tempfile.gettempdir() for f in folders}:
+        for p in Path(folder).glob("ecoute-*-*"):
+            if p.is_file() and _stale(p):
+                with contextlib.suppress(OSError):
+                    p.unlink()
+                    removed.append(p)
+    return removed
+
+
+_KINDS = ("gunzip", "typed", "utf8", "resplit")
+
+
+def _stale(p: Path) -> bool:
+    parts = p.name.split("-")
+    if len(parts) < 3 or parts[1] not in _KINDS:
+        return False
+    if parts[2].isdigit() and len(parts) > 3:
+        return not _alive(int(parts[2]))
+    return time.time() - p.stat().st_mtime > 86400
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def release(temp: Path | None) -> None:
@@ -295,18 +431,37 @@ def _column_types(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> dict[
         raise ExtractError(f"{path}: cannot read: {_first_line(exc)}") from exc
 
 
-def _jsonl_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
-    """JSON Lines, a line at a time: a malformed line is a reject with its number, not a lost row."""
+def _jsonl_source(
+    con: duckdb.DuckDBPyConnection, path: Path, caps: Caps, folder: str | None
+) -> Source:
+    """JSON Lines, a line at a time: a malformed line is a reject with its number, not a lost row.
+
+    A line over ``max_json_line_bytes`` never reaches DuckDB (a copy holds a placeholder in its
+    place); a line repeating a key is a reject too (which value would be meant?)."""
+    long: dict[int, str] = {}
+    target = path
+    if oversized(path, caps.max_json_line_bytes, caps.max_json_line_bytes):
+        target, long = _without_long_lines(path, caps.max_json_line_bytes, folder)
     lines = "_jsonl_lines"
-    con.execute(
-        f"create or replace temp table {lines} as select row_number() over () as _line, line "
-        f"from read_csv({lit(str(path))}, columns={{'line': 'varchar'}}, header=false, "
-        "delim='\\x1f', quote='', escape='', new_line='\\n', strict_mode=false)"
-    )
-    valid = "case when json_valid(line) then json_type(line) = 'OBJECT' else false end"
+    try:
+        con.execute(
+            f"create or replace temp table {lines} as select row_number() over () as _line, line "
+            f"from read_csv({lit(str(target))}, columns={{'line': 'varchar'}}, header=false, "
+            "delim='\\x1f', quote='', escape='', new_line='\\n', strict_mode=false, "
+            f"max_line_size={caps.max_json_line_bytes + 1024})"
+        )
+    except duckdb.Error as exc:
+        raise ExtractError(f"{path}: cannot read as JSON Lines: {_first_line(exc)}") from exc
+    finally:
+        if target != path:
+            release(target)
+    valid = ("case when json_valid(line) then json_type(line) = 'OBJECT' "
+             "and len(json_keys(line)) = len(list_distinct(json_keys(line))) else false end")  # fmt: skip
+    why = ("case when json_valid(line) and json_type(line) = 'OBJECT' "
+           "then 'a key appears twice in the object' else 'not a JSON object' end")  # fmt: skip
     bad = con.execute(
-        f"select _line, line from {lines} where line is not null and trim(line) <> '' "
-        f"and not ({valid}) order by _line"
+        f"select _line, {why}, left(line, 2000) from {lines} where line is not null "
+        f"and trim(line) <> '' and not ({valid}) order by _line"
     ).fetchall()
     # Valid lines first, materialised, so no JSON function ever sees a malformed one.
     con.execute(f"delete from {lines} where not coalesce({valid}, false)")
@@ -318,14 +473,39 @@ def _jsonl_source(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
         f"create or replace temp table _src as select _line, {cols} from {lines} order by _line"
     )
     con.execute(f"drop table {lines}")
-    rejects = [Reject(n, "not a JSON object", (text or "")[:2000]) for n, text in bad]
+    rejects = [Reject(n, f"line longer than {caps.max_json_line_bytes} bytes "
+                      "([load] max_json_line_bytes)", long[n]) if n in long
+               else Reject(n, reason, text or "") for n, reason, text in bad]  # fmt: skip
     columns = [c for c in _columns(con, "_src", path) if c != "_line"]
     return Source(path, "_src", columns, "jsonl", has_line=True, rejects=rejects)
 
 
+def _without_long_lines(path: Path, cap: int, folder: str | None) -> tuple[Path, dict[int, str]]:
+    """A copy with each line over ``cap`` bytes replaced by a placeholder that is not an
+    object; the replaced lines' numbers and heads."""
+    fd, name = tempfile.mkstemp(suffix=".jsonl", prefix=_prefix("resplit"), dir=folder)
+    long: dict[int, str] = {}
+    with os.fdopen(fd, "wb") as out, _open_bytes(path) as src:
+        number = 0
+        while line := src.readline(cap + 2):
+            number += 1
+            if len(line) > cap + 1 or (len(line) > cap and not line.endswith(b"\n")):
+                head = line[:2000].decode("utf-8", errors="replace")
+                while not line.endswith(b"\n") and (line := src.readline(1 << 20)):
+                    pass
+                long[number] = head
+                line = b'"line too long"\n'
+            out.write(line)
+    return Path(name), long
+
+
+def _open_bytes(path: Path):  # noqa: ANN202 - a binary file object
+    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
+
+
 def _transcode(path: Path) -> Path:
     """A temporary UTF-8 copy of a file, each line decoded as UTF-8 or else as cp1252."""
-    fd, name = tempfile.mkstemp(suffix=".csv", prefix="ecoute-utf8-")
+    fd, name = tempfile.mkstemp(suffix=".csv", prefix=_prefix("utf8"))
     with os.fdopen(fd, "wb") as out:
         for line in _lines(path):
             out.write(_to_utf8(line))

@@ -7,13 +7,17 @@ exact duplicate and changes nothing; a changed row replaces the current version,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
+import hashlib
+import re
+from dataclasses import dataclass, replace
 
 import duckdb
 
-from ecoute.etl.clean import lit
+from ecoute.etl.clean import is_pii_column, lit
 from ecoute.etl.contract import Entity
 from ecoute.etl.extract import Reject
+from ecoute.etl.mapping import EntityMapping
 
 LINEAGE_INSERT = "_load_id, _source_file, _line, _row_hash"
 
@@ -80,9 +84,13 @@ def _compare(con: duckdb.DuckDBPyConnection, key: str, ok: str) -> tuple[int, in
     """Duplicates and updates among the rows whose id is current or repeated; fills ``_skip``
     with the rows not to insert (exact duplicates, and earlier versions of a repeated id)."""
     # Ids repeated in the file: apply the rows in file order; the last non-duplicate wins.
+    # An id whose last version in the file is its current one changes nothing: all its rows
+    # are duplicates (re-loading a file that holds two versions of a message updates nothing).
     con.execute(
         f"create or replace temp table _seq as select g._ord, g.{key}, g._row_hash, "
-        f"coalesce(lag(g._row_hash) over (partition by g.{key} order by g._ord), c._row_hash) as _seen "
+        f"coalesce(lag(g._row_hash) over (partition by g.{key} order by g._ord), c._row_hash) as _seen, "
+        f"coalesce(last_value(g._row_hash) over (partition by g.{key} order by g._ord rows between "
+        f"unbounded preceding and unbounded following) = c._row_hash, false) as _same_end "
         f"from {ok} g join _multi m using ({key}) left join _cur c using ({key})"
     )
     single = (
@@ -90,13 +98,15 @@ def _compare(con: duckdb.DuckDBPyConnection, key: str, ok: str) -> tuple[int, in
         f"where g.{key} not in (select {key} from _multi)"
     )
     dup, upd = con.execute(
-        "select count(*) filter (where _seen = _row_hash), count(*) filter (where _seen <> _row_hash) "
-        f"from (select _ord, _row_hash, _seen from _seq union all {single})"
+        "select count(*) filter (where _seen = _row_hash or _same_end), "
+        "count(*) filter (where _seen <> _row_hash and not _same_end) "
+        f"from (select _ord, _row_hash, _seen, _same_end from _seq "
+        f"union all select *, false from ({single}))"
     ).fetchone()
     con.execute(
         f"create or replace temp table _skip as "
         f"select _ord from ({single}) where _seen = _row_hash "
-        f"union all select _ord from _seq where _ord not in ("
+        f"union all select _ord from _seq where _same_end or _ord not in ("
         f"  select max(_ord) from _seq where _seen is distinct from _row_hash group by {key})"
     )
     return int(dup), int(upd)
@@ -131,3 +141,46 @@ def quarantine(
         )
         con.execute(f"insert into meta.quarantine values {values}")
     return int(count) + len(rejects)
+
+
+_EMAIL = re.compile(r"[^\s,;|\"'<>@]+@[^\s,;|\"'<>@]+\.[A-Za-z]{2,}")
+# International (+32 470 12 34 56, 0032…) and national mobile/fixed numbers (0470 12 34 56).
+_PHONE = re.compile(r"(?<![\w:.-])(?:\+|00)\d[\d ./-]{6,16}\d(?![\w:])|(?<![\w:.-])0\d{2,3}[ ./]?\d{2,3}(?:[ ./]?\d{2}){2,3}(?![\w:])")
+
+
+def mask_rejects(
+    rejects: list[Reject], key: str, columns: list[str], mapping: EntityMapping
+) -> list[Reject]:
+    """The rejected lines with personal data replaced by their keyed hash, as the loaded rows
+    have them: the fields of phone and e-mail columns (when the line splits into the header's
+    fields), then anything that looks like an e-mail address or a phone number. The raw line
+    stays in the source file (the quarantine names file and line)."""
+    pii = [i for i, c in enumerate(columns) if is_pii_column(c, mapping)]
+    return [replace(r, record=mask_line(r.record, key, pii, len(columns))) for r in rejects]
+
+
+def mask_line(text: str, key: str, pii: list[int], width: int) -> str:
+    if pii:
+        text = _mask_fields(text, key, pii, width)
+    text = _EMAIL.sub(lambda m: _hashed(key, m.group(0)), text)
+    return _PHONE.sub(lambda m: _hashed(key, m.group(0)), text)
+
+
+def _mask_fields(text: str, key: str, pii: list[int], width: int) -> str:
+    for delimiter in (",", ";", "\t", "|"):
+        try:
+            fields = next(csv.reader([text], delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            continue
+        if len(fields) == width:
+            for i in pii:
+                if fields[i].strip():
+                    text = text.replace(fields[i], _hashed(key, fields[i]), 1)
+            return text
+    return text
+
+
+def _hashed(key: str, value: str) -> str:
+    """``pii_hash`` of etl/pipeline.py, in Python: sha256(key | normalised value)."""
+    v = value.strip().lower() if "@" in value else re.sub(r"[^0-9+]", "", value)
+    return "pii:" + hashlib.sha256(f"{key}|{v}".encode()).hexdigest()

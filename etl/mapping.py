@@ -16,7 +16,7 @@ from ecoute.etl import SOURCES
 
 _ENTITY_KEYS = {
     "path", "format", "delimiter", "encoding", "decimal", "timestamp_format", "date_format",
-    "formats", "columns", "expressions", "values", "defaults", "pii", "header",
+    "formats", "columns", "expressions", "values", "defaults", "pii", "header", "thousands",
     "records", "each", "version",
 }  # fmt: skip
 FORMATS = ("csv", "parquet", "jsonl", "json")
@@ -36,6 +36,7 @@ class EntityMapping:
     delimiter: str | None = None
     encoding: str | None = None
     decimal: str = "."
+    thousands: str | None = None  # a thousands separator decimals may carry (none by default)
     timestamp_format: str | None = None
     date_format: str | None = None
     header: bool = True
@@ -67,6 +68,7 @@ class Mapping:
     timezone: str | None = None
     entities: dict[str, EntityMapping] = field(default_factory=dict)
     source: str = ""
+    demo: bool = False  # synthetic data: the default PII key is allowed (etl/pipeline.py)
 
     def for_entity(self, entity: str) -> EntityMapping:
         return self.entities.get(entity, EntityMapping())
@@ -139,7 +141,7 @@ def parse_mapping(doc: dict[str, Any], source: str = "<mapping>") -> Mapping:
             )
         entities[name] = _entity_mapping(name, spec or {}, source)
     return Mapping(name=str(doc.get("name", Path(source).stem)), timezone=doc.get("timezone"),
-                   entities=entities, source=source)  # fmt: skip
+                   entities=entities, source=source, demo=doc.get("demo") is True)  # fmt: skip
 
 
 def _entity_mapping(name: str, spec: dict[str, Any], source: str) -> EntityMapping:
@@ -159,6 +161,10 @@ def _entity_mapping(name: str, spec: dict[str, Any], source: str) -> EntityMappi
         raise MappingError(f"{where}.encoding: {spec['encoding']!r} is not one of {ENCODINGS}")
     if spec.get("decimal", ".") not in (".", ","):
         raise MappingError(f"{where}.decimal must be '.' or ','")
+    if spec.get("thousands") not in (None, ".", ",", " ", "'", "\u00a0", "\u202f"):
+        raise MappingError(f"{where}.thousands must be one of '.', ',', ' ', \"'\"")
+    if spec.get("thousands") is not None and spec.get("thousands") == spec.get("decimal", "."):
+        raise MappingError(f"{where}.thousands cannot be the decimal separator")
     values = {f: {str(k).strip().lower(): str(v) for k, v in m.items()}
               for f, m in (spec.get("values") or {}).items()}  # fmt: skip
     for key in ("records", "each", "version"):
@@ -179,6 +185,7 @@ def _entity_mapping(name: str, spec: dict[str, Any], source: str) -> EntityMappi
         delimiter=spec.get("delimiter"),
         encoding=encoding,
         decimal=spec.get("decimal", "."),
+        thousands=spec.get("thousands"),
         timestamp_format=spec.get("timestamp_format"),
         date_format=spec.get("date_format"),
         header=bool(spec.get("header", True)),

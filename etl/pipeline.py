@@ -10,6 +10,7 @@ expectations and the warehouse build), so this layer imports nothing above it.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from ecoute.core.db import connect
 from ecoute.core.settings import Settings
 from ecoute.etl import SOURCES
 from ecoute.etl.clean import CleanError, bind, clean_sql, lit
-from ecoute.etl.contract import Entity
+from ecoute.etl.contract import Bounds, Entity
 from ecoute.etl.extract import (
     ExtractError,
     Source,
@@ -32,13 +33,15 @@ from ecoute.etl.extract import (
     collect_rejects,
     find_files,
     gzipped_csv,
-    needs_transcoding,
+    needs_care,
     open_source,
     release,
+    remove_stale_temp_files,
     sha256_of,
     typed_file,
 )
-from ecoute.etl.load import merge, quarantine
+from ecoute.etl.lines import Caps
+from ecoute.etl.load import mask_rejects, merge, quarantine
 from ecoute.etl.mapping import EntityMapping, Mapping, MappingError, load_mapping
 from ecoute.etl.schema import create_raw_tables
 from ecoute.etl.shape import is_shaped, record_superseded, shaped_source
@@ -77,7 +80,7 @@ class FileResult:
     path: str
     sha256: str
     bytes: int
-    status: str = "loaded"  # loaded | skipped
+    status: str = "loaded"  # loaded | skipped | empty
     read: int = 0
     loaded: int = 0
     updated: int = 0
@@ -100,6 +103,9 @@ class LoadResult:
     message: str = ""
     checks: Any = None
     build: str = ""  # how the models were rebuilt: incremental (N customers) or full (why)
+    # What an operator should read even though the load completed: files that match no entity,
+    # empty or header-only files (one line each, naming the file).
+    warnings: list[str] = field(default_factory=list)
 
     def total(self, name: str) -> int:
         return sum(getattr(f, name) for f in self.files)
@@ -126,6 +132,7 @@ def run_load(
     if not directory.is_dir():
         raise LoadError(f"{directory}: not a folder")
     mapping = load_mapping(mapping_path) if mapping_path else Mapping()
+    _check_pii_key(settings, mapping)
     plan = [
         (e, p)
         for name, e in SOURCES.items()
@@ -135,12 +142,46 @@ def run_load(
         raise LoadError(
             f"{directory}: no entity files found (expected e.g. calls.csv, tickets/, customers.parquet)"
         )
+    warnings = _unmatched(directory, {p for _, p in plan})
     con = connect(settings)
     try:
+        # Only now, holding the warehouse: a crashed load's copies are no longer in use.
+        remove_stale_temp_files([settings.section("warehouse")["temp_directory"] or None, None])
         steps = _Steps(gate, build)
-        return _load(con, settings, directory, mapping, plan, force, steps, progress)
+        result = _load(con, settings, directory, mapping, plan, force, steps, progress)
     finally:
         con.close()
+    result.warnings[:0] = warnings
+    return result
+
+
+DEFAULT_PII_KEY = "change-me"
+
+
+def _check_pii_key(settings: Settings, mapping: Mapping) -> None:
+    """Refuse the default or an empty key: with it, a phone number's hash is a dictionary
+    lookup away. The demo's mapping says its data are synthetic (``demo: true``)."""
+    key = str(settings.etl.get("pii_key") or "").strip()
+    if key in ("", DEFAULT_PII_KEY) and not mapping.demo:
+        raise LoadError(
+            "[etl] pii_key is the default or empty: set a long random secret in ecoute.toml "
+            "([etl] pii_key) or ECOUTE__ETL__PII_KEY (docs/data-contract.md, personal data)"
+        )
+
+
+def _unmatched(directory: Path, planned: set[Path]) -> list[str]:
+    """Files and folders at the top of the folder that no entity reads (e.g. ``call.csv``)."""
+    names = ", ".join(f"{n}.csv" for n in SOURCES)
+    out = []
+    for p in sorted(directory.iterdir()):
+        if p.name.startswith(".") or p in planned:
+            continue
+        if p.is_dir() and p.name in SOURCES:
+            continue
+        if p.is_dir() and any(q.is_relative_to(p) for q in planned):
+            continue
+        out.append(f"{p}: matches no entity, not loaded (expected names such as {names})")
+    return out
 
 
 def _load(
@@ -167,12 +208,17 @@ def _load(
         ))  # fmt: skip
         tz = mapping.timezone or settings.etl["timezone"]
         temp_dir = settings.section("warehouse")["temp_directory"] or None
-        files = _FileContext(mapping, tz, load_id, mapping_tag, force, progress, temp_dir)
+        limits = settings.load
+        files = _FileContext(mapping, tz, load_id, mapping_tag, force, progress, temp_dir,
+                             bounds_of(limits, dt.datetime.now(dt.UTC)), caps_of(limits),
+                             str(settings.etl["pii_key"]))  # fmt: skip
         with contextlib.closing(_unpacker(files, plan)) as unpacker:
             for i, (entity, path) in enumerate(plan):
                 fr = _load_file(con, entity, path, files, unpacker.take(i))
                 unpacker.done(i)
                 result.files.append(fr)
+                result.warnings += _file_warnings(fr)
+                _check_share(con, fr, load_id, limits)
                 _record_file(con, load_id, fr)
         if steps.gate:
             result.checks = steps.gate(con, load_id, sorted({e.name for e, _ in plan}))
@@ -215,11 +261,80 @@ class _FileContext:
     force: bool
     progress: Progress
     temp_dir: str | None  # where decompressed and typed copies of a file wait
+    bounds: Bounds
+    caps: Caps
+    pii_key: str
+
+
+def bounds_of(limits: dict[str, Any], now: dt.datetime) -> Bounds:
+    """The ``[load]`` bounds as of ``now`` (the load's start)."""
+    latest = now + dt.timedelta(days=float(limits.get("instant_max_future_days", 366)))
+    amount = float(limits.get("amount_max", 1_000_000))
+    return Bounds(
+        ts_min=str(limits.get("instant_min", "1990-01-01")),
+        ts_max=latest.strftime("%Y-%m-%d %H:%M:%S+00"),
+        date_min=str(limits.get("date_min", "1900-01-01")),
+        date_max=latest.strftime("%Y-%m-%d"),
+        int_max=int(limits.get("int_max", 100_000_000)),
+        decimal_min=-amount,
+        decimal_max=amount,
+        durations=(
+            ("calls", "ended_at", "started_at", float(limits.get("max_call_hours", 24))),
+            ("appointments", "window_end", "window_start",
+             float(limits.get("max_visit_window_hours", 72))),
+            ("outages", "ended_at", "started_at", 24 * float(limits.get("max_outage_days", 366))),
+            *(("tickets", end, "opened_at", 24 * float(limits.get("max_ticket_days", 731)))
+              for end in ("restored_at", "resolved_at", "closed_at")),
+        ),
+    )  # fmt: skip
+
+
+def caps_of(limits: dict[str, Any]) -> Caps:
+    return Caps(
+        max_line_bytes=int(limits.get("max_line_bytes", 1 << 20)),
+        max_fields=int(limits.get("max_fields", 1000)),
+        max_json_line_bytes=int(limits.get("max_json_line_bytes", 1 << 20)),
+        gunzip_max_bytes=int(float(limits.get("gunzip_max_mb", 8192)) * (1 << 20)),
+        gunzip_max_ratio=float(limits.get("gunzip_max_ratio", 200)),
+    )
+
+
+def _file_warnings(fr: FileResult) -> list[str]:
+    if fr.status == "empty":
+        return [f"{fr.path}: empty file, nothing loaded"]
+    if fr.status == "loaded" and fr.read == 0:
+        return [f"{fr.path}: no rows (header only), nothing loaded"]
+    return []
+
+
+def _check_share(
+    con: duckdb.DuckDBPyConnection, fr: FileResult, load_id: int, limits: dict[str, Any]
+) -> None:
+    """Fail the load (it rolls back) when a file's quarantined share is abnormal: a mapping
+    typo or the wrong file quarantines most rows, and a green load would hide it."""
+    share = float(limits.get("max_quarantined_share", 0.2))
+    if fr.read < int(limits.get("share_min_rows", 50)) or fr.quarantined <= share * fr.read:
+        return
+    top = con.execute(bind(
+        "select field, reason, count(*) n from meta.quarantine where load_id = ? and "
+        "source_file = ? group by all order by n desc, field limit 3",
+        [load_id, fr.path],
+    )).fetchall()  # fmt: skip
+    reasons = "; ".join(f"{n:,} × {_cut(why)}" for _, why, n in top)
+    raise LoadError(
+        f"{fr.path}: {fr.quarantined:,} of {fr.read:,} rows quarantined "
+        f"({fr.quarantined / fr.read:.0%} > [load] max_quarantined_share {share:.0%}); "
+        f"top reasons: {reasons}"
+    )
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def _unpacker(ctx: _FileContext, plan: list[tuple[Entity, Path]]) -> Unpacker:
     gz = [p if gzipped_csv(p, ctx.mapping.for_entity(e.name)) else None for e, p in plan]
-    return Unpacker(gz, ctx.temp_dir)
+    return Unpacker(gz, ctx.temp_dir, ctx.caps)
 
 
 def _load_file(
@@ -241,14 +356,22 @@ def _load_file(
             fr.status = "skipped"
             ctx.progress("file_done", {"result": fr})
             return fr
+        if fr.bytes == 0 or (plain is not None and plain.stat().st_size == 0):
+            fr.status, fr.sha256 = "empty", digest.result()
+            ctx.progress("file_done", {"result": fr})
+            return fr
         # A gzipped file keeps the temp table: see _typed_to_parquet.
         spill = typed_file(ctx.temp_dir) if plain is None else contextlib.nullcontext()
         with spill as typed:
             try:
-                source = _scan(con, entity, path, em, ctx.tz, plain, typed)
+                source = _scan(con, entity, path, em, ctx, plain, typed)
             except (ExtractError, CleanError) as exc:
                 raise LoadError(f"{path}: {exc}") from exc
             fr.sha256 = digest.result()
+            if source.kind == "empty":
+                fr.status = "empty"
+                ctx.progress("file_done", {"result": fr})
+                return fr
             _merge_rows(con, entity, source, fr, ctx)
     fr.seconds = time.time() - t0
     if em.encoding == "cp1252":
@@ -291,10 +414,16 @@ def _merge_rows(
     rows = _rows(con, source)
     fr.superseded = record_superseded(con, source, ctx.load_id, entity.name, fr.path)
     fr.read = _count(con, source.typed) + len(source.rejects) + fr.superseded
-    fr.quarantined = quarantine(con, entity, ctx.load_id, fr.path, rows, source.rejects)
+    header = source.columns if source.kind == "csv" else []  # fields by position: CSV only
+    masked = mask_rejects(source.rejects, ctx.pii_key, header, em_of(ctx, entity))
+    fr.quarantined = quarantine(con, entity, ctx.load_id, fr.path, rows, masked)
     ctx.progress("stage", {"stage": "merging"})
     counts = merge(con, entity, rows, ctx.load_id, fr.path)
     fr.loaded, fr.updated, fr.duplicate = counts.loaded, counts.updated, counts.duplicate
+
+
+def em_of(ctx: _FileContext, entity: Entity) -> EntityMapping:
+    return ctx.mapping.for_entity(entity.name)
 
 
 def _scan(
@@ -302,25 +431,30 @@ def _scan(
     entity: Entity,
     path: Path,
     em: EntityMapping,
-    tz: str,
+    ctx: _FileContext,
     plain: Path | None,
     typed: Path | None,
 ) -> Source:
     """Read the file once, typing and checking it on the way, into the Parquet file ``typed``,
-    else the temp table ``_typed`` (re-read once if it is not UTF-8). ``plain``: a gzipped
-    CSV's decompressed copy."""
-    if is_shaped(em, path):  # nested JSON, versions: flattened in SQL first (etl/shape.py)
+    else the temp table ``_typed``. Nested JSON and record versions are flattened in SQL first
+    (etl/shape.py). A CSV whose fast read rejected lines is read again carefully (etl.lines): a
+    stray quote then costs one record, and a line that is not UTF-8 is read as cp1252.
+    ``plain``: a gzipped CSV's decompressed copy."""
+    if is_shaped(em, path):
         try:
             shaped = shaped_source(con, path, entity, em)
         except MappingError as exc:
             raise LoadError(f"{path}: {exc}") from exc
-        _type_rows(con, entity, shaped, em, tz, typed)
+        _type_rows(con, entity, shaped, em, ctx, typed)
         return shaped
-    source = open_source(con, path, em, plain=plain)
-    _type_rows(con, entity, source, em, tz, typed)
-    if needs_transcoding(source, em):
-        source = open_source(con, path, em, transcode=True)
-        _type_rows(con, entity, source, em, tz, typed)
+    opened = {"plain": plain, "caps": ctx.caps, "folder": ctx.temp_dir}
+    source = open_source(con, path, em, **opened)
+    if source.kind == "empty":
+        return source
+    _type_rows(con, entity, source, em, ctx, typed)
+    if needs_care(source):
+        source = open_source(con, path, em, careful=True, **opened)
+        _type_rows(con, entity, source, em, ctx, typed)
     return source
 
 
@@ -329,11 +463,12 @@ def _type_rows(
     entity: Entity,
     source: Source,
     em: EntityMapping,
-    tz: str,
+    ctx: _FileContext,
     typed: Path | None,
 ) -> None:
     try:
-        sql = clean_sql(entity, em, source.columns, tz, source.sql, source.has_line, source.types)
+        sql = clean_sql(entity, em, source.columns, ctx.tz, source.sql, source.has_line,
+                        source.types, ctx.bounds)  # fmt: skip
         if typed is not None:
             _typed_to_parquet(con, sql.typed, source, typed)
         else:

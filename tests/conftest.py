@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from ecoute.core.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 EXTERNAL = REPO.parent / "shared" / "data" / "external"
+# A load refuses the default PII key; commands the tests run as subprocesses read the environment.
+os.environ.setdefault("ECOUTE__ETL__PII_KEY", "test-key")
 
 
 @pytest.fixture

@@ -39,6 +39,11 @@ class Settings:
     def etl(self) -> dict[str, Any]:
         return self.section("etl")
 
+    @property
+    def load(self) -> dict[str, Any]:
+        """The loader's bounds and caps (``[load]``, docs/data-contract.md "What we refuse")."""
+        return self.section("load")
+
     def with_overrides(self, **sections: dict[str, Any]) -> Settings:
         """A copy with some keys replaced (tests and per-command flags use this)."""
         merged = _merge(self.sections, sections)

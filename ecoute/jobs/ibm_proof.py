@@ -38,7 +38,10 @@ IBM_SETTINGS = {"extra_features": list(EXTRA_FEATURES), "horizon_days": 30}
 def ibm_settings(warehouse: Path) -> Settings:
     """Defaults, the given warehouse, and the IBM sample's feature declaration."""
     settings = load_settings(warehouse=warehouse, environ={})
-    return settings.with_overrides(risk=IBM_SETTINGS, etl={"progress": "never"})
+    # A public sample without personal data: its own PII key, since a load refuses the default.
+    return settings.with_overrides(
+        risk=IBM_SETTINGS, etl={"progress": "never", "pii_key": "ibm-public-sample"}
+    )
 
 
 def prove(data: Path = DATA, warehouse: Path | None = None) -> TrainResult:

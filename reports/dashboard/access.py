@@ -6,13 +6,26 @@ Bound anywhere else it refuses to start unless one of these is configured in ``[
 * ``users``: HTTP basic auth, user → password hash (``ecoute dashboard --hash-password``);
 * ``proxy_user_header``: a reverse proxy authenticates people and passes their name in this
   header; requests that lack it, or that come from a peer not in ``proxy_trusted``, get 403.
+
+A password hash (scrypt, ~32 MiB and ~0.1 s each) is checked once per browser session: a
+successful check is remembered by a keyed hash of the ``Authorization`` header (the browser sends
+the same one on every request of a page), so the 24 requests of a page load cost one check.
+Failed checks are limited per client (``max_failures`` per ``failure_window_s``, then 429 without
+any hashing) and at most ``hash_workers`` checks run at once, so wrong logins, however many and
+however concurrent, cannot take the server's memory.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import ipaddress
-from dataclasses import dataclass
+import os
+import threading
+import time
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
 from typing import Any
 
 LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
@@ -31,12 +44,67 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+class _Gate:
+    """The mutable side of basic auth: verified headers, recent failures, running checks."""
+
+    def __init__(self, max_failures: int, window_s: float, workers: int) -> None:
+        self.key = os.urandom(32)  # per process: a restart forgets every verified header
+        self.verified: OrderedDict[bytes, tuple[str, float]] = OrderedDict()
+        self.failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self.max_failures, self.window_s = max_failures, window_s
+        self.slots = threading.BoundedSemaphore(max(1, workers))
+        self.lock = threading.Lock()
+
+    def digest(self, header: str) -> bytes:
+        return hmac.new(self.key, header.encode("utf-8", "replace"), hashlib.sha256).digest()
+
+    def remembered(self, digest: bytes, now: float) -> bool:
+        with self.lock:
+            hit = self.verified.get(digest)
+            return hit is not None and hit[1] > now
+
+    def remember(self, digest: bytes, user: str, until: float) -> None:
+        with self.lock:
+            self.verified[digest] = (user, until)
+            self.verified.move_to_end(digest)
+            while len(self.verified) > _MAX_SESSIONS:
+                self.verified.popitem(last=False)
+
+    def blocked(self, client: str, now: float) -> bool:
+        with self.lock:
+            recent = self.failures.get(client)
+            while recent and recent[0] < now - self.window_s:
+                recent.popleft()
+            return bool(recent) and len(recent) >= self.max_failures
+
+    def failed(self, client: str, now: float) -> None:
+        with self.lock:
+            recent = self.failures.setdefault(client, deque(maxlen=self.max_failures))
+            recent.append(now)
+            self.failures.move_to_end(client)
+            while len(self.failures) > _MAX_CLIENTS:
+                self.failures.popitem(last=False)
+
+
+_MAX_SESSIONS = 1024  # remembered headers (oldest forgotten first)
+_MAX_CLIENTS = 10_000  # clients whose failures are counted
+
+
 @dataclass(frozen=True)
 class Access:
     users: dict[str, str]
     proxy_header: str
     proxy_trusted: tuple[str, ...]
     realm: str = "Ecoute dashboard"
+    session_s: float = 8 * 3600
+    max_failures: int = 10
+    failure_window_s: float = 300
+    hash_workers: int = 2
+    _gate: _Gate = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        gate = _Gate(self.max_failures, self.failure_window_s, self.hash_workers)
+        object.__setattr__(self, "_gate", gate)
 
     @classmethod
     def from_settings(cls, section: dict[str, Any]) -> Access:
@@ -46,6 +114,10 @@ class Access:
             users=users,
             proxy_header=str(section.get("proxy_user_header") or "").strip(),
             proxy_trusted=tuple(str(t) for t in trusted),
+            session_s=float(section.get("session_hours", 8)) * 3600,
+            max_failures=int(section.get("max_failures", 10)),
+            failure_window_s=float(section.get("failure_window_s", 300)),
+            hash_workers=int(section.get("hash_workers", 2)),
         )
 
     @property
@@ -80,8 +152,13 @@ class Access:
                 if not request.headers.get(self.proxy_header, "").strip():
                     return Response("forbidden: no authenticated user from the proxy\n", 403)
                 return None
-            if self.check_basic(request.headers.get("Authorization", "")):
+            verdict = self.login(request.headers.get("Authorization", ""),
+                                 request.remote_addr or "")  # fmt: skip
+            if verdict == "ok":
                 return None
+            if verdict == "busy":
+                return Response("too many failed logins; wait a few minutes\n", 429,
+                                {"Retry-After": str(int(self.failure_window_s))})  # fmt: skip
             return Response(
                 "authentication required\n", 401,
                 {"WWW-Authenticate": f'Basic realm="{self.realm}", charset="UTF-8"'},
@@ -89,7 +166,24 @@ class Access:
 
         server.before_request(guard)
 
-    def check_basic(self, header: str) -> bool:
+    def login(self, header: str, client: str) -> str:
+        """``ok``, ``denied`` or ``busy`` (this client failed too often: no hash is computed)."""
+        gate, now = self._gate, time.monotonic()
+        digest = gate.digest(header)
+        if header and gate.remembered(digest, now):
+            return "ok"
+        if gate.blocked(client, now):
+            return "busy"
+        with gate.slots:  # at most hash_workers scrypt checks at once, whatever the load
+            user = self.check_basic(header)
+        if user:
+            gate.remember(digest, user, now + self.session_s)
+            return "ok"
+        gate.failed(client, now)
+        return "denied"
+
+    def check_basic(self, header: str) -> str | None:
+        """The user a basic-auth header proves (None: not proved); runs the password hash."""
         from werkzeug.security import check_password_hash
 
         scheme, _, token = header.partition(" ")
@@ -98,13 +192,13 @@ class Access:
         try:
             user, _, password = base64.b64decode(token).decode("utf-8").partition(":")
         except (ValueError, UnicodeDecodeError):
-            return False
+            return None
         stored = self.users.get(user)
         if stored is None:
             # Same work for unknown users, so timing does not tell which names exist.
             check_password_hash(_DUMMY_HASH, password)
-            return False
-        return check_password_hash(stored, password)
+            return None
+        return user if check_password_hash(stored, password) else None
 
 
 def _peer_trusted(peer: str, trusted: tuple[str, ...]) -> bool:

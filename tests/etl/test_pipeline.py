@@ -153,6 +153,7 @@ entities:
     delimiter: ";"
     encoding: cp1252
     decimal: ","
+    thousands: "."
     date_format: "%d/%m/%Y"
     columns: {customer_id: "N° client", region: "Région", monthly_fee: "Abonnement mensuel",
               customer_since: "Client depuis", language: "Langue"}
