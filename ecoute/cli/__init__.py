@@ -41,6 +41,7 @@ COMMAND_MODULES = (
 )
 
 app = typer.Typer(
+    rich_markup_mode=None,  # help is plain text: brackets are data, never markup
     name="ecoute",
     help="Écoute: hear what customer service does to people. Load exports, measure, report.",
     no_args_is_help=True,
@@ -99,7 +100,9 @@ def _busy_is_one_line(command):  # noqa: ANN001, ANN202 - wraps any command call
         try:
             return command(*args, **kwargs)
         except RuntimeError as exc:
-            db = sys.modules.get("ecoute.core.db")  # not imported: the error cannot be WarehouseBusy
+            db = sys.modules.get(
+                "ecoute.core.db"
+            )  # not imported: the error cannot be WarehouseBusy
             if db is None or not isinstance(exc, db.WarehouseBusy):
                 raise
             typer.echo(f"error: {exc}", err=True)

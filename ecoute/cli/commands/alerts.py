@@ -22,7 +22,7 @@ def alerts(
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
-    """Evaluate the \\[\\[alerts.rules]] of the configuration on the week's metrics and print the
+    """Evaluate the [[alerts.rules]] of the configuration on the week's metrics and print the
     alerts that fire. Exit status: 0 none fired, 1 at least one fired (for cron), 2 usage or
     configuration error."""
     import json

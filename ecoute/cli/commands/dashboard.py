@@ -19,11 +19,11 @@ def dashboard(
     ctx: typer.Context,
     host: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option(help="Address to bind (\\[dashboard] host, default 127.0.0.1)."),
+        typer.Option(help="Address to bind ([dashboard] host, default 127.0.0.1)."),
     ] = None,
     port: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option(help="Port (\\[dashboard] port, default 8050)."),
+        typer.Option(help="Port ([dashboard] port, default 8050)."),
     ] = None,
     export: Annotated[
         Optional[Path],  # noqa: UP045
@@ -34,13 +34,13 @@ def dashboard(
     hash_password: Annotated[
         bool,
         typer.Option(
-            "--hash-password", help="Prompt for a password, print its hash for \\[dashboard.users]."
+            "--hash-password", help="Prompt for a password, print its hash for [dashboard.users]."
         ),
     ] = False,
 ) -> None:
     """Serve the executive dashboard over the warehouse, opened read-only per request (loads can
     run meanwhile). Bound to 127.0.0.1 unless told otherwise; bound elsewhere it needs
-    authentication configured (\\[dashboard] users or proxy_user_header)."""
+    authentication configured ([dashboard] users or proxy_user_header)."""
     if hash_password:
         from ecoute.reports.dashboard.access import hash_password as make_hash
 

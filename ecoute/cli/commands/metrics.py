@@ -105,10 +105,12 @@ def _table(result: dict, rows: list[dict]) -> str:
     lines = [title, ""]
     lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     for r in body:
-        lines.append("  ".join(
-            c.ljust(w) if i < len(header) - 4 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        ))
+        lines.append(
+            "  ".join(
+                c.ljust(w) if i < len(header) - 4 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
     params = ", ".join(f"{k}={v}" for k, v in result["params"].items())
     lines += ["", f"parameters: {params}"]
     return "\n".join(lines)

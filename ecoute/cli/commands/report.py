@@ -9,7 +9,11 @@ import typer
 
 from ecoute.cli.commands._common import fail, parse_week, settings_of
 
-report_app = typer.Typer(help="Reports managers read (see docs/report.md).", no_args_is_help=True)
+report_app = typer.Typer(
+    rich_markup_mode=None,  # help is plain text: brackets are data, never markup
+    help="Reports managers read (see docs/report.md).",
+    no_args_is_help=True,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -26,7 +30,7 @@ def weekly(
     ] = None,
     out: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option(help="Output folder (default \\[report] out, out/reports)."),
+        typer.Option(help="Output folder (default [report] out, out/reports)."),
     ] = None,
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also print a PDF (headless Chromium).")
@@ -36,7 +40,7 @@ def weekly(
         typer.Option("--all-regions", help="Burst: the national report and one per region."),
     ] = False,
     email: Annotated[
-        bool, typer.Option("--email", help="E-mail each report to its \\[email.recipients].")
+        bool, typer.Option("--email", help="E-mail each report to its [email.recipients].")
     ] = False,
 ) -> None:
     """Write the week's report: headline KPIs against last week, the trend and the targets'

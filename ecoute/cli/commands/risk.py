@@ -10,6 +10,7 @@ import typer
 from ecoute.cli.commands._common import fail, settings_of
 
 risk_app = typer.Typer(
+    rich_markup_mode=None,  # help is plain text: brackets are data, never markup
     help="Churn risk per customer: score in [0, 1], band and reasons (docs/churn.md).",
     invoke_without_command=True,
     no_args_is_help=False,

@@ -60,8 +60,13 @@ def worst(
         typer.echo(f"No failures recorded in week {week}.")
         return
     header = list(WORST_COLUMNS)
-    body = [["" if r[c] is None else f"{r[c]:g}" if isinstance(r[c], float) else str(r[c])
-             for c in header] for r in rows]
+    body = [
+        [
+            "" if r[c] is None else f"{r[c]:g}" if isinstance(r[c], float) else str(r[c])
+            for c in header
+        ]
+        for r in rows
+    ]
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(header)]
     typer.echo(f"Worst weeks, {week}\n")
     typer.echo("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
