@@ -15,8 +15,10 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
+import click
 import typer
 
+from ecoute.cli.errors import one_line
 from ecoute.core.settings import load_settings
 
 # One entry per command module, in the order --help lists them. A module not written yet is skipped.
@@ -65,6 +67,9 @@ def main(
             help="Configuration TOML (env ECOUTE_CONFIG; default ./ecoute.toml if present)."
         ),
     ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback of any error.")
+    ] = False,
 ) -> None:
     """Écoute: hear what customer service does to people."""
     try:
@@ -92,23 +97,39 @@ def _wrap_commands(typer_app: typer.Typer) -> None:
 
 
 def _busy_is_one_line(command):  # noqa: ANN001, ANN202 - wraps any command callback
-    """A warehouse another process held longer than this command would wait ends the command
-    with one line on stderr and exit status 1, never a traceback, whichever command it was."""
+    """Whatever a command raises ends it with one line on stderr, never a traceback: an expected
+    error (a busy or missing warehouse, a bad file or setting) with its reason, anything else as
+    a bug to report. ``ecoute --debug`` re-raises instead, traceback and all."""
 
     @functools.wraps(command)
     def run(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         try:
             return command(*args, **kwargs)
-        except RuntimeError as exc:
-            db = sys.modules.get(
-                "ecoute.core.db"
-            )  # not imported: the error cannot be WarehouseBusy
-            if db is None or not isinstance(exc, db.WarehouseBusy):
+        except (typer.Exit, typer.Abort, click.exceptions.ClickException, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:
+            _quiet_stdout()  # the reader (head, less) has gone: not an error of ours
+            raise typer.Exit(0) from None
+        except Exception as exc:
+            if _debug():
                 raise
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from None
+            message, code = one_line(exc)
+            typer.echo(f"error: {message}", err=True)
+            raise typer.Exit(code) from None
 
     return run
+
+
+def _quiet_stdout() -> None:
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (tests)
+        pass
+
+
+def _debug() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().params.get("debug"))
 
 
 _register_all()

@@ -44,3 +44,57 @@ def week_label(monday: dt.date) -> str:
 
 def stdout_is_tty() -> bool:
     return sys.stdout.isatty()
+
+
+def timezone_of(settings: Settings) -> str:
+    """The operator's zone: human output shows instants in it."""
+    return str(settings.metrics.get("timezone") or "UTC")
+
+
+def sql(name: str) -> str:
+    """A query of ``ecoute/cli/sql/<name>.sql``."""
+    from pathlib import Path
+
+    return (Path(__file__).parents[1] / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def row_limit(limit: int, top: int | None) -> int:
+    """--limit, or the deprecated --top it replaced (said once on stderr)."""
+    if top is None:
+        return limit
+    typer.echo("note: --top is deprecated, say --limit", err=True)
+    return top
+
+
+def _listed(values: list[str], most: int = 12) -> str:
+    shown = ", ".join(values[:most])
+    return shown + (f", … ({len(values):,} in all)" if len(values) > most else "")
+
+
+def require_region(con, region: str | None) -> None:  # noqa: ANN001 - a DuckDB connection
+    """An unknown region is a typo, not a region with no events: exit 2 naming those that exist."""
+    if region is None:
+        return
+    regions = [r for (r,) in con.execute(sql("regions")).fetchall()]
+    if region not in regions:
+        fail(f"unknown region {region!r}; the warehouse holds: {_listed(regions) or 'none'}", 2)
+
+
+def require_slice(con, dimension: str, value: str | None) -> None:  # noqa: ANN001
+    """An unknown queue, technician, team or category: exit 2 naming those that exist."""
+    if value is None:
+        return
+    values = [v for (v,) in con.execute(sql("slices"), [dimension]).fetchall()]
+    if value not in values:
+        fail(f"unknown {dimension} {value!r}; the warehouse holds: {_listed(values) or 'none'}", 2)
+
+
+def require_week(con, monday: dt.date) -> None:  # noqa: ANN001
+    """A week the warehouse holds no data for is an error, never an empty green answer."""
+    weeks = [w for (w,) in con.execute(sql("weeks")).fetchall()]
+    if monday in weeks:
+        return
+    if not weeks:
+        fail("the warehouse holds no week of data yet: run `ecoute load DIR`", 2)
+    span = f"{week_label(weeks[0])} to {week_label(weeks[-1])}"
+    fail(f"no data for week {week_label(monday)}; the warehouse holds {span}", 2)

@@ -6,7 +6,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from ecoute.cli.commands._common import parse_week, settings_of
+from ecoute.cli.commands._common import (
+    parse_week,
+    require_week,
+    row_limit,
+    settings_of,
+    sql,
+    timezone_of,
+)
+from ecoute.cli.output import FORMAT_HELP, check_format
 
 
 def register(app: typer.Typer) -> None:
@@ -15,26 +23,31 @@ def register(app: typer.Typer) -> None:
 
 def messages(
     ctx: typer.Context,
-    week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W27.")],
+    week: Annotated[str, typer.Option(metavar="WEEK", help="ISO week, e.g. 2026-W27.")],
     intent: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="Only messages carrying this intent (e.g. churn_threat)."),
+        typer.Option(
+            metavar="INTENT", help="Only messages carrying this intent (e.g. churn_threat)."
+        ),
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many messages (0 = all).")] = 50,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    limit: Annotated[
+        int, typer.Option(metavar="N", help="At most this many messages (0 = all).", min=0)
+    ] = 50,
+    top: Annotated[Optional[int], typer.Option(hidden=True)] = None,  # noqa: UP045 - old name
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help=FORMAT_HELP)] = "table",
 ) -> None:
     """List a week's messages with their intents and the phrases that triggered them."""
     from ecoute.cli.output import emit
     from ecoute.warehouse.connection import connect
 
+    check_format(fmt)
     monday = parse_week(week)
-    con = connect(settings_of(ctx), read_only=True)
-    sql = (
-        "select message_id, customer_id, received_at, channel, language, round(severity, 2) "
-        "as severity, intents, intent_phrases, left(coalesce(subject || ' — ', '') || body, 120) "
-        "as text from marts.rpt_messages__intents where week_start_date = ? "
-        "and (? is null or list_contains(intents, ?)) order by severity desc, received_at"
-    )
+    settings = settings_of(ctx)
+    limit = row_limit(limit, top)
+    with connect(settings, read_only=True) as con:
+        require_week(con, monday)
+        frame = con.execute(sql("messages"), [monday, intent, intent]).pl()
     if limit:
-        sql += f" limit {int(limit)}"
-    emit(con.execute(sql, [monday, intent, intent]).pl(), fmt, title=f"messages {week}")
+        frame = frame.head(limit)
+    emit(frame, fmt, title=f"Messages received in {week}", tz=timezone_of(settings),
+         empty=f"No message received in {week}.")  # fmt: skip
