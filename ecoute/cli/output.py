@@ -37,7 +37,8 @@ def records_of(data: Any) -> tuple[list[str], list[dict[str, Any]]]:
     if hasattr(data, "to_dicts"):
         return list(data.columns), data.to_dicts()
     rows = [dict(r) for r in data]
-    return (list(rows[0]) if rows else []), rows
+    names = list(dict.fromkeys(k for r in rows for k in r))  # every key, first seen first
+    return names, [{n: r.get(n) for n in names} for r in rows]
 
 
 def emit(

@@ -98,3 +98,11 @@ def require_week(con, monday: dt.date) -> None:  # noqa: ANN001
         fail("the warehouse holds no week of data yet: run `ecoute load DIR`", 2)
     span = f"{week_label(weeks[0])} to {week_label(weeks[-1])}"
     fail(f"no data for week {week_label(monday)}; the warehouse holds {span}", 2)
+
+
+def legacy_format(fmt: str) -> str:
+    """`text`, the old name of `table` in some commands, still works (said on stderr)."""
+    if fmt == "text":
+        typer.echo("note: --format text is now --format table", err=True)
+        return "table"
+    return fmt

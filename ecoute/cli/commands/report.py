@@ -7,7 +7,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from ecoute.cli.commands._common import fail, parse_week, settings_of
+from ecoute.cli.commands._common import (
+    fail,
+    parse_week,
+    require_region,
+    require_week,
+    settings_of,
+)
 
 report_app = typer.Typer(
     rich_markup_mode=None,  # help is plain text: brackets are data, never markup
@@ -23,14 +29,16 @@ def register(app: typer.Typer) -> None:
 @report_app.command("weekly")
 def weekly(
     ctx: typer.Context,
-    week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W27 (Monday 00:00 local time).")],
+    week: Annotated[
+        str, typer.Option(metavar="WEEK", help="ISO week, e.g. 2026-W27 (Monday 00:00 local time).")
+    ],
     region: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option(help="Only this region: every number is filtered to it."),
+        typer.Option(metavar="REGION", help="Only this region: every number is filtered to it."),
     ] = None,
     out: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option(help="Output folder (default [report] out, out/reports)."),
+        typer.Option(metavar="DIR", help="Output folder (default [report] out, out/reports)."),
     ] = None,
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also print a PDF (headless Chromium).")
@@ -52,9 +60,14 @@ def weekly(
 
     if region is not None and all_regions:
         fail("--region and --all-regions exclude each other", 2)
+    if out is not None and out.exists() and not out.is_dir():
+        fail(f"--out must be a folder, and {out} is a file", 2)
+    settings = settings_of(ctx)
+    monday = parse_week(week)
+    _require_data(settings, monday, region)
     try:
         results = jobs.report(
-            settings_of(ctx), parse_week(week), out, region=region, all_regions=all_regions,
+            settings, monday, out, region=region, all_regions=all_regions,
             pdf=pdf or email, email=email, echo=typer.echo,
         )  # fmt: skip
     except ReportRunError as exc:
@@ -65,3 +78,23 @@ def weekly(
             f"{len(failed)} of {len(results)} report(s) failed: "
             + "; ".join(r.error for r in failed)
         )
+
+
+def _require_data(settings, monday, region: str | None) -> None:  # noqa: ANN001
+    """A week without data or an unknown region is refused before any report is written: an
+    empty report headed "No alert fired this week" would read as good news."""
+    import duckdb
+
+    from ecoute.warehouse.connection import WarehouseMissing, connect
+
+    try:
+        con = connect(settings, read_only=True)
+    except WarehouseMissing:
+        return  # the report run says so, in its own words
+    try:
+        require_week(con, monday)
+        require_region(con, region)
+    except duckdb.CatalogException:
+        return
+    finally:
+        con.close()
