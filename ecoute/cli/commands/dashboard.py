@@ -19,16 +19,18 @@ def dashboard(
     ctx: typer.Context,
     host: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option(help="Address to bind ([dashboard] host, default 127.0.0.1)."),
+        typer.Option(metavar="HOST", help="Address to bind ([dashboard] host, default 127.0.0.1)."),
     ] = None,
     port: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option(help="Port ([dashboard] port, default 8050)."),
+        typer.Option(metavar="PORT", help="Port ([dashboard] port, default 8050)."),
     ] = None,
     export: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
-            "--export", help="Write a self-contained HTML snapshot of the landing page and exit."
+            "--export",
+            metavar="FILE",
+            help="Write a self-contained HTML snapshot of the landing page and exit.",
         ),
     ] = None,
     hash_password: Annotated[
@@ -55,6 +57,11 @@ def dashboard(
     section = settings.section("dashboard")
     if export is not None:
         from ecoute.reports.dashboard.export import export as write_export
+
+        if export.is_dir():
+            fail(f"--export names a file to write, and {export} is a folder", 2)
+        if not export.parent.is_dir():
+            fail(f"--export: no folder {export.parent} to write {export.name} in", 2)
 
         try:
             path = write_export(settings, export)

@@ -20,7 +20,10 @@ def schedule(
     ] = False,
     week: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option(help="With --once: the week to report (default: the last complete week)."),
+        typer.Option(
+            metavar="WEEK",
+            help="With --once: the week to report (default: the last complete week).",
+        ),
     ] = None,
 ) -> None:
     """Run [schedule] jobs (load new files from the inbox, check, build, report, e-mail) on the
@@ -42,6 +45,7 @@ def schedule(
     if week is not None and not once:
         fail("--week goes with --once", 2)
     if once:
+        _require_inbox(cfg)
         outcome = run_jobs(settings, parse_week(week)) if week else scheduled_run(settings)
         if outcome is None or not outcome.ok:
             raise typer.Exit(1)
@@ -61,3 +65,15 @@ def schedule(
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         scheduler.shutdown(wait=False)
+
+
+def _require_inbox(cfg) -> None:  # noqa: ANN001 - the [schedule] section
+    """A run whose load step has no inbox would fail every Monday: say so now, in one line."""
+    from pathlib import Path
+
+    inbox = Path(str(cfg["inbox"]))
+    if "load" in cfg["jobs"] and not inbox.is_dir():
+        fail(
+            f"the inbox folder {inbox} ([schedule] inbox) does not exist; create it or fix the setting",
+            2,
+        )
