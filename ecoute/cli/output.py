@@ -5,7 +5,7 @@ text, never markup: on a terminal a rich table is given ``Text`` cells and a con
 off; anywhere else (a pipe, a log, cron) the table is plain aligned text at its full width, so no
 value is ever cut to fit 80 columns. Numbers carry thousands separators and instants are shown in
 the operator's time zone in tables; JSON keeps numbers as numbers, lists as lists and instants as
-ISO 8601 with their offset.
+ISO 8601 with their offset; exact decimals (money) are strings such as "4.50".
 """
 
 from __future__ import annotations
@@ -192,7 +192,7 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
-        return float(value)
+        return str(value)  # money stays exact: "4.50", never 4.5000000001
     if isinstance(value, dt.timedelta):
         return value.total_seconds()
     return str(value)
