@@ -7,6 +7,7 @@ module only builds the settings and adds the commands. Command modules import he
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import importlib.util
@@ -121,10 +122,8 @@ def _busy_is_one_line(command):  # noqa: ANN001, ANN202 - wraps any command call
 
 
 def _quiet_stdout() -> None:
-    try:
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # no file descriptor (tests)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # no real file descriptor (tests)
-        pass
 
 
 def _debug() -> bool:

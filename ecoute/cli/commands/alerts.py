@@ -16,7 +16,6 @@ from ecoute.cli.commands._common import (
 )
 from ecoute.cli.output import FORMAT_HELP, check_format
 
-
 COLUMNS = ("rule", "condition", "metric", "field", "region", "observed", "numerator", "denominator")
 
 
