@@ -38,7 +38,7 @@ def test_no_alert_exits_0(tiny, tmp_path):
     )
     result = _alerts(tiny, config, "--week", "2026-W10")
     assert result.exit_code == 0, result.output
-    assert "No alert in 2026-W10 (1 rules checked)" in result.output
+    assert "No alert fired in 2026-W10 (1 rule checked)" in result.output
 
 
 def test_json_and_region(tiny):
