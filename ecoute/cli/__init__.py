@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "compensation",
     "demo",
     "export",
+    "status",
 )
 
 app = typer.Typer(
