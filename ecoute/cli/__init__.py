@@ -92,10 +92,39 @@ def _register_all() -> None:
 
 def _wrap_commands(typer_app: typer.Typer) -> None:
     for info in typer_app.registered_commands:
+        _name_placeholders(info.callback)
         info.callback = _busy_is_one_line(info.callback)
+    if typer_app.registered_callback is not None and typer_app is not app:
+        _name_placeholders(typer_app.registered_callback.callback)
     for group in typer_app.registered_groups:
         if group.typer_instance is not None:
             _wrap_commands(group.typer_instance)
+
+
+def _name_placeholders(command) -> None:  # noqa: ANN001 - any command callback
+    """Help shows ``--week WEEK``, not typer's ``<str>`` or ``{week}``: a value's placeholder is
+    its option's (or argument's) name in capitals, unless the command chose one."""
+    import typing
+
+    from typer.models import ParameterInfo
+
+    if command is None:
+        return
+    # The modules' annotations are strings, evaluated afresh on every read: keep one evaluation
+    # on the function, so the placeholders set here are the ones typer reads.
+    hints = typing.get_type_hints(command, include_extras=True)
+    command.__annotations__ = hints
+    for name, hint in hints.items():
+        if typing.get_origin(hint) is not typing.Annotated:
+            continue
+        kind, *metadata = typing.get_args(hint)
+        if kind is bool:
+            continue
+        for info in metadata:
+            if isinstance(info, ParameterInfo) and info.metavar is None:
+                longs = [d for d in (info.param_decls or ()) if d.startswith("--")]
+                label = longs[0][2:] if longs else name
+                info.metavar = label.replace("-", "_").upper()
 
 
 def _busy_is_one_line(command):  # noqa: ANN001, ANN202 - wraps any command callback
