@@ -143,7 +143,10 @@ def run_jobs(settings: Settings, week_start: dt.date) -> RunOutcome:
             step = StepOutcome(
                 name, "failed", f"{type(exc).__name__}: {exc}", time.perf_counter() - started
             )
-            log.error("step %s FAILED: %s\n%s", name, step.message, traceback.format_exc())
+            # A StepError says what to fix (a missing inbox): one line. Anything else is a bug,
+            # logged with its traceback.
+            trace = "" if isinstance(exc, StepError) else "\n" + traceback.format_exc()
+            log.error("step %s FAILED: %s%s", name, step.message, trace)
             stop = not cfg["continue_on_failure"]
         outcome.steps.append(step)
     if not outcome.ok:
@@ -267,9 +270,7 @@ def _notify(settings: Settings, outcome: RunOutcome) -> None:
     """E-mail the failure to ``[schedule] notify`` (else the national recipients), if any."""
     from ecoute.reports.mail import MailError, notice_message, recipients_for, send
 
-    recipients = list(settings.section("schedule")["notify"]) or recipients_for(
-        settings, None
-    )
+    recipients = list(settings.section("schedule")["notify"]) or recipients_for(settings, None)
     if not recipients:
         return
     lines = [f"Écoute's scheduled run for {outcome.week} failed.", ""]

@@ -59,11 +59,8 @@ def sql(name: str) -> str:
 
 
 def row_limit(limit: int, top: int | None) -> int:
-    """--limit, or the deprecated --top it replaced (said once on stderr)."""
-    if top is None:
-        return limit
-    typer.echo("note: --top is deprecated, say --limit", err=True)
-    return top
+    """--limit, or --top, the name some commands used before (hidden, still accepted)."""
+    return limit if top is None else top
 
 
 def _listed(values: list[str], most: int = 12) -> str:
@@ -90,19 +87,17 @@ def require_slice(con, dimension: str, value: str | None) -> None:  # noqa: ANN0
 
 
 def require_week(con, monday: dt.date) -> None:  # noqa: ANN001
-    """A week the warehouse holds no data for is an error, never an empty green answer."""
+    """A week outside the data's span is an error, never an empty green answer. A week inside it
+    with no event of some kind is a real week whose counts are zero."""
     weeks = [w for (w,) in con.execute(sql("weeks")).fetchall()]
-    if monday in weeks:
-        return
     if not weeks:
         fail("the warehouse holds no week of data yet: run `ecoute load DIR`", 2)
+    if weeks[0] <= monday <= weeks[-1]:
+        return
     span = f"{week_label(weeks[0])} to {week_label(weeks[-1])}"
     fail(f"no data for week {week_label(monday)}; the warehouse holds {span}", 2)
 
 
 def legacy_format(fmt: str) -> str:
-    """`text`, the old name of `table` in some commands, still works (said on stderr)."""
-    if fmt == "text":
-        typer.echo("note: --format text is now --format table", err=True)
-        return "table"
-    return fmt
+    """`text`, the old name of `table` in some commands, is still accepted."""
+    return "table" if fmt == "text" else fmt

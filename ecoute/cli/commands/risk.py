@@ -50,7 +50,7 @@ def risk(
     store: Annotated[
         bool,
         typer.Option(
-            "--store",
+            "--store/--no-store",
             help="Also write the scores to marts.rpt_customers__risk (the build does; "
             "without it the command only reads).",
         ),

@@ -45,7 +45,6 @@ def schedule(
     if week is not None and not once:
         fail("--week goes with --once", 2)
     if once:
-        _require_inbox(cfg)
         outcome = run_jobs(settings, parse_week(week)) if week else scheduled_run(settings)
         if outcome is None or not outcome.ok:
             raise typer.Exit(1)
@@ -65,15 +64,3 @@ def schedule(
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         scheduler.shutdown(wait=False)
-
-
-def _require_inbox(cfg) -> None:  # noqa: ANN001 - the [schedule] section
-    """A run whose load step has no inbox would fail every Monday: say so now, in one line."""
-    from pathlib import Path
-
-    inbox = Path(str(cfg["inbox"]))
-    if "load" in cfg["jobs"] and not inbox.is_dir():
-        fail(
-            f"the inbox folder {inbox} ([schedule] inbox) does not exist; create it or fix the setting",
-            2,
-        )

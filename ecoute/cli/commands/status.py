@@ -67,7 +67,7 @@ def _weeks(con: Any) -> dict[str, Any]:
         return {"weeks": [], "regions": [], "data_horizon_at": None, "built": False}
     params = build_params(con)
     listed = []
-    for (monday,) in ([w["week_start"]] for w in weeks):
+    for monday in _span(weeks):
         states = [settlement(m, monday, 7, params) for m in METRICS]
         final = sum(s.settled for s in states)
         settles_on = max((s.settles_on for s in states if s.settles_on), default=None)
@@ -77,6 +77,14 @@ def _weeks(con: Any) -> dict[str, Any]:
     regions = [r["region"] for r in _rows(con, "regions") or []]
     return {"weeks": listed, "regions": regions,
             "data_horizon_at": params.get("data_horizon_at"), "built": True}  # fmt: skip
+
+
+def _span(weeks: list[dict[str, Any]]) -> list[dt.date]:
+    """Every Monday from the first week held to the last (a week without events included)."""
+    if not weeks:
+        return []
+    first, last = weeks[0]["week_start"], weeks[-1]["week_start"]
+    return [first + dt.timedelta(days=7 * i) for i in range((last - first).days // 7 + 1)]
 
 
 def _rows(con: Any, name: str) -> list[dict[str, Any]] | None:

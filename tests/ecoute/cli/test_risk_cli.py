@@ -47,7 +47,7 @@ def test_top_and_csv(warehouse):
 def test_table_and_the_scores_are_stored(warehouse):
     import duckdb
 
-    result = run(warehouse, "--as-of", "2026-03-15")
+    result = run(warehouse, "--as-of", "2026-03-15", "--store")
     assert result.exit_code == 0, result.output
     assert "Churn risk as of 2026-03-15 (rules mode): 5 customers" in result.output
     assert "open repair for 15 days" in result.output
@@ -66,7 +66,7 @@ def test_one_customer_per_batch_lists_and_stores_the_same(warehouse):
     stored rows, same band counts; --no-store writes nothing."""
     import duckdb
 
-    args = ("--as-of", "2026-03-15", "--top", "0", "--format", "json")
+    args = ("--as-of", "2026-03-15", "--top", "0", "--format", "json", "--store")
     batched = CliRunner().invoke(
         app, ["--warehouse", str(warehouse), "risk", *args],
         env={"ECOUTE__WAREHOUSE__BATCH_CUSTOMERS": "1"},
