@@ -133,7 +133,7 @@ def plain_lines(
 
 
 def cell(value: Any, tz: str | None = None) -> str:
-    """One value as a person reads it: 1,234 · 0.25 · 2026-07-01 12:00 (local) · a, b."""
+    """One value as a person reads it: 1,234 · 0.25 · 2026-07-01 12:00:00 (local) · a, b."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -165,7 +165,7 @@ def local_time(value: dt.datetime, tz: str | None) -> str:
         from zoneinfo import ZoneInfo
 
         value = value.astimezone(ZoneInfo(tz))
-    return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
+    return value.strftime("%Y-%m-%d %H:%M:%S")  # one width in a column: seconds always
 
 
 def _numeric(rows: Sequence[Mapping[str, Any]], name: str) -> bool:
