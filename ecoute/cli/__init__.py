@@ -44,6 +44,31 @@ COMMAND_MODULES = (
     "status",
 )
 
+# The one line `ecoute --help` lists per command: a sentence of its own, never cut mid-way.
+SHORT_HELP = {
+    "load": "Load a folder of exports into the warehouse.",
+    "build": "Rebuild the warehouse models from what is loaded.",
+    "check": "Run the data-quality checks on what is loaded.",
+    "quarantine": "List the rows a load set aside, and why.",
+    "loads": "The load history, per load or per file.",
+    "metrics": "A week's metrics beside the previous week's.",
+    "customer": "One customer's journey, event by event.",
+    "worst": "The customers whose week went worst, and why.",
+    "messages": "A week's messages and the intents read in them.",
+    "alerts": "The alerts a week fires (exit 1 when one does).",
+    "schedule": "Run the weekly jobs on their schedule, or once.",
+    "dashboard": "Serve the executive dashboard, or export it.",
+    "compensation": "What the operator owes, per incident and customer.",
+    "demo": "Generate a demo operator, load it and build.",
+    "status": "What the warehouse holds, and how fresh it is.",
+    "report": "Reports managers read.",
+    "risk": "Churn risk per customer: score, band, reasons.",
+    "export": "Write the warehouse out for other engines.",
+    "weekly": "Write the week's report (HTML, PDF), e-mail it.",
+    "lake": "The warehouse as Parquet, for Spark and others.",
+    "train": "Learn churn from the customers who left.",
+}
+
 app = typer.Typer(
     rich_markup_mode=None,  # help is plain text: brackets are data, never markup
     name="ecoute",
@@ -92,11 +117,14 @@ def _register_all() -> None:
 
 def _wrap_commands(typer_app: typer.Typer) -> None:
     for info in typer_app.registered_commands:
+        name = info.name or getattr(info.callback, "__name__", "")
+        info.short_help = info.short_help or SHORT_HELP.get(name)
         _name_placeholders(info.callback)
         info.callback = _busy_is_one_line(info.callback)
-    if typer_app.registered_callback is not None and typer_app is not app:
+    if typer_app.registered_callback is not None:
         _name_placeholders(typer_app.registered_callback.callback)
     for group in typer_app.registered_groups:
+        group.short_help = group.short_help or SHORT_HELP.get(group.name or "")
         if group.typer_instance is not None:
             _wrap_commands(group.typer_instance)
 
