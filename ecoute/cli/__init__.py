@@ -86,14 +86,14 @@ def main(
         Optional[Path],  # noqa: UP045 - typer needs Optional here
         typer.Option(
             metavar="FILE",
-            help="Warehouse file (env ECOUTE_WAREHOUSE; default warehouse/ecoute.duckdb)."
+            help="Warehouse file (env ECOUTE_WAREHOUSE; default warehouse/ecoute.duckdb).",
         ),
     ] = None,
     config: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
             metavar="FILE",
-            help="Configuration TOML (env ECOUTE_CONFIG; default ./ecoute.toml if present)."
+            help="Configuration TOML (env ECOUTE_CONFIG; default ./ecoute.toml if present).",
         ),
     ] = None,
     debug: Annotated[

@@ -62,7 +62,8 @@ def check(
     )  # fmt: skip
     settings = settings_of(ctx)
     as_of_local = local_time(report.as_of, timezone_of(settings))
-    emit(frame, fmt, title=f"Data-quality checks as of {as_of_local} ({timezone_of(settings)})")
+    emit(frame, fmt, title=f"Data-quality checks as of {as_of_local} ({timezone_of(settings)})",
+         json_columns=("observed", "expected"))  # fmt: skip
     blocking = report.blocking_failures
     passed = sum(r.status == "passed" for r in report.results)
     summary = (

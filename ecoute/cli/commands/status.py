@@ -55,7 +55,10 @@ def gather(con: Any) -> dict[str, Any]:
     checks = _one(con, "status_last_check")
     facts["last_check_at"] = checks["checked_at"] if checks else None
     facts["checks_in_last_run"] = checks["checks"] if checks else 0
-    facts["failed_checks"] = _rows(con, "status_failed_checks") or []
+    facts["failed_checks"] = [
+        {**f, "observed": _parsed(f["observed"]), "expected": _parsed(f["expected"])}
+        for f in _rows(con, "status_failed_checks") or []
+    ]
     return facts
 
 
@@ -77,6 +80,16 @@ def _weeks(con: Any) -> dict[str, Any]:
     regions = [r["region"] for r in _rows(con, "regions") or []]
     return {"weeks": listed, "regions": regions,
             "data_horizon_at": params.get("data_horizon_at"), "built": True}  # fmt: skip
+
+
+def _parsed(text: str | None) -> Any:
+    """The checks keep observed and expected values as JSON text: JSON output shows the value."""
+    import json
+
+    try:
+        return None if text is None else json.loads(text)
+    except ValueError:
+        return text
 
 
 def _span(weeks: list[dict[str, Any]]) -> list[dt.date]:
@@ -108,7 +121,7 @@ def _one(con: Any, name: str) -> dict[str, Any] | None:
 
 
 def _table(facts: dict[str, Any], tz: str) -> None:
-    from ecoute.cli.output import say, table
+    from ecoute.cli.output import cell, say, table
 
     say(f"Warehouse {facts['warehouse']}")
     say()
@@ -126,7 +139,8 @@ def _table(facts: dict[str, Any], tz: str) -> None:
         say(f"{key.ljust(width)}  {value}")
     for f in facts["failed_checks"]:
         column = f" ({f['column']})" if f["column"] else ""
-        say(f"  {f['severity']}: {f['suite']} {f['expectation']}{column}: observed {f['observed']}")
+        observed = cell(f["observed"])
+        say(f"  {f['severity']}: {f['suite']} {f['expectation']}{column}: observed {observed}")
 
 
 def _weeks_line(facts: dict[str, Any]) -> str:
