@@ -77,15 +77,6 @@ def require_region(con, region: str | None) -> None:  # noqa: ANN001 - a DuckDB 
         fail(f"unknown region {region!r}; the warehouse holds: {_listed(regions) or 'none'}", 2)
 
 
-def require_slice(con, dimension: str, value: str | None) -> None:  # noqa: ANN001
-    """An unknown queue, technician, team or category: exit 2 naming those that exist."""
-    if value is None:
-        return
-    values = [v for (v,) in con.execute(sql("slices"), [dimension]).fetchall()]
-    if value not in values:
-        fail(f"unknown {dimension} {value!r}; the warehouse holds: {_listed(values) or 'none'}", 2)
-
-
 def require_week(con, monday: dt.date) -> None:  # noqa: ANN001
     """A week outside the data's span is an error, never an empty green answer. A week inside it
     with no event of some kind is a real week whose counts are zero."""
