@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from ecoute.cli.commands._common import (
+    fail,
     parse_week,
     require_week,
     row_limit,
@@ -42,6 +43,7 @@ def messages(
 
     check_format(fmt)
     monday = parse_week(week)
+    _require_intent(intent)
     settings = settings_of(ctx)
     limit = row_limit(limit, top)
     with connect(settings, read_only=True) as con:
@@ -51,3 +53,11 @@ def messages(
         frame = frame.head(limit)
     emit(frame, fmt, title=f"Messages received in {week}", tz=timezone_of(settings),
          empty=f"No message received in {week}.")  # fmt: skip
+
+
+def _require_intent(intent: str | None) -> None:
+    """A misspelt intent would list no message, as if nobody had written one."""
+    from ecoute.reports.metrics import INTENTS
+
+    if intent is not None and intent not in INTENTS:
+        fail(f"unknown intent {intent!r}; intents are: {', '.join(INTENTS)}", 2)

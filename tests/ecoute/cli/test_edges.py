@@ -123,6 +123,11 @@ def test_a_week_without_data_is_exit_2(world, command):
     assert "No alert" not in result.output
 
 
+def test_an_unknown_intent_is_exit_2(world):
+    result = world.run("messages", "--week", "2026-W27", "--intent", "churn_treat")
+    assert "unknown intent 'churn_treat'; intents are: churn_threat," in _one_error_line(result, 2)
+
+
 def test_an_unknown_customer_is_exit_2(world):
     assert "no events for customer 'C404'" in _one_error_line(world.run("customer", "C404"), 2)
 
