@@ -41,9 +41,8 @@ def compute(
     With `include_nil`, incidents a rule looked at but owes nothing for are returned too,
     amount zero, with the reason: that is how an agent answers "why nothing?".
     """
-    ctx = Context(
-        pack=pack, tz=ZoneInfo(tz or pack.timezone), as_of=in_utc(as_of) if as_of else None
-    )
+    ctx = Context(pack=pack, tz=ZoneInfo(tz or pack.timezone),
+                  as_of=in_utc(as_of) if as_of else None)
     owed = []
     for incident in map(_in_utc, incidents):
         for rule in pack.rules:
@@ -69,8 +68,7 @@ def _in_utc(incident: Incident) -> Incident:
     # Rules do arithmetic on instants; on the UTC clock that arithmetic is elapsed time
     # even across a DST change (same-tzinfo datetimes subtract by wall clock in Python).
     changes: dict[str, object] = {
-        f.name: in_utc(value)
-        for f in fields(incident)
+        f.name: in_utc(value) for f in fields(incident)
         if isinstance(value := getattr(incident, f.name), datetime)
     }
     if isinstance(incident, TicketIncident):

@@ -77,16 +77,10 @@ def ticket_pauses(appointments: Iterable[Row]) -> tuple[Pause, ...]:
 
 def _absence_pause(missed: Row, appts: list[Row]) -> Pause:
     after = missed["window_start"]
-    rebooked = [
-        a["booked_at"]
-        for a in appts
-        if a is not missed and a.get("booked_at") and a["booked_at"] >= after
-    ]
-    return Pause(
-        missed["window_start"],
-        min(rebooked) if rebooked else None,
-        f"customer absent (appointment {missed['appointment_id']})",
-    )
+    rebooked = [a["booked_at"] for a in appts
+                if a is not missed and a.get("booked_at") and a["booked_at"] >= after]
+    return Pause(missed["window_start"], min(rebooked) if rebooked else None,
+                 f"customer absent (appointment {missed['appointment_id']})")
 
 
 def appointment_incidents(appointments: Iterable[Row]) -> list[AppointmentIncident]:

@@ -133,21 +133,15 @@ def _parse_rule(doc: Mapping[str, Any], source: Path | str) -> Rule:
         raise PackError(f"{source}: rule {name}: kind must be one of {', '.join(sorted(KINDS))}")
     if doc.get("applies_to") != kind.applies_to:
         raise PackError(f"{source}: rule {name}: kind {kind.name} applies to {kind.applies_to}")
-    rates = tuple(
-        sorted(
-            (_parse_rate(r, source, name) for r in doc.get("rates") or ()),
-            key=lambda r: r.effective_from,
-        )
-    )
+    rates = tuple(sorted((_parse_rate(r, source, name) for r in doc.get("rates") or ()),
+                         key=lambda r: r.effective_from))
     if not rates:
         raise PackError(f"{source}: rule {name}: at least one rate is needed")
     for rate in rates:
         absent = set(kind.rate_keys) - set(rate.values)
         if absent:
-            raise PackError(
-                f"{source}: rule {name}: rate from {rate.effective_from} "
-                f"lacks {', '.join(sorted(absent))}"
-            )
+            raise PackError(f"{source}: rule {name}: rate from {rate.effective_from} "
+                            f"lacks {', '.join(sorted(absent))}")
     if len({r.effective_from for r in rates}) != len(rates):
         raise PackError(f"{source}: rule {name}: two rates start on the same date")
     params = {**kind.default_params, **(doc.get("params") or {})}

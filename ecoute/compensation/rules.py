@@ -82,7 +82,6 @@ def incident_end(
 
 # --- outage_tiered ---------------------------------------------------------------------------
 
-
 def outage_tiered(incident: Incident, rule: Rule, ctx: Context) -> Outcome:
     """Tiered amounts per started 24-hour period of a total outage, with a fee-based floor.
 
@@ -102,31 +101,18 @@ def outage_tiered(incident: Incident, rule: Rule, ctx: Context) -> Outcome:
     hours = duration / timedelta(hours=1)
     span = f"from {stamp(start, ctx.tz)} ({start_basis}) to {stamp(end, ctx.tz)} ({end_basis})"
     if duration <= threshold:
-        return nil(
-            f"total outage {span} lasted {hours:.2f} h, not more than "
-            f"{rule.params['threshold_hours']} h",
-            duration_h=round(hours, 4),
-        )
-    periods = [
-        _outage_period(n, start, threshold, incident.monthly_fee, rule, ctx)
-        for n in range(1, -(-duration // DAY) + 1)
-    ]
+        return nil(f"total outage {span} lasted {hours:.2f} h, not more than "
+                   f"{rule.params['threshold_hours']} h", duration_h=round(hours, 4))
+    periods = [_outage_period(n, start, threshold, incident.monthly_fee, rule, ctx)
+               for n in range(1, -(-duration // DAY) + 1)]
     counted = [p for p in periods if "amount" in p]
     total = sum((Decimal(p["amount"]) for p in counted), ZERO)
     words = "; ".join(p["words"] for p in periods)
-    text = (
-        f"Total outage {span}: {hours:.2f} h, {len(periods)} started 24-hour period(s). "
-        f"{words}. Total {money(total, ctx.pack.currency)}."
-    )
-    data = {
-        "start": start.isoformat(),
-        "start_basis": start_basis,
-        "end": end.isoformat(),
-        "end_basis": end_basis,
-        "duration_h": round(hours, 4),
-        "monthly_fee": _str(incident.monthly_fee),
-        "periods": periods,
-    }
+    text = (f"Total outage {span}: {hours:.2f} h, {len(periods)} started 24-hour period(s). "
+            f"{words}. Total {money(total, ctx.pack.currency)}.")
+    data = {"start": start.isoformat(), "start_basis": start_basis, "end": end.isoformat(),
+            "end_basis": end_basis, "duration_h": round(hours, 4),
+            "monthly_fee": _str(incident.monthly_fee), "periods": periods}
     accrued = date.fromisoformat(counted[0]["accrual_date"]) if counted else None
     return Outcome(total, accrued, text, data)
 
@@ -154,23 +140,13 @@ def _outage_period(
     floor = fee / rate.values["fee_divisor"] if fee is not None else None
     amount = max(flat, floor) if floor is not None else flat
     cur = ctx.pack.currency
-    floor_words = (
-        f"1/{rate.values['fee_divisor']} of fee {money(fee, cur)} = {money(floor, cur)}"
-        if floor is not None and fee is not None
-        else "no monthly fee known"
-    )
-    words = (
-        f"period {n} due {day}: max({money(flat, cur)} flat, {floor_words}) = "
-        f"{money(amount, cur)} (rate from {rate.effective_from})"
-    )
-    return {
-        **base,
-        "flat": str(flat),
-        "floor": _str(floor),
-        "amount": str(amount),
-        "rate_from": rate.effective_from.isoformat(),
-        "words": words,
-    }
+    floor_words = (f"1/{rate.values['fee_divisor']} of fee {money(fee, cur)} = "
+                   f"{money(floor, cur)}" if floor is not None and fee is not None
+                   else "no monthly fee known")
+    words = (f"period {n} due {day}: max({money(flat, cur)} flat, {floor_words}) = "
+             f"{money(amount, cur)} (rate from {rate.effective_from})")
+    return {**base, "flat": str(flat), "floor": _str(floor), "amount": str(amount),
+            "rate_from": rate.effective_from.isoformat(), "words": words}
 
 
 def _str(value: Decimal | None) -> str | None:
@@ -178,7 +154,6 @@ def _str(value: Decimal | None) -> str | None:
 
 
 # --- per_day_after_working_days --------------------------------------------------------------
-
 
 def per_day_after_working_days(incident: Incident, rule: Rule, ctx: Context) -> Outcome:
     """A rate per calendar day still unrepaired after the end of the Nth full working day.
@@ -207,19 +182,12 @@ def per_day_after_working_days(incident: Incident, rule: Rule, ctx: Context) -> 
         else:
             skipped.append({"date": day.isoformat(), "why": "clock stopped all day"})
         day += timedelta(days=1)
-    return _per_day_outcome(
-        incident, rule, ctx, start, (end, end_basis), allowance, earned, skipped, needed
-    )
+    return _per_day_outcome(incident, rule, ctx, start, (end, end_basis), allowance, earned,
+                            skipped, needed)
 
 
-def _count_allowance(
-    day: date,
-    bounds: cal.Interval,
-    ran: timedelta,
-    ctx: Context,
-    allowance: list[str],
-    skipped: list[dict[str, str]],
-) -> None:
+def _count_allowance(day: date, bounds: cal.Interval, ran: timedelta, ctx: Context,
+                     allowance: list[str], skipped: list[dict[str, str]]) -> None:
     holiday = cal.holiday_name(day, ctx.pack.country, ctx.pack.subdivision)
     if day.weekday() >= 5:
         skipped.append({"date": day.isoformat(), "why": "weekend"})
@@ -237,70 +205,41 @@ def _earned_day(day: date, rule: Rule) -> dict[str, str | None]:
     rate = rule.rate_on(day)
     if rate is None:
         return {"date": day.isoformat(), "amount": None, "rate_from": None}
-    return {
-        "date": day.isoformat(),
-        "amount": str(rate.values["per_day"]),
-        "rate_from": rate.effective_from.isoformat(),
-    }
+    return {"date": day.isoformat(), "amount": str(rate.values["per_day"]),
+            "rate_from": rate.effective_from.isoformat()}
 
 
 def _per_day_outcome(
-    incident: TicketIncident,
-    rule: Rule,
-    ctx: Context,
-    start: datetime,
-    ended: tuple[datetime, str],
-    allowance: list[str],
-    earned: list[dict[str, Any]],
-    skipped: list[dict[str, str]],
-    needed: int,
+    incident: TicketIncident, rule: Rule, ctx: Context, start: datetime,
+    ended: tuple[datetime, str], allowance: list[str], earned: list[dict[str, Any]],
+    skipped: list[dict[str, str]], needed: int,
 ) -> Outcome:
     cur = ctx.pack.currency
     paid_days = [d for d in earned if d["amount"] is not None]
     total = sum((Decimal(d["amount"]) for d in paid_days), ZERO)
-    pauses = [
-        {
-            "start": p.start.isoformat(),
-            "end": p.end.isoformat() if p.end else None,
-            "reason": p.reason,
-        }
-        for p in incident.pauses
-    ]
-    data = {
-        "reported": start.isoformat(),
-        "end": ended[0].isoformat(),
-        "end_basis": ended[1],
-        "working_days_counted": allowance,
-        "days_skipped": skipped,
-        "days_owed": earned,
-        "pauses": pauses,
-    }
-    head = (
-        f"Reported {stamp(start, ctx.tz)}, {ended[1]} {stamp(ended[0], ctx.tz)} "
-        f"({ctx.tz.key}). Full working days counted: {', '.join(allowance) or 'none'}"
-    )
+    pauses = [{"start": p.start.isoformat(), "end": p.end.isoformat() if p.end else None,
+               "reason": p.reason} for p in incident.pauses]
+    data = {"reported": start.isoformat(), "end": ended[0].isoformat(), "end_basis": ended[1],
+            "working_days_counted": allowance, "days_skipped": skipped, "days_owed": earned,
+            "pauses": pauses}
+    head = (f"Reported {stamp(start, ctx.tz)}, {ended[1]} {stamp(ended[0], ctx.tz)} "
+            f"({ctx.tz.key}). Full working days counted: {', '.join(allowance) or 'none'}")
     if skipped:
         head += "; not counted: " + ", ".join(f"{s['date']} ({s['why']})" for s in skipped)
     if pauses:
         head += "; clock stopped: " + ", ".join(
             f"{p.reason} from {stamp(p.start, ctx.tz)} to "
-            f"{stamp(p.end, ctx.tz) if p.end else 'the end'}"
-            for p in incident.pauses
-        )
+            f"{stamp(p.end, ctx.tz) if p.end else 'the end'}" for p in incident.pauses)
     if len(allowance) < needed or not paid_days:
-        return Outcome(
-            ZERO, None, f"{head}. Repaired within {needed} full working days: nothing owed.", data
-        )
-    days = ", ".join(
-        f"{d['date']} {money(Decimal(d['amount']), cur)} (rate from {d['rate_from']})"
-        for d in paid_days
-    )
+        return Outcome(ZERO, None, f"{head}. Repaired within {needed} full working days: "
+                       "nothing owed.", data)
+    days = ", ".join(f"{d['date']} {money(Decimal(d['amount']), cur)} (rate from "
+                     f"{d['rate_from']})" for d in paid_days)
     text = f"{head}. Days owed: {days}. Total {money(total, cur)}."
     return Outcome(total, date.fromisoformat(paid_days[0]["date"]), text, data)
 
 
 # --- per_event -------------------------------------------------------------------------------
-
 
 def per_event(incident: Incident, rule: Rule, ctx: Context) -> Outcome:
     """A fixed amount each time `params.event` happened; the rate is the one in force that day.
@@ -315,30 +254,21 @@ def per_event(incident: Incident, rule: Rule, ctx: Context) -> Outcome:
         return nil("appointment window not reached as of the cut-off")
     why = _missed_reason(incident, rule, ctx)
     window = f"{stamp(incident.window_start, ctx.tz)}–{stamp(incident.window_end, ctx.tz)}"
-    data: dict[str, Any] = {
-        "window_start": incident.window_start.isoformat(),
-        "window_end": incident.window_end.isoformat(),
-        "status": incident.status,
-    }
+    data: dict[str, Any] = {"window_start": incident.window_start.isoformat(),
+                            "window_end": incident.window_end.isoformat(),
+                            "status": incident.status}
     if why is None:
-        return nil(
-            f"appointment {window} ({incident.status}) was not missed by the operator", **data
-        )
+        return nil(f"appointment {window} ({incident.status}) was not missed by the operator",
+                   **data)
     day = cal.local_date(incident.window_start, ctx.tz)
     rate = rule.rate_on(day)
     if rate is None:
         return nil(f"appointment on {day}: scheme not yet in force", **data)
     amount = rate.values["amount"]
-    text = (
-        f"Missed appointment {window} ({ctx.tz.key}): {why}. "
-        f"{money(amount, ctx.pack.currency)} (rate from {rate.effective_from})."
-    )
-    data |= {
-        "why": why,
-        "accrual_date": day.isoformat(),
-        "amount": str(amount),
-        "rate_from": rate.effective_from.isoformat(),
-    }
+    text = (f"Missed appointment {window} ({ctx.tz.key}): {why}. "
+            f"{money(amount, ctx.pack.currency)} (rate from {rate.effective_from}).")
+    data |= {"why": why, "accrual_date": day.isoformat(), "amount": str(amount),
+             "rate_from": rate.effective_from.isoformat()}
     return Outcome(amount, day, text, data)
 
 
@@ -364,14 +294,11 @@ def _late_cancel_reason(appt: AppointmentIncident, min_notice_h: float, ctx: Con
     if notice_h >= min_notice_h:
         return None
     basis = "customer told" if appt.customer_notified_at else "cancelled"
-    return (
-        f"cancelled by the operator with {notice_h:.1f} h notice ({basis} "
-        f"{stamp(notice_at, ctx.tz)}), less than {min_notice_h:g} h"
-    )
+    return (f"cancelled by the operator with {notice_h:.1f} h notice ({basis} "
+            f"{stamp(notice_at, ctx.tz)}), less than {min_notice_h:g} h")
 
 
 # --- per_day_late_activation -----------------------------------------------------------------
-
 
 def per_day_late_activation(incident: Incident, rule: Rule, ctx: Context) -> Outcome:
     """A rate per calendar day after the promised date on which the service was not yet active.
@@ -388,27 +315,21 @@ def per_day_late_activation(incident: Incident, rule: Rule, ctx: Context) -> Out
     while cal.day_bounds(day, ctx.tz)[0] < end:
         days.append(_earned_day(day, rule))
         day += timedelta(days=1)
-    data = {
-        "promised_date": incident.promised_date.isoformat(),
-        "end": end.isoformat(),
-        "end_basis": end_basis,
-        "days_owed": days,
-    }
+    data = {"promised_date": incident.promised_date.isoformat(), "end": end.isoformat(),
+            "end_basis": end_basis, "days_owed": days}
     paid = [d for d in days if d["amount"] is not None]
     head = f"Promised for {incident.promised_date}, {end_basis} {stamp(end, ctx.tz)}"
     if not paid:
         return Outcome(ZERO, None, f"{head}: not late, nothing owed.", data)
     total = sum((Decimal(d["amount"]) for d in paid), ZERO)
     cur = ctx.pack.currency
-    listed = ", ".join(
-        f"{d['date']} {money(Decimal(d['amount']), cur)} (rate from {d['rate_from']})" for d in paid
-    )
+    listed = ", ".join(f"{d['date']} {money(Decimal(d['amount']), cur)} (rate from "
+                       f"{d['rate_from']})" for d in paid)
     text = f"{head}: {len(paid)} day(s) late: {listed}. Total {money(total, cur)}."
     return Outcome(total, date.fromisoformat(paid[0]["date"]), text, data)
 
 
 # --- registry --------------------------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class RuleKind:
@@ -428,31 +349,17 @@ class RuleKind:
 KINDS: dict[str, RuleKind] = {
     kind.name: kind
     for kind in (
-        RuleKind(
-            "outage_tiered",
-            "ticket",
-            ("first_day", "second_day", "further_day", "fee_divisor"),
-            {"threshold_hours": 8, "clock_starts": "reported"},
-            outage_tiered,
-        ),
-        RuleKind(
-            "per_day_after_working_days",
-            "ticket",
-            ("per_day",),
-            {"working_days": 2},
-            per_day_after_working_days,
-        ),
-        RuleKind(
-            "per_event",
-            "appointment",
-            ("amount",),
-            {"event": "missed_appointment", "late_cancel_h": 24, "late_arrival_is_missed": True},
-            per_event,
-            # as _missed_reason: no-show, operator cancellation, or late arrival
-            "status in ('no_show', 'cancelled_by_operator') or arrived_at > window_end",
-        ),
-        RuleKind(
-            "per_day_late_activation", "activation", ("per_day",), {}, per_day_late_activation
-        ),
+        RuleKind("outage_tiered", "ticket",
+                 ("first_day", "second_day", "further_day", "fee_divisor"),
+                 {"threshold_hours": 8, "clock_starts": "reported"}, outage_tiered),
+        RuleKind("per_day_after_working_days", "ticket", ("per_day",),
+                 {"working_days": 2}, per_day_after_working_days),
+        RuleKind("per_event", "appointment", ("amount",),
+                 {"event": "missed_appointment", "late_cancel_h": 24,
+                  "late_arrival_is_missed": True}, per_event,
+                 # as _missed_reason: no-show, operator cancellation, or late arrival
+                 "status in ('no_show', 'cancelled_by_operator') or arrived_at > window_end"),
+        RuleKind("per_day_late_activation", "activation", ("per_day",), {},
+                 per_day_late_activation),
     )
 }

@@ -53,7 +53,6 @@ class GenerationSummary:
     def mapping(self) -> Path:
         """The mapping the French-Excel appointments export needs."""
         import ecoute.etl as etl
-
         return Path(etl.__file__).parent / "mappings" / "demo_fr_excel.yaml"
 
 

@@ -12,7 +12,9 @@ from typer.testing import CliRunner
 
 from ecoute.cli import app
 
-_LOAD = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print(1, flush=True); sys.stdin.readline()"
+_LOAD = (
+    "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print(1, flush=True); sys.stdin.readline()"
+)
 
 
 @pytest.fixture
@@ -39,7 +41,9 @@ def held(settings):
 )
 def test_a_reader_gives_up_in_one_line(settings, held, tmp_path, command) -> None:
     env = {"ECOUTE__WAREHOUSE__READ_WAIT_S": "0.3", "ECOUTE__REPORT__OUT": str(tmp_path)}
-    result = CliRunner().invoke(app, ["--warehouse", str(settings.warehouse), *command], env=env)
+    result = CliRunner().invoke(
+        app, ["--warehouse", str(settings.warehouse), *command], env=env
+    )
     lines = result.stderr.strip().splitlines()
     assert result.exit_code == 1, result.output
     assert lines == [

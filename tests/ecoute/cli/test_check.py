@@ -31,9 +31,7 @@ def _warehouse(path, answered: bool = True) -> None:
     con.execute("insert into meta.load_files (load_id, entity, path, status, rows_loaded) "
                 "values (1, 'calls', 'calls.csv', 'loaded', 100)")  # fmt: skip
     con.execute(CALLS)
-    con.execute(
-        "insert into raw.customers (customer_id, _load_id) select 'k' || range, 1 from range(9)"
-    )
+    con.execute("insert into raw.customers (customer_id, _load_id) select 'k' || range, 1 from range(9)")
     if not answered:
         con.execute("update raw.calls set answered_at = null")
     con.close()

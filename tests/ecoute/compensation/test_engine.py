@@ -48,11 +48,8 @@ def test_naive_as_of_is_refused():
     from datetime import datetime
 
     with pytest.raises(ValueError, match="timezone-aware"):
-        compute(
-            [ticket(bxl("2026-03-02 09:00"), None)],
-            load_pack("be_outage_2024"),
-            as_of=datetime(2026, 3, 4),
-        )
+        compute([ticket(bxl("2026-03-02 09:00"), None)], load_pack("be_outage_2024"),
+                as_of=datetime(2026, 3, 4))
 
 
 def test_ticket_reported_after_the_cut_off_is_ignored():

@@ -20,7 +20,6 @@ SWITCH = "be_easy_switch"
 
 # --- be_outage_2024: outage_tiered -----------------------------------------------------------
 
-
 def test_seven_hour_outage_earns_nothing():
     """09:00 -> 16:00 = 7 h, not more than 8 h: €0."""
     assert owed(BE, ticket(bxl("2026-03-02 09:00"), bxl("2026-03-02 16:00"))) == []
@@ -111,9 +110,8 @@ def test_unrecorded_service_loss_is_not_a_total_outage():
 def test_clock_starts_at_a_recorded_network_outage():
     """Network outage from 01:00, customer reports 09:00, restored 10:00: 9 h > 8 h, €1.00
     (counting from the report it would be 1 h and nothing)."""
-    outage = ticket(
-        bxl("2026-03-02 09:00"), bxl("2026-03-02 10:00"), outage_started_at=bxl("2026-03-02 01:00")
-    )
+    outage = ticket(bxl("2026-03-02 09:00"), bxl("2026-03-02 10:00"),
+                    outage_started_at=bxl("2026-03-02 01:00"))
     result = owed(BE, outage)
     assert result[0].amount == Decimal("1.00")
     assert result[0].trace_data["start_basis"] == "network outage started"
@@ -133,7 +131,6 @@ def test_outage_still_running_is_valued_as_of_the_cut_off():
 
 
 # --- uk_ofcom_auto: per_day_after_working_days -----------------------------------------------
-
 
 def test_uk_repair_across_easter_weekend_and_bank_holidays():
     """Reported Thu 2026-04-02 15:00. Fri 3 (Good Friday), Sat 4, Sun 5, Mon 6 (Easter Monday)
@@ -162,10 +159,7 @@ def test_uk_rate_change_mid_repair_each_day_takes_its_own_rate():
     = £30.44."""
     [result] = owed(UK, ticket(ldn("2026-03-26 10:00"), ldn("2026-04-02 09:00")))
     assert [(d["date"], d["amount"]) for d in result.trace_data["days_owed"]] == [
-        ("2026-03-31", "9.76"),
-        ("2026-04-01", "10.34"),
-        ("2026-04-02", "10.34"),
-    ]
+        ("2026-03-31", "9.76"), ("2026-04-01", "10.34"), ("2026-04-02", "10.34")]
     assert result.amount == Decimal("30.44")
 
 
@@ -218,7 +212,6 @@ def test_uk_degraded_service_is_excluded():
 
 # --- per_event: missed appointments ----------------------------------------------------------
 
-
 def test_cancelled_23_hours_before_is_missed_25_hours_before_is_not():
     """Window Tue 2026-05-12 08:00-12:00. Cancelled Mon 09:00 = 23 h notice < 24 h:
     £32.31 (UK, 2026 rate) / €30 (Easy Switch). Cancelled Mon 07:00 = 25 h notice: nothing."""
@@ -228,25 +221,18 @@ def test_cancelled_23_hours_before_is_missed_25_hours_before_is_not():
     assert total(UK, late) == Decimal("32.31")
     assert owed(UK, early) == []
     bstart, bend = bxl("2026-05-12 08:00"), bxl("2026-05-12 12:00")
-    b_late = appointment(
-        bstart, bend, "cancelled_by_operator", cancelled_at=bxl("2026-05-11 09:00")
-    )
-    b_early = appointment(
-        bstart, bend, "cancelled_by_operator", cancelled_at=bxl("2026-05-11 07:00")
-    )
+    b_late = appointment(bstart, bend, "cancelled_by_operator",
+                         cancelled_at=bxl("2026-05-11 09:00"))
+    b_early = appointment(bstart, bend, "cancelled_by_operator",
+                          cancelled_at=bxl("2026-05-11 07:00"))
     assert total(SWITCH, b_late) == Decimal("30.00")
     assert owed(SWITCH, b_early) == []
 
 
 def test_notice_counts_from_when_the_customer_was_told():
     """Cancelled Mon 07:00 (25 h) but the customer only told Mon 09:00 (23 h): missed, £32.31."""
-    appt = appointment(
-        ldn("2026-05-12 08:00"),
-        ldn("2026-05-12 12:00"),
-        "cancelled_by_operator",
-        cancelled_at=ldn("2026-05-11 07:00"),
-        notified_at=ldn("2026-05-11 09:00"),
-    )
+    appt = appointment(ldn("2026-05-12 08:00"), ldn("2026-05-12 12:00"), "cancelled_by_operator",
+                       cancelled_at=ldn("2026-05-11 07:00"), notified_at=ldn("2026-05-11 09:00"))
     [result] = owed(UK, appt)
     assert result.amount == Decimal("32.31") and "customer told" in result.trace
 
@@ -270,7 +256,6 @@ def test_missed_appointment_takes_the_rate_of_its_day():
 
 
 # --- per_day_late_activation -----------------------------------------------------------------
-
 
 def _activation(promised: date, activated: str | None, city=ldn) -> ActivationIncident:
     return ActivationIncident("ACT1", "C1", promised, city(activated) if activated else None)
