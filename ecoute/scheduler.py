@@ -270,7 +270,9 @@ def _notify(settings: Settings, outcome: RunOutcome) -> None:
     """E-mail the failure to ``[schedule] notify`` (else the national recipients), if any."""
     from ecoute.reports.mail import MailError, notice_message, recipients_for, send
 
-    recipients = list(settings.section("schedule")["notify"]) or recipients_for(settings, None)
+    recipients = list(settings.section("schedule")["notify"]) or recipients_for(
+        settings, None
+    )
     if not recipients:
         return
     lines = [f"Écoute's scheduled run for {outcome.week} failed.", ""]
