@@ -143,7 +143,10 @@ def run_jobs(settings: Settings, week_start: dt.date) -> RunOutcome:
             step = StepOutcome(
                 name, "failed", f"{type(exc).__name__}: {exc}", time.perf_counter() - started
             )
-            log.error("step %s FAILED: %s\n%s", name, step.message, traceback.format_exc())
+            # A StepError says what to fix (a missing inbox): one line. Anything else is a bug,
+            # logged with its traceback.
+            trace = "" if isinstance(exc, StepError) else "\n" + traceback.format_exc()
+            log.error("step %s FAILED: %s%s", name, step.message, trace)
             stop = not cfg["continue_on_failure"]
         outcome.steps.append(step)
     if not outcome.ok:

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -59,6 +60,8 @@ from ecoute.warehouse.runner import (
     run_node,
     set_params,
 )
+
+_LOG = logging.getLogger("ecoute.warehouse.build")
 
 Node = Model | PythonStep
 LEXICONS = Path(__file__).resolve().parents[1] / "ecoute" / "intents" / "lexicons"
@@ -265,6 +268,8 @@ def _runner(
         name = run_node(con, node, params)
         outcome.built.append(name)
         outcome.seconds[name] = round(time.perf_counter() - t0, 3)
+        # Long builds say where they are (`ecoute build` prints these as progress).
+        _LOG.info("built %s in %.1f s", name, outcome.seconds[name])
 
     return run
 

@@ -7,6 +7,7 @@ module only builds the settings and adds the commands. Command modules import he
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import importlib.util
@@ -15,8 +16,10 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
+import click
 import typer
 
+from ecoute.cli.errors import one_line
 from ecoute.core.settings import load_settings
 
 # One entry per command module, in the order --help lists them. A module not written yet is skipped.
@@ -39,9 +42,36 @@ COMMAND_MODULES = (
     "compensation",
     "demo",
     "export",
+    "status",
 )
 
+# The one line `ecoute --help` lists per command: a sentence of its own, never cut mid-way.
+SHORT_HELP = {
+    "load": "Load a folder of exports into the warehouse.",
+    "build": "Rebuild the warehouse models from what is loaded.",
+    "check": "Run the data-quality checks on what is loaded.",
+    "quarantine": "List the rows a load set aside, and why.",
+    "loads": "The load history, per load or per file.",
+    "metrics": "A week's metrics beside the previous week's.",
+    "customer": "One customer's journey, event by event.",
+    "worst": "The customers whose week went worst, and why.",
+    "messages": "A week's messages and the intents read in them.",
+    "alerts": "The alerts a week fires (exit 1 when one does).",
+    "schedule": "Run the weekly jobs on their schedule, or once.",
+    "dashboard": "Serve the executive dashboard, or export it.",
+    "compensation": "What the operator owes, per incident and customer.",
+    "demo": "Generate a demo operator, load it and build.",
+    "status": "What the warehouse holds, and how fresh it is.",
+    "report": "Reports managers read.",
+    "risk": "Churn risk per customer: score, band, reasons.",
+    "export": "Write the warehouse out for other engines.",
+    "weekly": "Write the week's report (HTML, PDF), e-mail it.",
+    "lake": "The warehouse as Parquet, for Spark and others.",
+    "train": "Learn churn from the customers who left.",
+}
+
 app = typer.Typer(
+    rich_markup_mode=None,  # help is plain text: brackets are data, never markup
     name="ecoute",
     help="Écoute: hear what customer service does to people. Load exports, measure, report.",
     no_args_is_help=True,
@@ -56,15 +86,20 @@ def main(
     warehouse: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional here
         typer.Option(
-            help="Warehouse file (env ECOUTE_WAREHOUSE; default warehouse/ecoute.duckdb)."
+            metavar="FILE",
+            help="Warehouse file (env ECOUTE_WAREHOUSE; default warehouse/ecoute.duckdb).",
         ),
     ] = None,
     config: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
-            help="Configuration TOML (env ECOUTE_CONFIG; default ./ecoute.toml if present)."
+            metavar="FILE",
+            help="Configuration TOML (env ECOUTE_CONFIG; default ./ecoute.toml if present).",
         ),
     ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback of any error.")
+    ] = False,
 ) -> None:
     """Écoute: hear what customer service does to people."""
     try:
@@ -85,28 +120,76 @@ def _register_all() -> None:
 
 def _wrap_commands(typer_app: typer.Typer) -> None:
     for info in typer_app.registered_commands:
+        name = info.name or getattr(info.callback, "__name__", "")
+        info.short_help = info.short_help or SHORT_HELP.get(name)
+        _name_placeholders(info.callback)
         info.callback = _busy_is_one_line(info.callback)
+    if typer_app.registered_callback is not None:
+        _name_placeholders(typer_app.registered_callback.callback)
     for group in typer_app.registered_groups:
+        group.short_help = group.short_help or SHORT_HELP.get(group.name or "")
         if group.typer_instance is not None:
             _wrap_commands(group.typer_instance)
 
 
+def _name_placeholders(command) -> None:  # noqa: ANN001 - any command callback
+    """Help shows ``--week WEEK``, not typer's ``<str>`` or ``{week}``: a value's placeholder is
+    its option's (or argument's) name in capitals, unless the command chose one."""
+    import typing
+
+    from typer.models import ParameterInfo
+
+    if command is None:
+        return
+    # The modules' annotations are strings, evaluated afresh on every read: keep one evaluation
+    # on the function, so the placeholders set here are the ones typer reads.
+    hints = typing.get_type_hints(command, include_extras=True)
+    command.__annotations__ = hints
+    for name, hint in hints.items():
+        if typing.get_origin(hint) is not typing.Annotated:
+            continue
+        kind, *metadata = typing.get_args(hint)
+        if kind is bool:
+            continue
+        for info in metadata:
+            if isinstance(info, ParameterInfo) and info.metavar is None:
+                longs = [d for d in (info.param_decls or ()) if d.startswith("--")]
+                label = longs[0][2:] if longs else name
+                info.metavar = label.replace("-", "_").upper()
+
+
 def _busy_is_one_line(command):  # noqa: ANN001, ANN202 - wraps any command callback
-    """A warehouse another process held longer than this command would wait ends the command
-    with one line on stderr and exit status 1, never a traceback, whichever command it was."""
+    """Whatever a command raises ends it with one line on stderr, never a traceback: an expected
+    error (a busy or missing warehouse, a bad file or setting) with its reason, anything else as
+    a bug to report. ``ecoute --debug`` re-raises instead, traceback and all."""
 
     @functools.wraps(command)
     def run(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         try:
             return command(*args, **kwargs)
-        except RuntimeError as exc:
-            db = sys.modules.get("ecoute.core.db")  # not imported: the error cannot be WarehouseBusy
-            if db is None or not isinstance(exc, db.WarehouseBusy):
+        except (typer.Exit, typer.Abort, click.exceptions.ClickException, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:
+            _quiet_stdout()  # the reader (head, less) has gone: not an error of ours
+            raise typer.Exit(0) from None
+        except Exception as exc:
+            if _debug():
                 raise
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from None
+            message, code = one_line(exc)
+            typer.echo(f"error: {message}", err=True)
+            raise typer.Exit(code) from None
 
     return run
+
+
+def _quiet_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # no file descriptor (tests)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _debug() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().params.get("debug"))
 
 
 _register_all()

@@ -12,8 +12,10 @@ need them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,12 +28,45 @@ if TYPE_CHECKING:
     from ecoute.reports.run import Result
 
 
+_BUILD_LOG = "ecoute.warehouse.build"  # the logger the model build reports each model on
+
+
 class GateUnavailable(LoadError):
     """Checks are on but the quality suites cannot run: the load refuses rather than skip them."""
 
 
 def _quiet(event: str, info: dict[str, Any]) -> None:
     pass
+
+
+class _ModelEvents(logging.Handler):
+    """Turns the build's "built MODEL in S s" log records into ``model_done`` progress events."""
+
+    def __init__(self, progress: Progress) -> None:
+        super().__init__(logging.INFO)
+        self.progress = progress
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(record.args or ()) == 2:
+            name, seconds = record.args
+            self.progress("model_done", {"model": str(name), "seconds": float(seconds)})
+
+
+@contextlib.contextmanager
+def model_events(progress: Progress) -> Iterator[None]:
+    """While inside, each model the build materialises is reported to ``progress``."""
+    if progress is _quiet:
+        yield
+        return
+    logger = logging.getLogger(_BUILD_LOG)
+    handler, level = _ModelEvents(progress), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 # ---------------------------------------------------------------- load
@@ -54,13 +89,13 @@ def load(
     The build is incremental (only what the load changed, docs/incremental.md) unless
     ``full_build``; a first build is always full. Raises ``LoadError`` (or the mapping's
     ``MappingError``) with a one-line reason; the warehouse is then unchanged."""
-    gate = quality_gate(settings) if checks else None
-    builder = model_build(settings, full=full_build) if build else None
+    gate = quality_gate(settings, progress) if checks else None
+    builder = model_build(settings, full=full_build, progress=progress) if build else None
     return run_load(settings, directory, mapping, force=force, gate=gate, build=builder,
                     progress=progress)  # fmt: skip
 
 
-def quality_gate(settings: Settings) -> Gate | None:
+def quality_gate(settings: Settings, progress: Progress = _quiet) -> Gate | None:
     """The data-quality suites as the load's gate; None when ``[expectations] enabled = false``.
 
     A missing or broken ``ecoute.expectations`` raises ``GateUnavailable`` before the load
@@ -70,6 +105,7 @@ def quality_gate(settings: Settings) -> Gate | None:
     validate = _validate_function()
 
     def gate(con: Any, load_id: int, entities: list[str]) -> ValidationReport:
+        progress("stage", {"stage": "running the data-quality checks"})
         report = validate(con, settings, load_id=load_id, entities=entities)
         if report.blocking_failures:
             failed = "; ".join(str(f) for f in report.blocking_failures)
@@ -92,14 +128,15 @@ def _validate_function() -> Callable[..., ValidationReport]:
     return validate
 
 
-def model_build(settings: Settings, *, full: bool = False) -> Build:
+def model_build(settings: Settings, *, full: bool = False, progress: Progress = _quiet) -> Build:
     """The warehouse build as the load's last step; it says how it built, in words."""
 
     def build(con: Any) -> str:
         from ecoute.warehouse.build import build_all
         from ecoute.warehouse.incremental import last_build
 
-        build_all(con, settings, incremental=not full)
+        with model_events(progress):
+            build_all(con, settings, incremental=not full)
         return last_build(con)
 
     return build
@@ -155,9 +192,16 @@ class Built:
     how: str = ""  # DuckDB: incremental (N customers) or full (why)
 
 
-def build(settings: Settings, *, incremental: bool = False, atomic: bool = True) -> Built:
+def build(
+    settings: Settings,
+    *,
+    incremental: bool = False,
+    atomic: bool = True,
+    progress: Progress = _quiet,
+) -> Built:
     """Rebuild the models from what is loaded: on DuckDB in the warehouse (one transaction
-    unless not ``atomic``), or on Spark over the lake when ``[engine] name = "spark"``."""
+    unless not ``atomic``), or on Spark over the lake when ``[engine] name = "spark"``.
+    ``progress`` hears ``model_done`` ({model, seconds}) after each model."""
     from ecoute.warehouse.connection import connect
 
     con = connect(settings)
@@ -166,7 +210,8 @@ def build(settings: Settings, *, incremental: bool = False, atomic: bool = True)
             from ecoute.warehouse.spark import build_with_spark, lake_of
 
             return Built(build_with_spark(con, settings), "spark", lake_of(settings))
-        return _build_duckdb(con, settings, incremental, atomic)
+        with model_events(progress):
+            return _build_duckdb(con, settings, incremental, atomic)
     finally:
         con.close()
 
@@ -214,9 +259,7 @@ def report(
                       all_regions=all_regions, pdf=pdf, email=email, echo=echo)  # fmt: skip
 
 
-def deliver(
-    settings: Settings, results: list[Result], echo: Callable[[str], None] = print
-) -> None:
+def deliver(settings: Settings, results: list[Result], echo: Callable[[str], None] = print) -> None:
     """E-mail reports already written; a failure is set on its result's ``error``."""
     from ecoute.reports.run import deliver as deliver_one
 

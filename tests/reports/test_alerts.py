@@ -23,7 +23,7 @@ def _alerts(settings, config, *args):
 def test_default_rules_fire_and_exit_1(tiny):
     result = _alerts(tiny, None, "--week", "2026-W10")
     assert result.exit_code == 1, result.output
-    assert "3 alert(s) in 2026-W10" in result.output
+    assert "3 alerts fired in 2026-W10" in result.output
     assert "national: Dropped calls above 3 % — observed 40.0 % (2 of 5)" in result.output
     assert "Liège: Unannounced missed visit — observed 1" in result.output
     assert "Namur" not in result.output  # Namur's visit was done
@@ -38,7 +38,7 @@ def test_no_alert_exits_0(tiny, tmp_path):
     )
     result = _alerts(tiny, config, "--week", "2026-W10")
     assert result.exit_code == 0, result.output
-    assert "No alert in 2026-W10 (1 rules checked)" in result.output
+    assert "No alert fired in 2026-W10 (1 rule checked)" in result.output
 
 
 def test_json_and_region(tiny):

@@ -285,13 +285,12 @@ def test_data_quality_without_expectation_results(tiny, tmp_path):
     assert "No load started in the window" not in quality  # load 1 ran on Monday of W11
 
 
-def test_a_week_without_data_renders_dashes(tiny, tmp_path):
+def test_a_week_without_data_is_refused_not_an_empty_green_report(tiny, tmp_path):
+    """Issue 19: an empty report headed "No alert fired this week" read as good news."""
     result = _cli(tiny, "report", "weekly", "--week", "2026-W40", "--out", str(tmp_path))
-    assert result.exit_code == 0, result.output
-    html = (tmp_path / "weekly-2026-W40.html").read_text(encoding="utf-8")
-    assert re.search(r'data-metric="dropped_call_rate" data-value=""', html)
-    assert "No alert fired this week" in html
-    assert "No customer had a failure recorded this week" in html
+    assert result.exit_code == 2, result.output
+    assert "no data for week 2026-W40; the warehouse holds 2026-W09 to 2026-W12" in result.output
+    assert not (tmp_path / "weekly-2026-W40.html").exists()
 
 
 def test_a_warehouse_without_marts_is_a_clear_error(tmp_path):

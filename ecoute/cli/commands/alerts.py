@@ -6,7 +6,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from ecoute.cli.commands._common import fail, parse_week, settings_of
+from ecoute.cli.commands._common import (
+    fail,
+    legacy_format,
+    parse_week,
+    require_region,
+    require_week,
+    settings_of,
+)
+from ecoute.cli.output import FORMAT_HELP, check_format
+
+COLUMNS = ("rule", "condition", "metric", "field", "region", "observed", "numerator", "denominator")
 
 
 def register(app: typer.Typer) -> None:
@@ -15,29 +25,27 @@ def register(app: typer.Typer) -> None:
 
 def alerts(
     ctx: typer.Context,
-    week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W27.")],
+    week: Annotated[str, typer.Option(metavar="WEEK", help="ISO week, e.g. 2026-W27.")],
     region: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option(help="Evaluate every rule on this region's numbers only."),
+        typer.Option(metavar="REGION", help="Evaluate every rule on this region's numbers only."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help=FORMAT_HELP)] = "table",
     lang: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option("--lang", help="en, fr or nl (default \\[report] language)."),
+        typer.Option("--lang", metavar="LANG", help="en, fr or nl (default: [report] language)."),
     ] = None,
 ) -> None:
-    """Evaluate the \\[\\[alerts.rules]] of the configuration on the week's metrics and print the
+    """Evaluate the [[alerts.rules]] of the configuration on the week's metrics and print the
     alerts that fire. Exit status: 0 none fired, 1 at least one fired (for cron), 2 usage or
-    configuration error."""
-    import json
-
+    configuration error, an unknown region or a week without data included."""
     import duckdb
 
+    from ecoute.cli.output import emit, say, write_json
     from ecoute.reports.alerts import RuleError, describe, evaluate, rules_from
     from ecoute.warehouse.connection import WarehouseMissing, connect
 
-    if fmt not in ("text", "json"):
-        fail(f"--format must be text or json, got {fmt!r}", 2)
+    fmt = check_format(legacy_format(fmt))
     monday = parse_week(week)
     settings = settings_of(ctx)
     from ecoute.reports.i18n import LanguageError, language_of
@@ -53,22 +61,28 @@ def alerts(
     except WarehouseMissing as exc:
         fail(str(exc), 2)
     try:
+        require_week(con, monday)
+        require_region(con, region)
         fired = evaluate(con, monday, rules, region=region)
     except duckdb.CatalogException:
         fail("the metric marts are missing: run `ecoute build` first", 2)
     finally:
         con.close()
     if fmt == "json":
-        payload = {"week": week, "region": region, "rules": len(rules),
-                   "alerts": [a.as_dict() for a in fired]}  # fmt: skip
-        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        write_json({"week": week, "region": region, "rules": len(rules),
+                    "alerts": [a.as_dict() for a in fired]})  # fmt: skip
+    elif fmt == "csv":
+        emit([a.as_dict() for a in fired], "csv", columns=COLUMNS)
     else:
         scope = f", region {region}" if region else ""
+        checked = f"{len(rules):,} rule{'s' * (len(rules) != 1)} checked"
         if not fired:
-            typer.echo(f"No alert in {week}{scope} ({len(rules)} rules checked).")
+            say(f"No alert fired in {week}{scope} ({checked}).")
         else:
-            typer.echo(f"{len(fired)} alert(s) in {week}{scope}:")
+            say(
+                f"{len(fired):,} alert{'s' * (len(fired) != 1)} fired in {week}{scope} ({checked}):"
+            )
             for alert in fired:
-                typer.echo(f"  {describe(alert, words)}")
+                say(f"  {describe(alert, words)}")
     if fired:
         raise typer.Exit(1)

@@ -33,12 +33,16 @@ def build(
     ] = False,
 ) -> None:
     """Rebuild staging views, facts and marts in full (a load rebuilds incrementally itself
-    unless --no-build). With [engine] name = "spark", on Spark over the lake (docs/spark.md)."""
+    unless --no-build). With [engine] name = "spark", on Spark over the lake (docs/spark.md).
+    Each model is listed on stderr as it is built, on a terminal ([etl] progress)."""
     from ecoute import jobs
+    from ecoute.cli.progress import Progress
 
     settings = settings_of(ctx)
-    built = jobs.build(settings, incremental=incremental, atomic=atomic)
+    with Progress(settings.etl["progress"]) as progress:
+        progress.line("building models…")
+        built = jobs.build(settings, incremental=incremental, atomic=atomic, progress=progress)
     if built.engine == "spark":
-        typer.echo(f"built {len(built.models)} models on Spark in {built.where}")
+        typer.echo(f"built {len(built.models):,} models on Spark in {built.where}")
     else:
-        typer.echo(f"built {len(built.models)} models in {built.where}: {built.how}")
+        typer.echo(f"built {len(built.models):,} models in {built.where}: {built.how}")

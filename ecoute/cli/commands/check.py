@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ecoute.cli.commands._common import fail, settings_of
+from ecoute.cli.commands._common import fail, settings_of, timezone_of
+from ecoute.cli.output import FORMAT_HELP, check_format, local_time
 
 
 def register(app: typer.Typer) -> None:
@@ -17,13 +18,18 @@ def check(
     ctx: typer.Context,
     entity: Annotated[
         Optional[list[str]],  # noqa: UP045 - typer needs Optional here
-        typer.Option("--entity", "-e", help="Only this entity's suite (repeatable)."),
+        typer.Option(
+            "--entity", "-e", metavar="ENTITY", help="Only this entity's suite (repeatable)."
+        ),
     ] = None,
     as_of: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="Freshness clock, e.g. 2026-06-15 (default: the latest load's start)."),
+        typer.Option(
+            metavar="DATE",
+            help="Freshness clock, e.g. 2026-06-15 (default: the latest load's start).",
+        ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help=FORMAT_HELP)] = "table",
     rerun: Annotated[
         bool, typer.Option("--run", help="Re-run the suites on all loaded rows and record them.")
     ] = False,
@@ -40,8 +46,7 @@ def check(
     from ecoute.cli.output import emit
     from ecoute.expectations.runner import parse_as_of
 
-    if fmt not in ("table", "json"):
-        fail(f"--format must be table or json, got {fmt!r}", 2)
+    check_format(fmt)
     if as_of and not rerun:
         fail("--as-of re-measures freshness: it needs --run", 2)
     try:
@@ -55,12 +60,15 @@ def check(
         schema={k: pl.String for k in ("suite", "expectation", "column", "severity", "status",
                                          "observed", "expected", "exception")},
     )  # fmt: skip
-    emit(frame, fmt, title=f"data-quality checks as of {report.as_of:%Y-%m-%d %H:%M} UTC")
+    settings = settings_of(ctx)
+    as_of_local = local_time(report.as_of, timezone_of(settings))
+    emit(frame, fmt, title=f"Data-quality checks as of {as_of_local} ({timezone_of(settings)})",
+         json_columns=("observed", "expected"))  # fmt: skip
     blocking = report.blocking_failures
     passed = sum(r.status == "passed" for r in report.results)
     summary = (
-        f"{len(report.results)} checks: {passed} passed, "
-        f"{len(report.warnings)} warnings, {len(blocking)} blocking, {len(report.errors)} errors"
+        f"{len(report.results):,} checks: {passed:,} passed, {len(report.warnings):,} warnings, "
+        f"{len(blocking):,} blocking, {len(report.errors):,} errors"
     )
     typer.echo(summary, err=True)
     for r in blocking:

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from ecoute.cli.commands._common import fail, settings_of
+from ecoute.cli.output import FORMAT_HELP, check_format
 
 COLUMNS = (
     "customer_id",
@@ -33,32 +34,41 @@ def compensation(
     ctx: typer.Context,
     week: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option(help="ISO week, e.g. 2026-W14 (by the date the amount became due)."),
+        typer.Option(
+            metavar="WEEK", help="ISO week, e.g. 2026-W14 (by the date the amount became due)."
+        ),
     ] = None,
     customer: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="One customer id."),
+        typer.Option(metavar="ID", help="One customer id."),
     ] = None,
     pack: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="One rule pack (computed now, as of the data's end, if not built)."),
+        typer.Option(
+            metavar="PACK", help="One rule pack (computed now, as of the data's end, if not built)."
+        ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help=FORMAT_HELP)] = "table",
+    trace: Annotated[
+        bool,
+        typer.Option("--trace", help="Under each incident, how it was worked out, day by day."),
+    ] = False,
 ) -> None:
-    """Per customer and incident: the amount owed, its currency and the trace (which rule,
-    which events, which days), from core.fct_compensation (docs/compensation.md)."""
+    """What the operator owes: one line per incident (rule, started days, amount) and a total
+    per customer, from core.fct_compensation (docs/compensation.md). JSON and CSV carry the
+    full trace (which rule, which events, which days)."""
     import json
 
     import duckdb
 
+    from ecoute.cli.output import write_json
     from ecoute.compensation import PackError
     from ecoute.warehouse.connection import WarehouseMissing, connect
     from ecoute.warehouse.python.compensation import owed_table
 
     if week and customer:
         fail("give --week or --customer, not both", 2)
-    if fmt not in ("table", "json", "csv"):
-        fail(f"--format must be table, json or csv, got {fmt!r}", 2)
+    check_format(fmt)
     settings = settings_of(ctx)
     try:
         con = connect(settings, read_only=pack is None)
@@ -79,44 +89,115 @@ def compensation(
             {**{c: r[c] for c in COLUMNS}, "trace_data": json.loads(r["trace_json"] or "null")}
             for r in rows.to_dicts()
         ]
-        typer.echo(json.dumps(records, indent=2, ensure_ascii=False, default=str))
+        write_json(records)
         return
     frame = rows.select(COLUMNS)
     if fmt == "csv":
         typer.echo(frame.write_csv(), nl=False)
         return
-    _table(frame, week, customer, pack)
+    _table(rows, week, customer, pack, trace)
 
 
-def _table(frame, week: str | None, customer: str | None, pack: str | None) -> None:  # noqa: ANN001
+def _table(frame, week: str | None, customer: str | None, pack: str | None, trace: bool) -> None:  # noqa: ANN001
     import polars as pl
 
-    from ecoute.cli.output import emit
+    from ecoute.cli.output import say, table
 
     scope = " · ".join(
         p for p in (f"week {week}" if week else "", f"customer {customer}" if customer else "",
                     f"pack {pack}" if pack else "") if p
     )  # fmt: skip
     if frame.height == 0:
-        typer.echo(f"Nothing owed{' for ' + scope if scope else ''}.")
+        say(f"Nothing owed{' for ' + scope if scope else ''}.")
         return
-    # An empty payment column means no payments were loaded: unknown, never 0.00.
-    shown = frame.with_columns(
-        pl.col(c).cast(pl.String).fill_null("unknown")
-        for c in ("paid_amount", "outstanding_amount")
-    )
-    emit(shown, "table", title=f"Compensation owed{' — ' + scope if scope else ''}")
+    title = f"Compensation owed{' — ' + scope if scope else ''}: one line per incident"
+    header = ["customer", "incident", "kind", "rule", "due from", "days", "amount", "outstanding"]
+    body, traces = [], []
+    for customer_id, rows in _by_customer(frame):
+        for r in rows:
+            body.append([customer_id, r["incident_id"], r["incident_kind"],
+                         f"{r['pack']}/{r['rule']}", r["accrued_date"].isoformat(),
+                         _days(r), _money(r["currency"], r["amount"]),
+                         _money(r["currency"], r["outstanding_amount"])])  # fmt: skip
+            traces.append(r)
+        body.append(_total_row(customer_id, rows))
+        traces.append(None)
+    if trace:
+        _traced(header, body, traces, title)
+    else:
+        table(header, body, title, numeric=[False] * 5 + [True] * 3)
     totals = frame.group_by("currency").agg(
         amount=pl.col("amount").sum(),
         customers=pl.col("customer_id").n_unique(),
         outstanding=pl.col("outstanding_amount").sum(),
         known=pl.col("outstanding_amount").is_not_null().all(),
     )
+    say()
     for row in totals.sort("currency").iter_rows(named=True):
         n = row["customers"]
-        typer.echo(f"total {row['currency']} {row['amount']} owed to {n} customer{'s' * (n != 1)}")
-        outstanding = f"{row['currency']} {row['outstanding']}" if row["known"] else UNKNOWN
-        typer.echo(f"still outstanding: {outstanding}")
+        say(
+            f"total {_money(row['currency'], row['amount'])} owed to {n:,} customer{'s' * (n != 1)}"
+        )
+        outstanding = _money(row["currency"], row["outstanding"]) if row["known"] else UNKNOWN
+        say(f"still outstanding: {outstanding}")
+
+
+def _by_customer(frame):  # noqa: ANN001, ANN202
+    rows = frame.sort(["customer_id", "accrued_date", "incident_id"]).to_dicts()
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        groups.setdefault(r["customer_id"], []).append(r)
+    return groups.items()
+
+
+def _total_row(customer_id: str, rows: list[dict]) -> list[str]:
+    currencies = {r["currency"] for r in rows}
+    n = len(rows)
+    label = f"total, {n:,} incident{'s' * (n != 1)}"
+    if len(currencies) != 1:
+        return [customer_id, "", "", label, "", "", "several currencies", ""]
+    currency = currencies.pop()
+    outstanding = [r["outstanding_amount"] for r in rows]
+    known = all(o is not None for o in outstanding)
+    return [customer_id, "", "", label, "", "", _money(currency, sum(r["amount"] for r in rows)),
+            _money(currency, sum(outstanding) if known else None)]  # fmt: skip
+
+
+def _money(currency: str, amount) -> str:  # noqa: ANN001 - Decimal or None
+    return "unknown" if amount is None else f"{currency} {amount:,.2f}"
+
+
+def _days(row: dict) -> str:
+    """Started days (24-hour periods) of an outage; a one-off event has none."""
+    import json
+
+    data = json.loads(row.get("trace_json") or "null") or {}
+    periods = data.get("periods")
+    return f"{len(periods):,}" if periods else ""
+
+
+def _traced(header: list[str], body: list[list[str]], rows: list, title: str) -> None:
+    """Each incident's line, then its trace: the reasoning, then one line per day."""
+    import json
+
+    from ecoute.cli.output import plain_lines, say
+
+    lines = plain_lines(header, body, [False] * 5 + [True] * 3)
+    say(title)
+    say()
+    say(lines[0])
+    for line, row in zip(lines[1:], rows, strict=True):
+        say(line)
+        if row is None:
+            continue
+        data = json.loads(row.get("trace_json") or "null") or {}
+        days = [p.get("words", "") for p in data.get("periods") or []]
+        summary = row["trace"] or ""
+        if days:  # the day-by-day part follows on its own lines
+            summary = summary.split(" period 1 due")[0]
+        say(f"    {summary}")
+        for day in days:
+            say(f"      {day}")
 
 
 def _has_pack(con, pack: str) -> bool:  # noqa: ANN001

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ecoute.cli.commands._common import fail, settings_of
+from ecoute.cli.commands._common import fail, legacy_format, settings_of
+from ecoute.cli.output import FORMAT_HELP, check_format
 
 
 def register(app: typer.Typer) -> None:
@@ -21,20 +22,21 @@ def customer(
         Optional[str],  # noqa: UP045 - typer needs Optional here
         typer.Option(help="Show the journey as of the end of this local date (YYYY-MM-DD)."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: Annotated[
+        str,
+        typer.Option("--format", metavar="FORMAT", help=FORMAT_HELP + " CSV: one row per event."),
+    ] = "table",
 ) -> None:
     """Every call, ticket, appointment, message and notification of a customer in time order,
     each flagged (dropped, no callback, repeat, unlogged, missed visit, unannounced,
     whole-day window, days without service), and a summary of counts."""
-    import json
-
     import duckdb
 
+    from ecoute.cli.output import emit, say, write_json
     from ecoute.reports.journey import customer_journey
     from ecoute.warehouse.connection import WarehouseMissing, connect
 
-    if fmt not in ("text", "json"):
-        fail(f"--format must be text or json, got {fmt!r}", 2)
+    fmt = check_format(legacy_format(fmt))
     day = None
     if as_of is not None:
         try:
@@ -52,11 +54,20 @@ def customer(
     finally:
         con.close()
     if not journey["events"]:
-        fail(f"no events for customer {customer_id}")
+        fail(
+            f"no events for customer {customer_id!r}: no such customer, or none before the cut-off",
+            2,
+        )
     if fmt == "json":
-        typer.echo(json.dumps(journey, indent=2, ensure_ascii=False))
+        write_json(journey)
+    elif fmt == "csv":
+        emit([_flat(e) for e in journey["events"]], "csv")
     else:
-        typer.echo(_text(journey))
+        say(_text(journey))
+
+
+def _flat(event: dict) -> dict:
+    return {k: "; ".join(v) if isinstance(v, list) else v for k, v in event.items()}
 
 
 def _text(journey: dict) -> str:

@@ -19,32 +19,34 @@ def dashboard(
     ctx: typer.Context,
     host: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option(help="Address to bind (\\[dashboard] host, default 127.0.0.1)."),
+        typer.Option(metavar="HOST", help="Address to bind ([dashboard] host, default 127.0.0.1)."),
     ] = None,
     port: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option(help="Port (\\[dashboard] port, default 8050)."),
+        typer.Option(metavar="PORT", help="Port ([dashboard] port, default 8050)."),
     ] = None,
     export: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
-            "--export", help="Write a self-contained HTML snapshot of the landing page and exit."
+            "--export",
+            metavar="FILE",
+            help="Write a self-contained HTML snapshot of the landing page and exit.",
         ),
     ] = None,
     hash_password: Annotated[
         bool,
         typer.Option(
-            "--hash-password", help="Prompt for a password, print its hash for \\[dashboard.users]."
+            "--hash-password", help="Prompt for a password, print its hash for [dashboard.users]."
         ),
     ] = False,
     lang: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option("--lang", help="en, fr or nl (default \\[report] language)."),
+        typer.Option("--lang", metavar="LANG", help="en, fr or nl (default: [report] language)."),
     ] = None,
 ) -> None:
     """Serve the executive dashboard over the warehouse, opened read-only per request (loads can
     run meanwhile). Bound to 127.0.0.1 unless told otherwise; bound elsewhere it needs
-    authentication configured (\\[dashboard] users or proxy_user_header)."""
+    authentication configured ([dashboard] users or proxy_user_header)."""
     if hash_password:
         from ecoute.reports.dashboard.access import hash_password as make_hash
 
@@ -64,6 +66,11 @@ def dashboard(
     section = settings.section("dashboard")
     if export is not None:
         from ecoute.reports.dashboard.export import export as write_export
+
+        if export.is_dir():
+            fail(f"--export names a file to write, and {export} is a folder", 2)
+        if not export.parent.is_dir():
+            fail(f"--export: no folder {export.parent} to write {export.name} in", 2)
 
         try:
             path = write_export(settings, export, language)

@@ -43,11 +43,14 @@ def demo(
     and a dozen deliberately broken rows, so `ecoute quarantine` has something to show.
     """
     from ecoute import jobs
+    from ecoute.cli.progress import Progress
     from ecoute.demo import generate
     from ecoute.etl.mapping import MappingError
     from ecoute.etl.pipeline import LoadError
 
     settings = settings_of(ctx)
+    progress = Progress(settings.etl["progress"])
+    progress.line(f"generating {customers:,} customers over {weeks:,} weeks into {out}…")
     try:
         summary = generate(out, customers=customers, weeks=weeks, seed=seed, end_week=end_week)
     except ValueError as exc:
@@ -64,7 +67,9 @@ def demo(
             fail(str(exc), 2)
         typer.echo(f"rewritten as {as_platform} exports; loading them through their source packs")
     try:
-        result = jobs.load(settings, out, mapping, checks=checks, force=True)
+        with progress:
+            result = jobs.load(settings, out, mapping, checks=checks, force=True,
+                               progress=progress)  # fmt: skip
     except (LoadError, MappingError) as exc:
         fail(f"load failed, warehouse unchanged: {exc}")
     typer.echo(_report(summary, result, settings.warehouse, mapping))

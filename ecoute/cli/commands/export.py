@@ -9,7 +9,11 @@ import typer
 
 from ecoute.cli.commands._common import fail, settings_of
 
-export_app = typer.Typer(help="Write the warehouse out for other engines.", no_args_is_help=True)
+export_app = typer.Typer(
+    rich_markup_mode=None,  # help is plain text: brackets are data, never markup
+    help="Write the warehouse out for other engines.",
+    no_args_is_help=True,
+)
 
 
 def register(app: typer.Typer) -> None:

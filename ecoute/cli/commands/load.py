@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -33,6 +32,7 @@ def load(
         typer.Option(
             "--source",
             "-s",
+            metavar="PACK",
             help="A platform's source pack, e.g. amazon-connect (list: `ecoute sources`).",
         ),
     ] = None,
@@ -52,35 +52,25 @@ def load(
     """Load every entity file found in DIR into the warehouse, atomically.
 
     Each row read is loaded, quarantined with its reason (see `ecoute quarantine`), counted as
-    an exact duplicate, or (packs with record versions) as an older version superseded. Exit status 0 when the load completed; otherwise 1 and nothing changed.
+    an exact duplicate, or (packs with record versions) as an older version superseded. Exit
+    status 0 when the load completed; otherwise 1 and nothing changed.
     """
-    from rich.console import Console
-
-    settings = settings_of(ctx)
-    console = Console(stderr=True)
-    with _pack_mapping(source, mapping) as mapping:
-        result = _run(settings, console, directory, mapping, force, build, full, checks)
-    _summary(result, settings)
-
-
-def _run(settings, console, directory, mapping, force, build, full, checks):  # noqa: ANN001, ANN202, PLR0913
     from ecoute import jobs
+    from ecoute.cli.progress import Progress
     from ecoute.etl.mapping import MappingError
     from ecoute.etl.pipeline import LoadError
 
+    settings = settings_of(ctx)
     try:
-        with _Progress(console, settings.etl["progress"]) as progress:
+        with _pack_mapping(source, mapping) as mapping, Progress(
+            settings.etl["progress"]
+        ) as progress:
             result = jobs.load(settings, directory, mapping, force=force, build=build,
                                full_build=full, checks=checks, progress=progress)  # fmt: skip
     except (LoadError, MappingError) as exc:
         fail(f"load failed, warehouse unchanged: {exc}")
-    return result
-
-
-def _summary(result: Any, settings: Any) -> None:
-    from rich.console import Console
-
-    Console().print(accounting_table(result))
+    accounting_table(result)
+    print_warnings(result)
     superseded = result.total("superseded")
     typer.echo(
         f"load {result.load_id} completed: {result.total('read'):,} rows read, "
@@ -121,69 +111,22 @@ def _pack_mapping(source: str | None, mapping: Path | None) -> Iterator[Path | N
         yield combined
 
 
-def accounting_table(result: Any) -> Any:
-    from rich.table import Table
+def accounting_table(result: Any) -> None:
+    """One row per file: every row read is loaded, quarantined or a duplicate."""
+    from ecoute.cli.output import table
 
-    table = Table(title=f"load {result.load_id}")
     counts = ("read", "loaded", "updated", "quarantined", "duplicate", "superseded")
-    for name in ("entity", "file", *counts, "note"):
-        table.add_column(
-            name, justify="right" if name not in ("entity", "file", "note") else "left"
-        )
-    for f in result.files:
-        table.add_row(
-            f.entity, Path(f.path).name, *(f"{getattr(f, n, 0):,}" for n in counts), f.note,
-        )  # fmt: skip
-    return table
+    header = ["entity", "file", *counts, "note"]
+    body = [
+        [f.entity, Path(f.path).name, *(f"{getattr(f, n, 0):,}" for n in counts), f.note]
+        for f in result.files
+    ]  # fmt: skip
+    table(header, body, f"Load {result.load_id}, file by file",
+          numeric=[False, False, *(True for _ in counts), False])  # fmt: skip
 
 
-class _Progress:
-    """A byte-weighted progress bar; while DuckDB reads a file, its own query progress moves it."""
-
-    def __init__(self, console: Any, mode: str) -> None:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        enabled = mode == "always" or (mode == "auto" and console.is_terminal)
-        self.bar = Progress(
-            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-            TimeElapsedColumn(), console=console, disable=not enabled, transient=True,
-        )  # fmt: skip
-        self.task = self.bar.add_task("loading", total=None)
-        self.done_bytes = 0
-        self.current: dict[str, Any] = {}
-        self.stop = threading.Event()
-        self.enabled = enabled
-
-    def __enter__(self) -> _Progress:
-        self.bar.__enter__()
-        if self.enabled:
-            threading.Thread(target=self._poll, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.bar.__exit__(*exc)
-
-    def __call__(self, event: str, info: dict[str, Any]) -> None:
-        if event == "file_start":
-            self.current = info
-            self.bar.update(self.task, description=f"{info['entity']}: {Path(info['path']).name}")
-        elif event == "stage":
-            self.bar.update(
-                self.task, description=f"{self.current.get('entity', '')}: {info['stage']}"
-            )
-        elif event == "file_done":
-            self.done_bytes += self.current.get("bytes", 0)
-            self.bar.update(self.task, completed=self.done_bytes, total=max(self.done_bytes, 1))
-
-    def _poll(self) -> None:
-        while not self.stop.wait(0.5):
-            con, size = self.current.get("con"), self.current.get("bytes", 0)
-            if con is None or not size:
-                continue
-            try:
-                pct = max(con.query_progress(), 0.0) / 100.0
-            except Exception:  # noqa: BLE001 - progress is best effort, never fatal
-                continue
-            total = self.done_bytes + size
-            self.bar.update(self.task, completed=self.done_bytes + pct * size, total=total)
+def print_warnings(result: Any) -> None:
+    """Whatever the loader warns of (a file matching no entity, an empty file, …), one line each
+    on stderr; it carries them as ``warnings`` (text, or objects whose str is the text)."""
+    for warning in getattr(result, "warnings", None) or ():
+        typer.echo(f"warning: {warning}", err=True)

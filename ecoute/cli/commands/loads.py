@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from ecoute.cli.commands._common import settings_of
+from ecoute.cli.commands._common import settings_of, sql, timezone_of
+from ecoute.cli.output import FORMAT_HELP, check_format
 
 
 def register(app: typer.Typer) -> None:
@@ -18,22 +19,15 @@ def loads(
     files: Annotated[
         bool, typer.Option("--files", help="One row per file instead of per load.")
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help=FORMAT_HELP)] = "table",
 ) -> None:
     """Show the load history: when, from where, and every row accounted for."""
     from ecoute.cli.output import emit
     from ecoute.warehouse.connection import connect
 
-    con = connect(settings_of(ctx), read_only=True)
-    if files:
-        sql = (
-            "select load_id, entity, path, status, rows_read, rows_loaded, rows_updated, "
-            "rows_quarantined, rows_duplicate, left(sha256, 12) as sha256 from meta.load_files "
-            "order by load_id, entity, path"
-        )
-    else:
-        sql = (
-            "select load_id, started_at, status, source, rows_read, rows_loaded, rows_updated, "
-            "rows_quarantined, rows_duplicate, message from meta.loads order by load_id"
-        )
-    emit(con.execute(sql).pl(), fmt, title="loads")
+    check_format(fmt)
+    settings = settings_of(ctx)
+    with connect(settings, read_only=True) as con:
+        frame = con.execute(sql("load_files" if files else "loads")).pl()
+    title = "Files loaded" if files else "Loads"
+    emit(frame, fmt, title=title, tz=timezone_of(settings), empty="Nothing was loaded yet.")

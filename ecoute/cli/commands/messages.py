@@ -6,7 +6,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from ecoute.cli.commands._common import parse_week, settings_of
+from ecoute.cli.commands._common import (
+    fail,
+    parse_week,
+    require_week,
+    row_limit,
+    settings_of,
+    sql,
+    timezone_of,
+)
+from ecoute.cli.output import FORMAT_HELP, check_format
 
 
 def register(app: typer.Typer) -> None:
@@ -15,30 +24,41 @@ def register(app: typer.Typer) -> None:
 
 def messages(
     ctx: typer.Context,
-    week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W27.")],
+    week: Annotated[str, typer.Option(metavar="WEEK", help="ISO week, e.g. 2026-W27.")],
     intent: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="Only messages carrying this intent (e.g. churn_threat)."),
+        typer.Option(
+            metavar="INTENT", help="Only messages carrying this intent (e.g. churn_threat)."
+        ),
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many messages (0 = all).")] = 50,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    limit: Annotated[
+        int, typer.Option(metavar="N", help="At most this many messages (0 = all).", min=0)
+    ] = 50,
+    top: Annotated[Optional[int], typer.Option(hidden=True)] = None,  # noqa: UP045 - old name
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help=FORMAT_HELP)] = "table",
 ) -> None:
     """List a week's messages with their intents and the phrases that triggered them."""
     from ecoute.cli.output import emit
     from ecoute.core.sql_literals import literal
     from ecoute.warehouse.connection import connect
 
+    check_format(fmt)
     monday = parse_week(week)
-    con = connect(settings_of(ctx), read_only=True)
-    sql = (
-        "select message_id, customer_id, received_at, channel, language, round(severity, 2) "
-        "as severity, intents, intent_phrases, left(coalesce(subject || ' — ', '') || body, 120) "
-        "as text from marts.rpt_messages__intents where week_start_date = {monday} "
-        "and ({intent} is null or list_contains(intents, {intent})) "
-        "order by severity desc, received_at"
-    )
+    _require_intent(intent)
+    settings = settings_of(ctx)
+    limit = row_limit(limit, top)
+    with connect(settings, read_only=True) as con:
+        require_week(con, monday)
+        frame = con.execute(sql("messages").format(monday=literal(monday), intent=literal(intent))).pl()
     if limit:
-        sql += f" limit {int(limit)}"
-    # Literals, not bound values: binding makes DuckDB import pandas (~1 s of this read).
-    sql = sql.format(monday=literal(monday), intent=literal(intent))
-    emit(con.execute(sql).pl(), fmt, title=f"messages {week}")
+        frame = frame.head(limit)
+    emit(frame, fmt, title=f"Messages received in {week}", tz=timezone_of(settings),
+         empty=f"No message received in {week}.")  # fmt: skip
+
+
+def _require_intent(intent: str | None) -> None:
+    """A misspelt intent would list no message, as if nobody had written one."""
+    from ecoute.reports.metrics import INTENTS
+
+    if intent is not None and intent not in INTENTS:
+        fail(f"unknown intent {intent!r}; intents are: {', '.join(INTENTS)}", 2)

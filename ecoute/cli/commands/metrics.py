@@ -6,7 +6,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from ecoute.cli.commands._common import fail, parse_week, settings_of
+from ecoute.cli.commands._common import (
+    fail,
+    parse_week,
+    require_region,
+    require_week,
+    settings_of,
+)
+from ecoute.cli.output import FORMAT_HELP, check_format
 
 
 def register(app: typer.Typer) -> None:
@@ -24,25 +31,25 @@ def metrics(
         Optional[str],  # noqa: UP045
         typer.Option(help="Only this region (combines with --by, except --by agent)."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help=FORMAT_HELP)] = "table",
 ) -> None:
     """Every service-quality metric of a week, as value, numerator and denominator, with the
     previous week's value, read from the warehouse marts (see docs/metrics.md)."""
-    import json
-
     import duckdb
 
+    from ecoute.cli.output import write_json
     from ecoute.reports.metrics import metric_rows, week_metrics
     from ecoute.warehouse.connection import WarehouseMissing, connect
 
-    if fmt not in ("table", "json", "csv"):
-        fail(f"--format must be table, json or csv, got {fmt!r}", 2)
+    check_format(fmt)
     monday = parse_week(week)
     try:
         con = connect(settings_of(ctx), read_only=True)
     except WarehouseMissing as exc:
         fail(str(exc))
     try:
+        require_week(con, monday)
+        require_region(con, region)
         result = week_metrics(con, monday, by=by, region=region)
     except ValueError as exc:
         fail(str(exc), 2)
@@ -51,11 +58,11 @@ def metrics(
     finally:
         con.close()
     if fmt == "json":
-        typer.echo(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+        write_json(result)
     elif fmt == "csv":
         typer.echo(_csv(metric_rows(result)), nl=False)
     else:
-        typer.echo(_table(result, metric_rows(result)))
+        _table(result, metric_rows(result))
 
 
 def _csv(rows: list[dict]) -> str:
@@ -81,10 +88,11 @@ def _fmt(value: float | None, kind: str) -> str:
     return f"{value:,.1f}"
 
 
-def _table(result: dict, rows: list[dict]) -> str:
+def _table(result: dict, rows: list[dict]) -> None:
+    from ecoute.cli.output import say, table
     from ecoute.reports.metrics import shown
 
-    title = f"Écoute metrics, week {result['week']} (from {result['week_start']})"
+    title = f"Metrics of week {result['week']} (from Monday {result['week_start']})"
     if result["region"]:
         title += f", region {result['region']}"
     header = ["metric", "slice", "value", "previous", "numerator", "denominator"]
@@ -101,14 +109,7 @@ def _table(result: dict, rows: list[dict]) -> str:
             "denominator": _fmt(row["denominator"], "count"),
         }
         body.append([cells[h] for h in header])
-    widths = [max(len(h), *(len(r[i]) for r in body)) for i, h in enumerate(header)]
-    lines = [title, ""]
-    lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    for r in body:
-        lines.append("  ".join(
-            c.ljust(w) if i < len(header) - 4 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        ))
+    table(header, body, title, numeric=[h not in ("metric", "slice") for h in header])
     params = ", ".join(f"{k}={v}" for k, v in result["params"].items())
-    lines += ["", f"parameters: {params}"]
-    return "\n".join(lines)
+    say()
+    say(f"parameters: {params}")

@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ecoute.cli.commands._common import settings_of
+from ecoute.cli.commands._common import row_limit, settings_of, sql, timezone_of
+from ecoute.cli.output import FORMAT_HELP, check_format
 
 
 def register(app: typer.Typer) -> None:
@@ -15,28 +16,31 @@ def register(app: typer.Typer) -> None:
 
 def quarantine(
     ctx: typer.Context,
-    load: Annotated[Optional[int], typer.Option(help="Only this load (default: all).")] = None,  # noqa: UP045
-    entity: Annotated[Optional[str], typer.Option(help="Only this entity.")] = None,  # noqa: UP045
-    limit: Annotated[int, typer.Option(help="At most this many rows (0 = all).")] = 50,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    load: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(metavar="ID", help="Only this load (default: all)."),
+    ] = None,
+    entity: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(metavar="ENTITY", help="Only this entity."),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option(metavar="N", help="At most this many rows (0 = all).", min=0)
+    ] = 50,
+    top: Annotated[Optional[int], typer.Option(hidden=True)] = None,  # noqa: UP045 - old name
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help=FORMAT_HELP)] = "table",
 ) -> None:
-    """List quarantined rows: which file and line, which field, and why."""
+    """List quarantined rows: which file and line, which field, and why. In JSON, the record is
+    the row as read, an object."""
     from ecoute.cli.output import emit
     from ecoute.warehouse.connection import connect
 
-    con = connect(settings_of(ctx), read_only=True)
-    where, params = [], []
-    if load is not None:
-        where.append("load_id = ?")
-        params.append(load)
-    if entity:
-        where.append("entity = ?")
-        params.append(entity)
-    clause = f"where {' and '.join(where)}" if where else ""
-    sql = (
-        "select load_id, entity, source_file, line, field, reason, record from meta.quarantine "
-        f"{clause} order by load_id, entity, source_file, line"
-    )
+    check_format(fmt)
+    settings = settings_of(ctx)
+    limit = row_limit(limit, top)
+    with connect(settings, read_only=True) as con:
+        frame = con.execute(sql("quarantine"), [load, load, entity, entity]).pl()
     if limit:
-        sql += f" limit {int(limit)}"
-    emit(con.execute(sql, params).pl(), fmt, title="quarantined rows")
+        frame = frame.head(limit)
+    emit(frame, fmt, title="Quarantined rows", tz=timezone_of(settings),
+         json_columns=("record",), empty="No row is quarantined.")  # fmt: skip

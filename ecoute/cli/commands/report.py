@@ -7,9 +7,19 @@ from typing import Annotated, Optional
 
 import typer
 
-from ecoute.cli.commands._common import fail, parse_week, settings_of
+from ecoute.cli.commands._common import (
+    fail,
+    parse_week,
+    require_region,
+    require_week,
+    settings_of,
+)
 
-report_app = typer.Typer(help="Reports managers read (see docs/report.md).", no_args_is_help=True)
+report_app = typer.Typer(
+    rich_markup_mode=None,  # help is plain text: brackets are data, never markup
+    help="Reports managers read (see docs/report.md).",
+    no_args_is_help=True,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -19,14 +29,16 @@ def register(app: typer.Typer) -> None:
 @report_app.command("weekly")
 def weekly(
     ctx: typer.Context,
-    week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W27 (Monday 00:00 local time).")],
+    week: Annotated[
+        str, typer.Option(metavar="WEEK", help="ISO week, e.g. 2026-W27 (Monday 00:00 local time).")
+    ],
     region: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option(help="Only this region: every number is filtered to it."),
+        typer.Option(metavar="REGION", help="Only this region: every number is filtered to it."),
     ] = None,
     out: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option(help="Output folder (default \\[report] out, out/reports)."),
+        typer.Option(metavar="DIR", help="Output folder (default [report] out, out/reports)."),
     ] = None,
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also print a PDF (headless Chromium).")
@@ -36,11 +48,11 @@ def weekly(
         typer.Option("--all-regions", help="Burst: the national report and one per region."),
     ] = False,
     email: Annotated[
-        bool, typer.Option("--email", help="E-mail each report to its \\[email.recipients].")
+        bool, typer.Option("--email", help="E-mail each report to its [email.recipients].")
     ] = False,
     lang: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option("--lang", help="en, fr or nl (default \\[report] language)."),
+        typer.Option("--lang", metavar="LANG", help="en, fr or nl (default: [report] language)."),
     ] = None,
 ) -> None:
     """Write the week's report: headline KPIs against last week, the trend and the targets'
@@ -52,12 +64,16 @@ def weekly(
 
     if region is not None and all_regions:
         fail("--region and --all-regions exclude each other", 2)
+    if out is not None and out.exists() and not out.is_dir():
+        fail(f"--out must be a folder, and {out} is a file", 2)
+    settings = settings_of(ctx)
+    monday = parse_week(week)
+    _require_data(settings, monday, region)
     try:
-        settings = settings_of(ctx)
         if lang is not None:
             settings = settings.with_overrides(report={"language": lang})
         results = jobs.report(
-            settings, parse_week(week), out, region=region, all_regions=all_regions,
+            settings, monday, out, region=region, all_regions=all_regions,
             pdf=pdf or email, email=email, echo=typer.echo,
         )  # fmt: skip
     except ReportRunError as exc:
@@ -68,3 +84,23 @@ def weekly(
             f"{len(failed)} of {len(results)} report(s) failed: "
             + "; ".join(r.error for r in failed)
         )
+
+
+def _require_data(settings, monday, region: str | None) -> None:  # noqa: ANN001
+    """A week without data or an unknown region is refused before any report is written: an
+    empty report headed "No alert fired this week" would read as good news."""
+    import duckdb
+
+    from ecoute.warehouse.connection import WarehouseMissing, connect
+
+    try:
+        con = connect(settings, read_only=True)
+    except WarehouseMissing:
+        return  # the report run says so, in its own words
+    try:
+        require_week(con, monday)
+        require_region(con, region)
+    except duckdb.CatalogException:
+        return
+    finally:
+        con.close()

@@ -7,9 +7,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from ecoute.cli.commands._common import fail, settings_of
+from ecoute.cli.commands._common import fail, row_limit, settings_of
+from ecoute.cli.output import FORMAT_HELP, check_format
 
 risk_app = typer.Typer(
+    rich_markup_mode=None,  # help is plain text: brackets are data, never markup
     help="Churn risk per customer: score in [0, 1], band and reasons (docs/churn.md).",
     invoke_without_command=True,
     no_args_is_help=False,
@@ -35,18 +37,23 @@ def risk(
     as_of: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
         typer.Option(
+            metavar="DATE",
             help="Cut-off date (default: the configured as_of, else the build's cut-off: "
-            "by default the Monday starting the data's current ISO week)."
+            "by default the Monday starting the data's current ISO week).",
         ),
     ] = None,
-    top: Annotated[int, typer.Option(help="Show the N riskiest customers (0 = all).", min=0)] = 20,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    limit: Annotated[
+        int, typer.Option(metavar="N", help="Show the N riskiest customers (0 = all).", min=0)
+    ] = 20,
+    top: Annotated[Optional[int], typer.Option(hidden=True)] = None,  # noqa: UP045 - old name
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help=FORMAT_HELP)] = "table",
     store: Annotated[
         bool,
         typer.Option(
-            help="Score the cut-off now and write it to marts.rpt_customers__risk "
-            "(default: read the scores the build keeps; a cut-off it has not scored is "
-            "scored into a temporary table)."
+            "--store/--no-store",
+            help="Score the cut-off now and write it to marts.rpt_customers__risk (default: "
+            "read the scores the build keeps; a cut-off it has not scored is scored into a "
+            "temporary table).",
         ),
     ] = False,
 ) -> None:
@@ -61,8 +68,8 @@ def risk(
     from ecoute.warehouse.connection import WarehouseMissing, connect
     from ecoute.warehouse.python.risk_read import band_counts, scores_for_reading, top_records
 
-    if fmt not in ("table", "json", "csv"):
-        fail(f"--format must be table, json or csv, got {fmt!r}", 2)
+    check_format(fmt)
+    top = row_limit(limit, top)
     settings = settings_of(ctx)
     cutoff = _as_of(as_of)
     try:
@@ -120,20 +127,19 @@ def _store(con, settings, cutoff):  # noqa: ANN001, ANN202
 
 def _table(records: list[dict], day: str | None, mode: str | None, counts: dict[str, int]) -> None:
     if not records:
-        typer.echo("No active customers at this cut-off.")
+        typer.echo("No active customer at this cut-off.")
         return
     typer.echo(
         f"Churn risk as of {day} ({mode} mode): {sum(counts.values()):,} customers — "
         f"high {counts.get('high', 0):,}, medium {counts.get('medium', 0):,}, "
         f"low {counts.get('low', 0):,}\n"
     )
+    from ecoute.cli.output import table
+
     header = ["customer_id", "score", "band", "reasons"]
     body = [[r["customer_id"], f"{r['score']:.3f}", r["band"], "; ".join(r["reasons"])]
             for r in records]  # fmt: skip
-    widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(header)]
-    typer.echo("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
-    for b in body:
-        typer.echo("  ".join(c.ljust(w) for c, w in zip(b, widths, strict=True)).rstrip())
+    table(header, body, numeric=[False, True, False, False])
 
 
 @risk_app.command("train")
@@ -141,7 +147,10 @@ def train(
     ctx: typer.Context,
     as_of: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="Train with what was known on this date (default: the build's cut-off)."),
+        typer.Option(
+            metavar="DATE",
+            help="Train with what was known on this date (default: the build's cut-off).",
+        ),
     ] = None,
 ) -> None:
     """Learn churn from customers.churned_at: a calibrated model, evaluated on held-out

@@ -20,12 +20,15 @@ def schedule(
     ] = False,
     week: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option(help="With --once: the week to report (default: the last complete week)."),
+        typer.Option(
+            metavar="WEEK",
+            help="With --once: the week to report (default: the last complete week).",
+        ),
     ] = None,
 ) -> None:
-    """Run \\[schedule] jobs (load new files from the inbox, check, build, report, e-mail) on the
-    \\[schedule] cron expression in its time zone (default Monday 07:00 Europe/Brussels). A failed
-    step is logged and e-mailed to \\[schedule] notify; the next run still happens. See
+    """Run [schedule] jobs (load new files from the inbox, check, build, report, e-mail) on the
+    [schedule] cron expression in its time zone (default Monday 07:00 Europe/Brussels). A failed
+    step is logged and e-mailed to [schedule] notify; the next run still happens. See
     docs/report.md for the equivalent crontab line."""
     import logging
 
