@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import resource
 import subprocess
 import sys
 
@@ -96,18 +95,33 @@ def test_a_10mb_field_is_one_quarantined_record(settings, tmp_path):
     assert "max_line_bytes" in reason and len(record) <= 2100
 
 
+# Runs one command and prints its peak RSS (KB): this wrapper's only child is the command,
+# where this worker's RUSAGE_CHILDREN would also hold every earlier child's peak.
+_PEAK = (
+    "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+    "sys.exit(done.returncode)"
+)
+
+
+def _peak_of(command: list[str], env: dict) -> tuple[int, str, float]:
+    """Run ``command``: its exit code, its output and its own peak RSS in MB."""
+    done = subprocess.run([sys.executable, "-c", _PEAK, *command], env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    *output, peak_kb = done.stderr.rstrip().splitlines() or ["0"]
+    return done.returncode, done.stdout + "\n".join(output), int(peak_kb) / 1024
+
+
 def test_one_wide_line_keeps_memory_bounded(settings, tmp_path):
     """100,000 extra fields on one line: quarantined before DuckDB's reject store sees it
     (that store took 6.9 GB). The load runs in a child process whose peak RSS is measured."""
     case = hostile.wide_line(tmp_path)
     env = {**os.environ, "ECOUTE_WAREHOUSE": str(settings.warehouse),
            "ECOUTE__ETL__PII_KEY": "test-key"}  # fmt: skip
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run([sys.executable, "-m", "ecoute.cli", "load", str(tmp_path),
-                           "--no-checks", "--no-build"], env=env, capture_output=True, text=True,
-                          timeout=120)  # fmt: skip
-    peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    assert done.returncode == 0, done.stderr
+    returncode, output, peak_mb = _peak_of([sys.executable, "-m", "ecoute.cli", "load",
+                                            str(tmp_path), "--no-checks", "--no-build"],
+                                           env)  # fmt: skip
+    assert returncode == 0, output
     assert peak_mb < 700, peak_mb
     got = {n: f for n, (f, _, _) in _quarantine(settings, "calls").items()}
     assert got == case.quarantined
