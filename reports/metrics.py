@@ -42,15 +42,8 @@ class TargetsError(ValueError):
 def targets_of(settings: Settings) -> dict[str, dict[str, float]]:
     """Each metric's target in force: the catalogue's default, overridden by ``[targets]``.
 
-    One table: ``[dashboard.targets]`` (one number per metric, which disagreed with the
-    report's) is retired and refused with the key to use instead."""
-    old = settings.section("dashboard").get("targets")
-    if old:
-        first = next(iter(old))
-        raise TargetsError(
-            f"[dashboard.targets] is no longer read: set the targets once in [targets], e.g. "
-            f"{first} = {{ green = …, red = … }} (docs/metrics.md, \"Targets\")"
-        )
+    One table: the retired ``[dashboard.targets]`` is refused when the settings are read
+    (ecoute.core.settings)."""
     out = {name: {"green": t.green, "red": t.red} for name, t in CATALOGUE.targets().items()}
     for name, value in settings.section("targets").items():
         if CATALOGUE.get(name) is None:

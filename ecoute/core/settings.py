@@ -27,7 +27,13 @@ _DEFAULTS = Path(__file__).with_name("defaults.toml")
 # Tables whose keys are the operator's own names (metrics, regions, users, Spark settings,
 # extra risk features, alert rules), not settings of ours.
 _OPEN = {"engine.spark_conf", "targets", "email.recipients", "dashboard.users", "risk.weights",
-         "alerts.rules", "dashboard.targets"}  # fmt: skip
+         "alerts.rules"}  # fmt: skip
+# Tables earlier versions read and this one refuses, with what to write instead: a second
+# target table made the report and the dashboard disagree (docs/metrics.md, "Targets").
+_RETIRED = {
+    "dashboard.targets": "[dashboard.targets] is no longer read: set the targets once in "
+    "[targets], e.g. {first} = {{ green = …, red = … }} (docs/metrics.md, \"Targets\")",
+}
 # Tables whose sub-tables are the operator's names (a data-quality suite, an expectation).
 _OPEN_TABLES = {"expectations"}
 # Read when present though the defaults do not list them (earlier versions' names, rare needs).
@@ -114,6 +120,9 @@ def check_known(
         dotted = ".".join((*path, key))
         if dotted in _OPEN or dotted in _OPTIONAL:
             continue
+        if dotted in _RETIRED:
+            first = next(iter(value), "metric") if isinstance(value, Mapping) else "metric"
+            raise SettingsError(f"{source}: {_RETIRED[dotted].format(first=first)}")
         if key not in known:
             if ".".join(path) in _OPEN_TABLES and isinstance(value, Mapping):
                 continue

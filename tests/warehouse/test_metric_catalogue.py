@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ecoute.core.settings import load_settings
+from ecoute.core.settings import SettingsError, load_settings
 from ecoute.reports.metrics import (
     CATALOGUE,
     TargetsError,
@@ -174,9 +174,14 @@ def test_targets_default_to_the_catalogue_and_config_overrides_them(tmp_path):
 def test_the_old_dashboard_targets_table_is_refused_naming_the_new_one(tmp_path):
     config = tmp_path / "ecoute.toml"
     config.write_text("[dashboard.targets]\nservice_level = 0.8\n", encoding="utf-8")
-    settings = load_settings(config=config, warehouse=tmp_path / "w.duckdb", environ={})
-    with pytest.raises(TargetsError, match=r"\[dashboard.targets\].*\[targets\].*service_level"):
-        targets_of(settings)
+    # refused as the settings are read, before any command runs, naming the file
+    with pytest.raises(
+        SettingsError, match=r"ecoute.toml: \[dashboard.targets\].*\[targets\].*service_level"
+    ):
+        load_settings(config=config, warehouse=tmp_path / "w.duckdb", environ={})
+    env = {"ECOUTE__DASHBOARD__TARGETS": "x"}
+    with pytest.raises(SettingsError, match=r"environment.*\[dashboard.targets\]"):
+        load_settings(warehouse=tmp_path / "w.duckdb", environ=env)
 
 
 def test_an_unknown_metric_in_targets_is_refused(tmp_path):
