@@ -109,3 +109,5 @@ def _loads_balance(settings) -> None:
         parts = ("rows_loaded", "rows_superseded", "rows_quarantined", "rows_duplicate")
         assert (row["rows_read"], *(row[p] for p in parts)) == (9, 5, 2, 2, 0)
         assert row["rows_read"] == sum(row[p] for p in parts)
+    status = CliRunner().invoke(app, ["--warehouse", str(settings.warehouse), "status"])
+    assert "9 rows read, 5 loaded, 2 quarantined, 2 older versions superseded" in status.output
