@@ -565,9 +565,11 @@ def _already_loaded(con: duckdb.DuckDBPyConnection, entity: str, sha: str, tag: 
 
 def _record_file(con: duckdb.DuckDBPyConnection, load_id: int, fr: FileResult) -> None:
     con.execute(bind(
-        "insert into meta.load_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into meta.load_files (load_id, entity, path, sha256, bytes, status, rows_read, "
+        "rows_loaded, rows_updated, rows_quarantined, rows_duplicate, seconds, rows_superseded) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [load_id, fr.entity, fr.path, fr.sha256, fr.bytes, fr.status, fr.read, fr.loaded,
-         fr.updated, fr.quarantined, fr.duplicate, round(fr.seconds, 3)],
+         fr.updated, fr.quarantined, fr.duplicate, round(fr.seconds, 3), fr.superseded],
     ))  # fmt: skip
 
 
@@ -575,9 +577,11 @@ def _finish(con: duckdb.DuckDBPyConnection, result: LoadResult, status: str, mes
     result.status, result.message = status, message
     con.execute(bind(
         "update meta.loads set finished_at = now(), status = ?, message = ?, rows_read = ?, "
-        "rows_loaded = ?, rows_updated = ?, rows_quarantined = ?, rows_duplicate = ? where load_id = ?",
+        "rows_loaded = ?, rows_updated = ?, rows_quarantined = ?, rows_duplicate = ?, "
+        "rows_superseded = ? where load_id = ?",
         [status, message, result.total("read"), result.total("loaded"), result.total("updated"),
-         result.total("quarantined"), result.total("duplicate"), result.load_id],
+         result.total("quarantined"), result.total("duplicate"), result.total("superseded"),
+         result.load_id],
     ))  # fmt: skip
 
 

@@ -34,11 +34,12 @@ META_TABLES = {
         load_id bigint primary key, started_at timestamptz, finished_at timestamptz,
         status varchar, source varchar, mapping varchar, message varchar,
         rows_read bigint, rows_loaded bigint, rows_updated bigint,
-        rows_quarantined bigint, rows_duplicate bigint""",
+        rows_quarantined bigint, rows_duplicate bigint, rows_superseded bigint default 0""",
     "load_files": """
         load_id bigint, entity varchar, path varchar, sha256 varchar, bytes bigint,
         status varchar, rows_read bigint, rows_loaded bigint, rows_updated bigint,
-        rows_quarantined bigint, rows_duplicate bigint, seconds double""",
+        rows_quarantined bigint, rows_duplicate bigint, seconds double,
+        rows_superseded bigint default 0""",
     "quarantine": """
         load_id bigint, entity varchar, source_file varchar, line bigint,
         field varchar, reason varchar, record varchar""",
@@ -66,3 +67,18 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create table if not exists raw.{name}__history ({cols}, _replaced_by bigint)")
     for name, cols in META_TABLES.items():
         con.execute(f"create table if not exists meta.{name} ({cols})")
+    _add_missing_columns(con)
+
+
+# Columns added to meta tables after warehouses already existed: (table, column, definition).
+# A warehouse built before them gets the column on its next load; its past rows read 0, which
+# is true (no pack with record versions existed before the column).
+LATER_COLUMNS = (
+    ("loads", "rows_superseded", "bigint default 0"),
+    ("load_files", "rows_superseded", "bigint default 0"),
+)
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
+    for table, column, definition in LATER_COLUMNS:
+        con.execute(f"alter table meta.{table} add column if not exists {column} {definition}")

@@ -168,7 +168,10 @@ def _load_line(load: dict[str, Any] | None, tz: str) -> str:
         return "none"
     text = (f"#{load['load_id']} {load['status']} {_when(load['started_at'], tz)}: "
             f"{load['rows_read'] or 0:,} rows read, {load['rows_loaded'] or 0:,} loaded, "
-            f"{load['rows_quarantined'] or 0:,} quarantined, from {load['source']}")  # fmt: skip
+            f"{load['rows_quarantined'] or 0:,} quarantined"
+            + (f", {load['rows_superseded']:,} older versions superseded"
+               if load["rows_superseded"] else "")
+            + f", from {load['source']}")  # fmt: skip
     return text + (f" — {load['message']}" if load["message"] else "")
 
 

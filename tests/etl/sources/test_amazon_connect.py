@@ -88,5 +88,26 @@ def test_source_option_loads_through_the_pack(settings, tmp_path):
                                       "--no-build", "--no-checks"])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "2 older versions superseded" in result.output
+    _loads_balance(settings)
     listed = CliRunner().invoke(app, ["sources"])
     assert "amazon-connect" in listed.output and "contact-records/**/*" in listed.output
+
+
+def _loads_balance(settings) -> None:
+    """`ecoute loads` (per load and per file) shows the sample's 9 = 5 + 2 + 2 + 0, exactly."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from ecoute.cli import app
+
+    for extra in ([], ["--files"]):
+        out = CliRunner().invoke(app, ["--warehouse", str(settings.warehouse), "loads",
+                                       "--format", "json", *extra])  # fmt: skip
+        assert out.exit_code == 0, out.output
+        (row,) = json.loads(out.output)
+        parts = ("rows_loaded", "rows_superseded", "rows_quarantined", "rows_duplicate")
+        assert (row["rows_read"], *(row[p] for p in parts)) == (9, 5, 2, 2, 0)
+        assert row["rows_read"] == sum(row[p] for p in parts)
+    status = CliRunner().invoke(app, ["--warehouse", str(settings.warehouse), "status"])
+    assert "9 rows read, 5 loaded, 2 quarantined, 2 older versions superseded" in status.output
