@@ -18,6 +18,7 @@ class RiskConfig:
     mode: str = "rules"
     as_of: dt.date | None = None
     band_cutoffs: tuple[float, float] = (0.15, 0.4)
+    high_band_size: int = 50
     top_reasons: int = 3
     extra_features: tuple[str, ...] = ()
     model: str = "logistic"
@@ -55,11 +56,17 @@ def risk_config(settings: Settings) -> RiskConfig:
     low, high = (float(c) for c in raw.get("band_cutoffs", (0.15, 0.4)))
     if not 0 <= low <= high <= 1:
         raise ValueError("[risk] band_cutoffs must be two numbers 0 ≤ low ≤ high ≤ 1")
+    capacity_per_week = int(raw.get("capacity_per_week", 50))
+    # 0 (the default): the week's call list, as many as the team calls in a week.
+    high_band_size = int(raw.get("high_band_size", 0)) or capacity_per_week
+    if high_band_size < 1:
+        raise ValueError("[risk] high_band_size must be 0 (capacity_per_week) or a positive count")
     base = Path(settings.warehouse)
     return RiskConfig(
         mode=mode,
         as_of=dt.date.fromisoformat(raw["as_of"]) if raw.get("as_of") else None,
         band_cutoffs=(low, high),
+        high_band_size=high_band_size,
         top_reasons=int(raw.get("top_reasons", 3)),
         extra_features=tuple(str(k) for k in raw.get("extra_features", ())),
         model=model,
@@ -72,7 +79,7 @@ def risk_config(settings: Settings) -> RiskConfig:
         seed=int(raw.get("seed", 0)),
         model_path=Path(raw.get("model_path") or base.with_suffix(".risk-model.joblib")),
         report_path=Path(raw.get("report_path") or base.with_suffix(".risk-evaluation.html")),
-        capacity_per_week=int(raw.get("capacity_per_week", 50)),
+        capacity_per_week=capacity_per_week,
         lost_customer_eur=float(raw.get("lost_customer_eur", 600)),
         retention_offer_eur=float(raw.get("retention_offer_eur", 40)),
         retention_success_rate=float(raw.get("retention_success_rate", 0.3)),

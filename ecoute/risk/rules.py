@@ -47,6 +47,26 @@ def band_of(score: float, cutoffs: tuple[float, float]) -> str:
     return "high" if score >= high else "medium" if score >= low else "low"
 
 
+def population_cutoffs(
+    nth_score: float | None, cutoffs: tuple[float, float]
+) -> tuple[float, float]:
+    """The cut-offs of one scored population: the high cut-off raised to the score of the
+    ``high_band_size``-th riskiest customer (``nth_score``; None when fewer were scored), so
+    "high" is the week's call list, not everyone past even-ish odds (docs/churn.md, Bands).
+    Customers tied with that score share its band, so "high" may hold a few more."""
+    low, high = cutoffs
+    return (low, high if nth_score is None else max(high, nth_score))
+
+
+def bands_of(scores: Sequence[float], cutoffs: tuple[float, float], size: int) -> list[str]:
+    """The band of each score of one population (``population_cutoffs`` with its
+    ``size``-th highest score), in the order given."""
+    ranked = sorted(scores, reverse=True)
+    nth = ranked[size - 1] if len(ranked) >= size else None
+    edges = population_cutoffs(nth, cutoffs)
+    return [band_of(s, edges) for s in scores]
+
+
 def logistic(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 

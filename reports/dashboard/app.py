@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import html as html_text
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,8 +168,14 @@ def tile_facts(cfg: Config, kpis: dict[str, Any], options: dict[str, Any] | None
         target = cfg.targets.get(metric)
         pill, pill_class = L.t("dash.no_target"), "pill none"
         operator = CATALOGUE[metric].failure == "operator"  # a customer's miss is never red
-        if target is not None and value is not None and not not_sliced and better and settled \
-                and operator:
+        if (
+            target is not None
+            and value is not None
+            and not not_sliced
+            and better
+            and settled
+            and operator
+        ):
             met = value >= target if better == "higher" else value <= target
             sign = "≥" if better == "higher" else "≤"
             word = L.t("dash.on_target" if met else "dash.off_target")
@@ -315,10 +322,15 @@ def journey_view(app: Any, reader: D.Reader, cfg: Config, customer_id: str) -> A
         back,
         html.H1(L.t("journeys.customer", customer=customer_id), id="journey-title"),
         html.P(
-            L.t("dash.journey_summary", events=L.num(s["events"]),
-                days=L.num(s["days_without_service"], 0 if float(
-                    s["days_without_service"]).is_integer() else 1),
-                wrong=went_wrong or L.t("dash.nothing_flagged")),
+            L.t(
+                "dash.journey_summary",
+                events=L.num(s["events"]),
+                days=L.num(
+                    s["days_without_service"],
+                    0 if float(s["days_without_service"]).is_integer() else 1,
+                ),
+                wrong=went_wrong or L.t("dash.nothing_flagged"),
+            ),
             className="muted",
         ),  # fmt: skip
         html.Div(
@@ -414,9 +426,11 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         # the cache): the first paint needs no callback round trip, which cost most of the
         # landing time. The callbacks below only answer the visitor's changes.
         tiles, trend, status, caption = view_kpis(
-            reader, cfg, period, options, None, None, None, {}, "week")
+            reader, cfg, period, options, None, None, None, {}, "week"
+        )
         by_region, by_queue, by_team = view_breakdowns(
-            reader, period, None, None, None, {}, "service_level", options, cfg.L)
+            reader, period, None, None, None, {}, "service_level", options, cfg.L
+        )
         worst, risk = view_people(app, reader, cfg, period, None, None, None, {})  # fmt: skip
 
         L = cfg.L
@@ -498,8 +512,10 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
                 ),  # fmt: skip
                 html.Div(status, id="status", className="status"),
                 html.Div(tiles, id="kpis", className="kpis"),
-                html.Div(dcc.Graph(id="trends", figure=trend, config={"displaylogo": False}),
-                         className="card"),  # fmt: skip
+                html.Div(
+                    dcc.Graph(id="trends", figure=trend, config={"displaylogo": False}),
+                    className="card",
+                ),  # fmt: skip
                 html.Div(
                     [
                         html.Div(
@@ -508,18 +524,18 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
                                     id="rank-metric",
                                     value="service_level",
                                     clearable=False,
-                                    options=[
-                                        {"label": L.label(m), "value": m}
-                                        for m in D.RANKABLE
-                                    ],
+                                    options=[{"label": L.label(m), "value": m} for m in D.RANKABLE],
                                 ),
-                                dcc.Graph(id="by-region", figure=by_region,
-                                          config={"displaylogo": False}),  # fmt: skip
+                                dcc.Graph(
+                                    id="by-region", figure=by_region, config={"displaylogo": False}
+                                ),  # fmt: skip
                             ],
                             className="card",
                         ),  # fmt: skip
                         html.Div(
-                            dcc.Graph(id="by-queue", figure=by_queue, config={"displaylogo": False}),
+                            dcc.Graph(
+                                id="by-queue", figure=by_queue, config={"displaylogo": False}
+                            ),
                             className="card",
                         ),  # fmt: skip
                         html.Div(
@@ -565,6 +581,7 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
         )
 
     app.layout = page
+    _first_paint(app, reader, cfg, current_weeks)
 
     @app.callback(
         Output("region", "value"),
@@ -672,6 +689,52 @@ def create_app(settings: Settings, reader: D.Reader | None = None, warm_up: bool
     return app
 
 
+def _first_paint(app: Any, reader: D.Reader, cfg: Config, current_weeks: Any) -> None:
+    """The landing page's HTML carries the default view's header and KPI tiles as plain HTML.
+
+    Dash draws nothing before its scripts (1.2 MB) are parsed and the layout fetched and
+    rendered: 2 to 7 s on the shared machine before a number showed. The tiles are what a
+    manager opens the page for, so they are in the HTML itself (the same facts as the live
+    tiles, from the per-version cache), shown at first paint and replaced by the live page
+    when React mounts. (Preloading plotly.js, 4.8 MB, was tried: its compiling delayed the
+    live page by 2 to 3 s and drew the graphs no sooner.) docs/dashboard.md, "Landing time"."""
+    plain = app.interpolate_index
+
+    def interpolate_index(**parts: Any) -> str:
+        from flask import request
+
+        if request.path == cfg.url_prefix:
+            with contextlib.suppress(D.WarehouseBusy):
+                period, options = current_weeks()
+                parts["app_entry"] = first_paint_html(reader, cfg, period, options)
+        return plain(**parts)
+
+    app.interpolate_index = interpolate_index
+
+
+def first_paint_html(reader: D.Reader, cfg: Config, period: dict[str, Any],
+                     options: dict[str, Any]) -> str:  # fmt: skip
+    """``react-entry-point`` holding the default view's header and tiles as static HTML (every
+    text escaped: catalogue labels and formatted numbers, never markup)."""
+    e = html_text.escape
+    L = cfg.L
+    f = D.default_filters(period, cfg.weeks)
+    kpis = landing_data(reader, cfg, f, "week").value["kpis"]
+    tiles = "".join(
+        f'<div class="kpi"><div class="kpi-label">{e(t["label"])}</div>'
+        f'<div class="kpi-value">{e(t["value"])}</div>'
+        f'<div class="{e(t["delta_class"])}">{e(t["delta"])}</div>'
+        f'<span class="{e(t["pill_class"])}">{e(t["pill"])}</span></div>'
+        for t in tile_facts(cfg, kpis, options, f)
+    )
+    return (
+        '<div id="react-entry-point"><div class="page" data-first-paint="">'
+        f'<header><div><span class="brand">Écoute</span><span class="tagline"> '
+        f'{e(L.t("dash.tagline"))}</span></div><div class="caption">{e(describe(f, L))}</div>'
+        f'</header><div class="kpis">{tiles}</div></div></div>'
+    )
+
+
 # Dash answers every path under its prefix with the page (a catch-all route for its client-side
 # router): /anything showed an empty dashboard with status 200. Only these paths are pages.
 _PAGES = re.compile(r"(customer/[^/]+)?")
@@ -690,7 +753,7 @@ def _only_known_paths(app: Any, cfg: Config) -> None:
             if path + "/" == prefix:
                 return  # the prefix without its slash: Flask redirects
             abort(404)
-        rest = path[len(prefix):]
+        rest = path[len(prefix) :]
         if rest.startswith(("_dash-", "assets/", "_favicon.ico", "_reload-hash")):
             return
         if not _PAGES.fullmatch(rest):

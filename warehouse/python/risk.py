@@ -18,12 +18,14 @@ import polars as pl
 
 from ecoute.core.batches import batch_customers, customer_buckets
 from ecoute.core.settings import Settings
+from ecoute.core.sql_literals import literal
 from ecoute.risk.config import RiskConfig, risk_config
 from ecoute.risk.extras import EXTRA_PREFIX, with_extras
 from ecoute.risk.learned import TrainedModel, explain, predict
-from ecoute.risk.rules import band_of, score_columns
+from ecoute.risk.rules import band_of, population_cutoffs, score_columns
 from ecoute.risk.signals import SERVICE_SIGNALS
 from ecoute.warehouse.config import AT_CUTOFF
+from ecoute.warehouse.python import sql
 from ecoute.warehouse.python.risk_features import FEATURES_MODEL, features_as_of
 from ecoute.warehouse.runner import PythonStep
 
@@ -102,10 +104,18 @@ def score_customers(
     return score_frame(frame, cfg, _model_for(cfg))
 
 
-def store_scores(con: duckdb.DuckDBPyConnection, scores: pl.DataFrame) -> int:
-    """Replace the rows of the cut-off(s) in ``scores``; returns rows written."""
-    _clear_cutoffs(con, scores["as_of"].unique().to_list())
-    return _insert(con, RISK_TABLE, scores)
+def store_scores(
+    con: duckdb.DuckDBPyConnection, scores: pl.DataFrame, settings: Settings | None = None
+) -> int:
+    """Replace the rows of the cut-off(s) in ``scores``, banded over each cut-off's population
+    (``[risk]`` of ``settings``, default the defaults); returns rows written."""
+    cutoffs = scores["as_of"].unique().to_list()
+    _clear_cutoffs(con, cutoffs)
+    written = _insert(con, RISK_TABLE, scores)
+    cfg = risk_config(settings) if settings is not None else RiskConfig()
+    for day in cutoffs:
+        rebands(con, RISK_TABLE, day, cfg)
+    return written
 
 
 def _clear_cutoffs(con: duckdb.DuckDBPyConnection, cutoffs: list[dt.date]) -> None:
@@ -163,7 +173,21 @@ def score_in_batches(
         scores = score_frame(frame, cfg, model)
         mode = mode or (scores["mode"][0] if scores.height else None)
         _insert(con, table, scores)
+    for day in cutoffs:
+        rebands(con, table, day, cfg)
     return Scored(table, cutoffs[0] if cutoffs else None, mode)
+
+
+def rebands(con: duckdb.DuckDBPyConnection, table: str, as_of: dt.date, cfg: RiskConfig) -> None:
+    """Set the bands of cut-off ``as_of`` over its whole population: the high band is the top
+    ``[risk] high_band_size`` scores (ecoute.risk.rules.population_cutoffs), which no batch
+    can tell alone."""
+    where = {"table": table, "as_of": literal(as_of)}
+    row = con.execute(
+        sql("risk", "nth_score").format(offset=cfg.high_band_size - 1, **where)
+    ).fetchone()
+    low, high = population_cutoffs(row[0] if row else None, cfg.band_cutoffs)
+    con.execute(sql("risk", "rebands").format(low=literal(low), high=literal(high), **where))
 
 
 def _model_for(cfg: RiskConfig) -> TrainedModel | None:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from ecoute.risk.rules import band_of, rules_score, score_columns, score_row
+from ecoute.risk.rules import band_of, bands_of, rules_score, score_columns, score_row
 from ecoute.risk.signals import describe
 
 W = {
@@ -143,8 +143,14 @@ def test_scoring_by_columns_is_scoring_row_by_row():
     rows = [
         row(customer_id="A", dropped_without_callback=2, open_repair_days=16),
         row(customer_id="B", repeat_contacts=40, open_repair_days=45, tenure_days=None),
-        row(customer_id="C", churn_threat_messages=1, missed_visits_unannounced=None,
-            dropped_without_callback=4, tenure_days=100, monthly_fee=90.0),  # fmt: skip
+        row(
+            customer_id="C",
+            churn_threat_messages=1,
+            missed_visits_unannounced=None,
+            dropped_without_callback=4,
+            tenure_days=100,
+            monthly_fee=90.0,
+        ),  # fmt: skip
         row(customer_id="D", dropped_without_callback=1, repeat_contacts=5),  # 0.5 and 0.5
         row(customer_id="E"),
         {"customer_id": "F", "missed_visits_unannounced": 1},  # no tenure or fee columns
@@ -155,3 +161,28 @@ def test_scoring_by_columns_is_scoring_row_by_row():
     assert score_columns(columns, W, BANDS, top=2) == expected
     assert expected[3].reasons == ("1 dropped call without callback", "5 repeat contacts")
     assert expected[4].reasons == ()
+
+
+def test_the_high_band_is_the_call_list_of_the_customers_with_most_evidence():
+    """Five customers by hand (weights W, logistic(ln(1 + z)) = (1 + z) / (2 + z) above 0):
+    A nothing: −4 → 0.018; B 2 drops: −3 → 0.047; E a threat and a missed visit: −0.8 → 0.310;
+    C a threat and 2 missed visits: 0.4 → 1.4 / 2.4 = 0.583; D as C plus a repair open 30 days:
+    1.9 → 2.9 / 3.9 = 0.744. C and D are past the 0.4 cut-off, but a team calling one customer
+    (high_band_size 1) calls D, the one with most evidence; C joins E in medium."""
+    customers = {
+        "A": row(),
+        "B": row(dropped_without_callback=2),
+        "E": row(churn_threat_messages=1, missed_visits_unannounced=1),
+        "C": row(churn_threat_messages=1, missed_visits_unannounced=2),
+        "D": row(churn_threat_messages=1, missed_visits_unannounced=2, open_repair_days=30),
+    }
+    scores = [score_row(r, W, BANDS).score for r in customers.values()]
+    assert scores == pytest.approx([1 / (1 + math.exp(4)), 1 / (1 + math.exp(3)),
+                                    1 / (1 + math.exp(0.8)), 1.4 / 2.4, 2.9 / 3.9])  # fmt: skip
+    bands = dict(zip(customers, bands_of(scores, BANDS, 1), strict=True))
+    assert bands == {"A": "low", "B": "low", "E": "medium", "C": "medium", "D": "high"}
+    assert bands_of(scores, BANDS, 2) == ["low", "low", "medium", "high", "high"]
+    # Room for more than the cut-off lets through: the cut-off still decides (E stays medium).
+    assert bands_of(scores, BANDS, 50) == [band_of(s, BANDS) for s in scores]
+    # A customer tied with the last one called shares its band: same evidence, same list.
+    assert bands_of([*scores, scores[-1]], BANDS, 1).count("high") == 2

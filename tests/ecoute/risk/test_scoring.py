@@ -65,6 +65,23 @@ def test_build_step_scores_the_default_cut_off(world):
     assert days == [(dt.date(2026, 3, 16),)]
 
 
+def test_the_build_bands_over_the_whole_cut_off(world):
+    """The world's scores at the build's cut-off (2026-03-16): C3 0.195, C2 0.193, C4 0.132,
+    C1 0.079, C7 0.020. With cut-offs 0.1 / 0.15 both C3 and C2 pass the high one, but a team
+    calling one customer (high_band_size 1) gets C3 alone; C2 and C4 are medium. One customer
+    per batch: no batch sees the others, the bands are still the population's."""
+    con, settings = world
+    from ecoute.warehouse.build import params_of
+
+    settings = settings.with_overrides(
+        risk={"band_cutoffs": [0.1, 0.15], "high_band_size": 1},
+        warehouse={"batch_customers": 1},
+    )
+    build(con, params_of(settings), [risk_step(settings)])
+    bands = dict(con.execute(f"select customer_id, band from {RISK_TABLE}").fetchall())
+    assert bands == {"C3": "high", "C2": "medium", "C4": "medium", "C1": "low", "C7": "low"}
+
+
 def test_learned_mode_without_a_model_falls_back_to_rules(world, capsys):
     con, settings = world
     settings = settings.with_overrides(risk={"mode": "learned"})

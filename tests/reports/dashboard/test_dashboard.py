@@ -558,3 +558,31 @@ def test_the_caption_and_date_picker_end_on_the_same_day(dash_world) -> None:
     assert filters_from(period, None, sunday.isoformat(), None, None).end == f.end
     fr = describe(f, lang("fr"))
     assert "Toutes les régions" in fr
+
+
+def test_the_landing_html_carries_the_live_tiles_for_the_first_paint(dash_world) -> None:
+    """The tiles are in the page's HTML itself (painted before Dash's scripts run), with the
+    values the live page renders; a customer's journey page gets none."""
+    import html
+    import json
+    import re
+
+    client = create_app(dash_world.settings, warm_up=False).server.test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert "data-first-paint" in page
+    static = [html.unescape(v) for v in re.findall(r'<div class="kpi-value">(.*?)</div>', page)]
+
+    def live(node: object) -> list[str]:
+        if isinstance(node, list):
+            return [v for n in node for v in live(n)]
+        if not isinstance(node, dict):
+            return []
+        props = node.get("props", {})
+        if str(props.get("id", "")).startswith("kpi-value-"):
+            return [props["children"]]
+        return [v for n in node.values() for v in live(n)]
+
+    values = live(json.loads(client.get("/_dash-layout").get_data(as_text=True)))
+    assert len(static) == 8 and static == values
+    journey = client.get(f"/customer/{dash_world.worst_customer}").get_data(as_text=True)
+    assert "data-first-paint" not in journey
