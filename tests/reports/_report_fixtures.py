@@ -104,8 +104,9 @@ def tiny_warehouse(tmp_path: Path) -> Settings:
     )
     try:
         con.execute(
-            "insert into meta.loads values (1, ?, ?, 'completed', 'fixture', null, null, "
-            "10, 8, 0, 2, 0)",
+            "insert into meta.loads (load_id, started_at, finished_at, status, source, mapping, "
+            "message, rows_read, rows_loaded, rows_updated, rows_quarantined, rows_duplicate) "
+            "values (1, ?, ?, 'completed', 'fixture', null, null, 10, 8, 0, 2, 0)",
             [bxl("2026-03-09 07:00"), bxl("2026-03-09 07:01")],
         )
         con.execute(
