@@ -238,12 +238,9 @@ def metric_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-WORST_COLUMNS = (
-    "rank",
-    "customer_id",
-    "region",
-    "segment",
-    "score",
+# What made a customer's week bad, in the order the worst-weeks mart weighs them; the report
+# words each one, the CLI and the dashboard show each as a column.
+WORST_REASONS = (
     "missed_unannounced_visits",
     "missed_announced_visits",
     "dropped_without_callback",
@@ -253,6 +250,15 @@ WORST_COLUMNS = (
     "reopened_tickets",
     "repeat_contacts",
     "unlogged_calls",
+)
+
+WORST_COLUMNS = (
+    "rank",
+    "customer_id",
+    "region",
+    "segment",
+    "score",
+    *WORST_REASONS,
 )
 
 

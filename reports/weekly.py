@@ -30,7 +30,7 @@ import duckdb
 from ecoute.core.settings import Settings
 from ecoute.core.sql_literals import literal as sql_literal
 from ecoute.reports.i18n import EN, Lang, lang, language_of
-from ecoute.reports.metrics import CATALOGUE, settlement
+from ecoute.reports.metrics import CATALOGUE, WORST_REASONS, settlement
 
 HERE = Path(__file__).parent
 QUERIES = HERE / "queries"
@@ -491,22 +491,9 @@ def _trend(rows: list[dict[str, Any]], weeks: list[dt.date]) -> dict[str, list[t
     return out
 
 
-_REASONS = (
-    "missed_unannounced_visits",
-    "missed_announced_visits",
-    "dropped_without_callback",
-    "restore_targets_missed",
-    "days_without_service",
-    "context_losses",
-    "reopened_tickets",
-    "repeat_contacts",
-    "unlogged_calls",
-)
-
-
 def _reasons(row: Mapping[str, Any], L: Lang = EN) -> list[str]:
     """The failures of a worst-week row in words, heaviest first (``reason.<column>``)."""
-    return [L.n(f"reason.{col}", n) for col in _REASONS if (n := row.get(col) or 0)]
+    return [L.n(f"reason.{col}", n) for col in WORST_REASONS if (n := row.get(col) or 0)]
 
 
 # ---------------------------------------------------------------- rendering
