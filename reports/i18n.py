@@ -79,6 +79,13 @@ class Lang:
         """The message `key` when the table has one (a data value's name), else `default`."""
         return messages(self.code).get(key, default)
 
+    def flag(self, flag: str) -> str:
+        """A journey event's flag in words: ``intent:billing`` reads "intent: billing"."""
+        _, _, intent = flag.partition(":")
+        if intent:
+            return f"{self.t('flag.intent')}: {self.opt(f'intent.{intent}', intent.replace('_', ' '))}"
+        return self.opt(f"flag.{flag}", flag.replace("_", " "))
+
     def n(self, key: str, count: float, **values: Any) -> str:
         """A message with a singular (``key.one``) and a plural (``key.other``) form."""
         form = "one" if count == 1 else "other"

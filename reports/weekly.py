@@ -518,16 +518,8 @@ def _environment() -> Any:
     env.filters["money"] = jinja2.pass_context(lambda c, v: c["L"].num(v or 0, 2))
     env.filters["date"] = jinja2.pass_context(lambda c, v: c["L"].date(v))
     env.filters["when"] = jinja2.pass_context(lambda c, v: c["L"].when(v))
-    env.filters["flag"] = jinja2.pass_context(lambda c, v: _flag(v, c["L"]))
+    env.filters["flag"] = jinja2.pass_context(lambda c, v: c["L"].flag(v))
     return env
-
-
-def _flag(flag: str, L: Lang) -> str:
-    """A journey event's flag in words: ``intent:billing`` reads "intent: billing"."""
-    kind, _, intent = flag.partition(":")
-    if intent:
-        return f"{L.t('flag.intent')}: {L.opt(f'intent.{intent}', intent.replace('_', ' '))}"
-    return L.opt(f"flag.{flag}", flag.replace("_", " "))
 
 
 def _num(value: Any, L: Lang) -> str:

@@ -192,13 +192,6 @@ def tile_facts(cfg: Config, kpis: dict[str, Any], options: dict[str, Any] | None
     return out
 
 
-def _flag(flag: str, L: Lang) -> str:
-    kind, _, intent = flag.partition(":")
-    if intent:
-        return f"{L.t('flag.intent')}: {L.opt(f'intent.{intent}', intent.replace('_', ' '))}"
-    return L.opt(f"flag.{flag}", flag.replace("_", " "))
-
-
 def _not_settled(on: Any, L: Lang) -> str:
     if isinstance(on, str):
         on = dt.date.fromisoformat(on[:10])
@@ -306,12 +299,12 @@ def journey_view(app: Any, reader: D.Reader, cfg: Config, customer_id: str) -> A
     if not journey["events"]:
         return [back, html.P(L.t("dash.no_events", customer=customer_id), className="notice")]
     s = journey["summary"]
-    went_wrong = ", ".join(f"{_flag(k, L)} ×{n}" for k, n in s["by_flag"].items())
+    went_wrong = ", ".join(f"{L.flag(k)} ×{n}" for k, n in s["by_flag"].items())
     rows = [
         html.Tr([
             html.Td(e["local_at"]), html.Td(L.opt(f"event.{e['kind']}", e["kind"])),
             html.Td(e["id"]), html.Td(e["detail"]),
-            html.Td(", ".join(_flag(f, L) for f in e["flags"]) +
+            html.Td(", ".join(L.flag(f) for f in e["flags"]) +
                     (" · " + L.n("journeys.days_without_service", e["days_without_service"])
                      if e.get("days_without_service") else ""),
                     className="flags" if e["flags"] else ""),
