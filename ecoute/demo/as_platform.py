@@ -113,28 +113,22 @@ def _canon_calls(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Path]:
 
 
 def _amazon_connect(con: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
-    files = _canon_calls(con, out_dir)
-    select = (SQL_DIR / "amazon_connect.sql").read_text(encoding="utf-8")
-    target = out_dir / "contact-records"
-    target.mkdir(exist_ok=True)
-    for old in target.glob("*.jsonl"):
-        old.unlink()
-    for f in files:
-        con.execute(
-            "create or replace temp view _canon_calls as "
-            f"select * from _canon_all where _file = {lit(str(f))}"
-        )
-        week = f.name.split(".")[0]
-        con.execute(f"copy ({select}) to {lit(str(target / (week + '.jsonl')))} (format json)")
-        f.unlink()
+    _calls_as(con, out_dir, "amazon_connect.sql", out_dir / "contact-records", ".jsonl")
 
 
 def _genesys(con: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
+    _calls_as(con, out_dir, "genesys.sql", out_dir / "conversations", ".json")
+
+
+def _calls_as(
+    con: duckdb.DuckDBPyConnection, out_dir: Path, sql_file: str, target: Path, suffix: str
+) -> None:
+    """Rewrite each weekly canonical calls file as the platform's export (one file a week, by
+    ``sql_file``) in ``target``, and remove the canonical one."""
     files = _canon_calls(con, out_dir)
-    select = (SQL_DIR / "genesys.sql").read_text(encoding="utf-8")
-    target = out_dir / "conversations"
+    select = (SQL_DIR / sql_file).read_text(encoding="utf-8")
     target.mkdir(exist_ok=True)
-    for old in target.glob("*.json"):
+    for old in target.glob(f"*{suffix}"):
         old.unlink()
     for f in files:
         con.execute(
@@ -142,7 +136,7 @@ def _genesys(con: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
             f"select * from _canon_all where _file = {lit(str(f))}"
         )
         week = f.name.split(".")[0]
-        con.execute(f"copy ({select}) to {lit(str(target / (week + '.json')))} (format json)")
+        con.execute(f"copy ({select}) to {lit(str(target / (week + suffix)))} (format json)")
         f.unlink()
 
 
