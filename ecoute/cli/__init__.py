@@ -48,8 +48,9 @@ COMMAND_MODULES = (
 # The one line `ecoute --help` lists per command: a sentence of its own, never cut mid-way.
 SHORT_HELP = {
     "load": "Load a folder of exports into the warehouse.",
+    "sources": "The platforms' exports `load --source` reads.",
     "build": "Rebuild the warehouse models from what is loaded.",
-    "check": "Run the data-quality checks on what is loaded.",
+    "check": "The data-quality verdicts, or a fresh run (--run).",
     "quarantine": "List the rows a load set aside, and why.",
     "loads": "The load history, per load or per file.",
     "metrics": "A week's metrics beside the previous week's.",
