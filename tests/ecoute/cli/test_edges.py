@@ -123,6 +123,14 @@ def test_a_week_without_data_is_exit_2(world, command):
     assert "No alert" not in result.output
 
 
+def test_an_unknown_slice_is_exit_2_naming_those_that_exist(world):
+    """There is no --queue or --team filter: queues and teams are slices (--by), and a typo in
+    one is refused the same way as a region."""
+    line = _one_error_line(world.run("metrics", "--week", "2026-W27", "--by", "team"), 2)
+    assert line == ("error: --by must be one of region, segment, queue, agent, technician, "
+                    "category, got 'team'")  # fmt: skip
+
+
 def test_an_unknown_intent_is_exit_2(world):
     result = world.run("messages", "--week", "2026-W27", "--intent", "churn_treat")
     assert "unknown intent 'churn_treat'; intents are: churn_threat," in _one_error_line(result, 2)

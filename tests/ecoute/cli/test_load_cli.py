@@ -6,9 +6,11 @@ import json
 import subprocess
 import sys
 
+import duckdb
 from typer.testing import CliRunner
 
 from ecoute.cli import app
+from tests.etl import hostile
 
 CALLS = (
     "call_id,direction,started_at,ended_at\n"
@@ -87,3 +89,41 @@ def test_bad_mapping_is_named(settings, tmp_path):
     result = _invoke(settings, "load", str(tmp_path / "in"), "--mapping", str(mapping))
     assert result.exit_code == 1
     assert "unknown entity 'callz'" in result.output and str(mapping) in result.output
+
+
+def test_load_warns_on_a_misnamed_an_empty_and_a_header_only_file(settings, tmp_path):
+    """tests/etl/hostile.py's careless folder: `call.csv` (meant `calls.csv`) is not read,
+    `tickets.csv` is empty, `customers.csv` has its header only; the one good call loads. The
+    operator sees each on stderr, not only the pipeline."""
+    hostile.careless_folder(tmp_path)
+    result = _invoke(settings, "load", str(tmp_path), "--no-checks", "--no-build")
+    assert result.exit_code == 0, result.output
+    warnings = sorted(line for line in result.stderr.splitlines() if line.startswith("warning"))
+    assert len(warnings) == 3, result.stderr
+    assert warnings[0].startswith(f"warning: {tmp_path}/call.csv: matches no entity, not loaded")
+    assert warnings[1:] == [
+        f"warning: {tmp_path}/customers.csv: no rows (header only), nothing loaded",
+        f"warning: {tmp_path}/tickets.csv: empty file, nothing loaded",
+    ]
+    assert "1 loaded" in result.stdout
+
+
+def test_an_abnormal_quarantined_share_fails_the_load_in_one_line(settings, tmp_path):
+    """60 calls, 20 of them with the mapping typo `incoming`: 33 % > the default 20 %. Exit 1,
+    one line with the top reason, and the load rolled back (no call, no quarantined row)."""
+    rows = [hostile.GOOD_CALL.format(id=f"c{i}") for i in range(60)]
+    rows[:20] = [r.replace(",inbound,", ",incoming,") for r in rows[:20]]
+    (tmp_path / "calls.csv").write_text(hostile.CALL_HEADER + "\n" + "\n".join(rows) + "\n")
+    result = _invoke(settings, "load", str(tmp_path), "--no-checks", "--no-build")
+    assert result.exit_code == 1
+    assert result.stdout == "" and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("error: load failed, warehouse unchanged: ")
+    assert "20 of 60 rows quarantined (33% > [load] max_quarantined_share 20%)" in result.stderr
+    assert 'top reasons: 20 × direction: unknown value "incoming"' in result.stderr
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        counts = [con.execute(f"select count(*) from {t}").fetchone()[0]
+                  for t in ("raw.calls", "meta.quarantine")]  # fmt: skip
+    finally:
+        con.close()
+    assert counts == [0, 0]

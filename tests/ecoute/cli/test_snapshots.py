@@ -165,9 +165,12 @@ def written(world, tmp_path_factory):  # noqa: ANN001, ANN201
     shutil.copy(world.warehouse, root / "ecoute.duckdb")
     copy = World(root, "")
     (root / "inbox").mkdir()
-    schedule_env = {"ECOUTE__SCHEDULE__INBOX": str(root / "inbox"),
-                    "ECOUTE__SCHEDULE__JOBS": '["load", "report"]',
-                    "ECOUTE__SCHEDULE__PDF": "false", "ECOUTE__REPORT__OUT": str(root / "sched")}
+    schedule_env = {
+        "ECOUTE__SCHEDULE__INBOX": str(root / "inbox"),
+        "ECOUTE__SCHEDULE__JOBS": '["load", "report"]',
+        "ECOUTE__SCHEDULE__PDF": "false",
+        "ECOUTE__REPORT__OUT": str(root / "sched"),
+    }
     runs = {  # name: (arguments, environment); run in this order
         "check_run": (["check", "--run", "--as-of", "2026-07-03"], None),  # age of data: fixed
         "build": (["build"], None),
