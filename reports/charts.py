@@ -95,7 +95,7 @@ def _axis(ticks: Sequence[float], y_of: Any, left: float, right: float, L: Lang,
         if grid:
             out.append(f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eee"/>')
         x, anchor = (left - 4, "end") if side == "left" else (right + 4, "start")
-        out.append(_text(x, y + 3, _tick_text(tick, L, suffix), 9, anchor, "#666"))
+        out.append(_text(x, y + 3, _tick_text(tick, L, suffix), 9, anchor, "#666", f"tick-{side}"))
     return out
 
 

@@ -18,7 +18,10 @@ final as (
         max(value) filter (where metric = 'reopen_rate') as reopen_rate
     from weekly
     group by dimension_value
-    order by tickets_due desc nulls last, category
 )
 
+-- A category shows when it holds a ticket this week (due, open or resolved): the slice of
+-- contacts without a ticket ("(none)") has no repair to measure and would be a row of dashes.
 select * from final
+where tickets_due > 0 or open_fault_backlog > 0 or reopen_rate is not null
+order by tickets_due desc nulls last, category
