@@ -71,7 +71,40 @@ SHORT_HELP = {
     "train": "Learn churn from the customers who left.",
 }
 
+
+class _WholeWords(typer.Context.formatter_class):  # typer's own (vendored) click formatter
+    """click's help, its words kept whole: click also wraps at hyphens ("YYYY-MM-" / "DD",
+    "amazon-" / "connect", "[default: no-" / "marts]"). While lines are wrapped each hyphen is a
+    non-breaking one (U+2011, same width), a plain one again in the text written."""
+
+    def write_text(self, text: str) -> None:
+        super().write_text(text.replace("-", _NB_HYPHEN))
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:  # noqa: ANN001
+        rows = [(a.replace("-", _NB_HYPHEN), b.replace("-", _NB_HYPHEN)) for a, b in rows]
+        super().write_dl(rows, col_max, col_spacing)
+
+    def getvalue(self) -> str:
+        return super().getvalue().replace(_NB_HYPHEN, "-")
+
+
+_NB_HYPHEN = "\u2011"
+
+
+class _Context(typer.Context):
+    formatter_class = _WholeWords
+
+
+class _Command(typer.core.TyperCommand):
+    context_class = _Context
+
+
+class _Group(typer.core.TyperGroup):
+    context_class = _Context
+
+
 app = typer.Typer(
+    cls=_Group,
     rich_markup_mode=None,  # help is plain text: brackets are data, never markup
     name="ecoute",
     help="Écoute: hear what customer service does to people. Load exports, measure, report.",
@@ -123,12 +156,15 @@ def _wrap_commands(typer_app: typer.Typer) -> None:
     for info in typer_app.registered_commands:
         name = info.name or getattr(info.callback, "__name__", "")
         info.short_help = info.short_help or SHORT_HELP.get(name)
+        if info.cls in (None, typer.core.TyperCommand):  # typer fills in its default
+            info.cls = _Command
         _name_placeholders(info.callback)
         info.callback = _busy_is_one_line(info.callback)
     if typer_app.registered_callback is not None:
         _name_placeholders(typer_app.registered_callback.callback)
     for group in typer_app.registered_groups:
         group.short_help = group.short_help or SHORT_HELP.get(group.name or "")
+        group.cls = _Group
         if group.typer_instance is not None:
             _wrap_commands(group.typer_instance)
 

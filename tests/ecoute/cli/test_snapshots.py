@@ -117,10 +117,15 @@ def test_help_of_every_command(world):
 
 def _cut_sentences(help_text: str) -> list[str]:
     """What reads as a sentence broken off: a command's summary click cut with "..." (its first
-    sentence was too long for the listing), or a paragraph of the description that stops
-    without a full stop (a docstring's blank line falling mid-sentence)."""
-    cut = [line for line in help_text.splitlines()
-           if line.rstrip().endswith("...") and not line.startswith("Usage:")]  # fmt: skip
+    sentence was too long for the listing), a word split at its hyphen across two lines
+    (`YYYY-MM-` / `DD`, `no-` / `marts`), or a paragraph of the description that stops without
+    a full stop (a docstring's blank line falling mid-sentence)."""
+    cut = [
+        line
+        for line in help_text.splitlines()
+        if (line.rstrip().endswith("...") and not line.startswith("Usage:"))
+        or re.search(r"\w-$", line.rstrip())
+    ]
     description = help_text.split("\n\n", 1)[1]
     for heading in ("\nOptions:", "\nArguments:", "\nCommands:"):
         description = description.split(heading, 1)[0]
