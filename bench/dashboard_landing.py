@@ -17,6 +17,7 @@ The peer, measured in the same run and alternated with the page (peer, page, pee
 is the smallest Dash page that draws a graph: Dash's own scripts and its plotly.js, one
 heading and one two-point line, served by waitress in this process. The page's time over the
 peer's says how much the dashboard adds to the framework's floor; ``--no-peer`` skips it.
+Last, a calibration loop says how loaded the machine was (see :func:`calibration`).
 """
 
 from __future__ import annotations
@@ -99,6 +100,17 @@ def peer_server() -> Iterator[str]:
         server.close()
 
 
+def calibration() -> tuple[float, float]:
+    """(CPU s, wall s) of ten million steps of a Python loop: 0.3–0.5 s of CPU on a quiet
+    core of a current machine (CPython 3.11). Its CPU time here over that says how much the
+    machine's load inflates CPU time itself (shared cores, steal), its wall time how much it
+    inflates the clock: the two factors that turn this run's figures into a quiet estimate."""
+    cpu, wall, total = time.process_time(), time.perf_counter(), 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - cpu, time.perf_counter() - wall
+
+
 def report(name: str, runs: list[dict[str, float]]) -> dict[str, float]:
     for i, r in enumerate(runs, 1):
         print(f"{name} run {i}: first paint {r['fcp_s']:.2f} s, first tiles {r['first_tiles_s']:.2f} s, "
@@ -142,6 +154,9 @@ def main() -> None:
         theirs = report("peer", peer_runs)
         for key in ("fcp_s", "load_s", "graphs_s", "cpu_s"):
             print(f"page / peer {key}: {mine[key] / theirs[key]:.2f}")
+    cpu, wall = calibration()
+    print(f"calibration: 10M Python loop steps took {cpu:.2f} s CPU, {wall:.2f} s wall "
+          "(0.3-0.5 s CPU on a quiet core)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -609,3 +609,16 @@ def _props(node: object, wanted: str) -> dict:
         elif isinstance(n, list):
             stack.extend(n)
     raise AssertionError(f"no {wanted} in the layout")
+
+
+def test_the_served_plotly_bundle_is_the_python_packages_version() -> None:
+    """The page loads plotly.js's basic bundle (scatter, bar, pie: every trace the dashboard
+    draws) from its assets; it must be the plotly.js the Python package writes figures for."""
+    import re
+
+    from plotly.offline import get_plotlyjs_version
+
+    from ecoute.reports.dashboard.app import ASSETS
+
+    head = (ASSETS / "plotly-basic.min.js").read_text(encoding="utf-8")[:200]
+    assert re.search(r"plotly\.js \(basic - minified\) v(\S+)", head)[1] == get_plotlyjs_version()
