@@ -224,7 +224,7 @@ def test_the_first_view_is_served_whole_and_reads_well(dash_world) -> None:
         assert all('"output":"..landing.style' in body for body in asked), asked
         for tile in page.locator(".kpi").all():
             box = tile.bounding_box()
-            assert box and 0 <= box["x"] and box["x"] + box["width"] <= 1440
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 1440
 
         caption = page.inner_text("#caption")
         status = page.inner_text("#status")
