@@ -1,4 +1,4 @@
-"""Time the dashboard's landing page in headless Chromium (a measurement, not a test).
+"""Time the dashboard's landing page in headless Chromium, beside a peer (a measurement, not a test).
 
     ecoute --warehouse W dashboard --port 8071 &
     python -m bench.dashboard_landing --url http://127.0.0.1:8071/ [--repeat 5]
@@ -7,16 +7,29 @@ Each run opens a fresh browser context (cold browser cache, as a first visit; th
 cache is warm after the first run) and reports, from the start of navigation: the browser's
 first contentful paint (``performance`` API: the header and the static tiles the page's HTML
 carries), the first tiles visible to playwright (``.kpi-value``; its polling adds a few tenths
-of a second on a loaded machine), the live tiles drawn by
-Dash (``#kpi-value-inbound_calls``, the page interactive), the page's ``load`` event, and
-every graph drawn (each ``.dash-graph`` holding its ``.main-svg``), plus the bytes fetched.
+of a second on a loaded machine), the live tiles drawn by Dash (``#kpi-value-inbound_calls``,
+the page interactive), the page's ``load`` event, and every graph drawn (each ``.dash-graph``
+holding its ``.main-svg``; before it, the first view: the graphs whose top is inside the
+window, each with its traces), plus the bytes fetched and the renderer's main-thread CPU time
+until every graph is drawn (Chrome's ``ThreadTime`` metric: on a loaded machine the wall clock
+waits for a core, the CPU time does not, so it is the closest figure to a quiet machine's).
+
+The peer, measured in the same run and alternated with the page (peer, page, peer, page…),
+is the smallest Dash page that draws a graph: Dash's own scripts and its plotly.js, one
+heading and one two-point line, served by waitress in this process. The page's time over the
+peer's says how much the dashboard adds to the framework's floor; ``--no-peer`` skips it.
+Last, a calibration loop says how loaded the machine was (see :func:`calibration`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
+import threading
 import time
+from collections.abc import Iterator
+from typing import Any
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -24,33 +37,106 @@ ALL_DRAWN = """() => {
   const graphs = document.querySelectorAll('.dash-graph');
   return graphs.length > 0 && [...graphs].every(g => g.querySelector('.main-svg'));
 }"""
+# The first view: the graphs whose top is inside the window (at 1440 x 900 the trends; the
+# breakdowns start below the fold), each with its traces drawn.
+FIRST_VIEW_DRAWN = """() => {
+  const graphs = [...document.querySelectorAll('.dash-graph')]
+    .filter(g => g.getBoundingClientRect().top < window.innerHeight);
+  return graphs.length > 0 && graphs.every(g => g.querySelector('.main-svg .trace'));
+}"""
+KEYS = ("fcp_s", "first_tiles_s", "tiles_s", "load_s", "view_s", "graphs_s", "cpu_s")
 
 
-def one_run(browser, url: str, timeout_ms: int) -> dict[str, float]:
+def one_run(browser: Any, url: str, timeout_ms: int, dashboard: bool = True) -> dict[str, float]:
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
+    cpu0 = _thread_time(cdp)
     fetched: list[int] = []
     page.on("response", lambda r: fetched.append(int(r.headers.get("content-length") or 0)))
     start = time.perf_counter()
     page.goto(url, wait_until="commit", timeout=timeout_ms)
-    page.wait_for_selector(".kpi-value", state="visible", timeout=timeout_ms)
-    first = time.perf_counter() - start
-    page.wait_for_selector("#kpi-value-inbound_calls", state="visible", timeout=timeout_ms)
-    tiles = time.perf_counter() - start
+    first = tiles = float("nan")
+    if dashboard:
+        page.wait_for_selector(".kpi-value", state="visible", timeout=timeout_ms)
+        first = time.perf_counter() - start
+        page.wait_for_selector("#kpi-value-inbound_calls", state="visible", timeout=timeout_ms)
+        tiles = time.perf_counter() - start
     page.wait_for_load_state("load", timeout=timeout_ms)
     loaded = time.perf_counter() - start
-    page.wait_for_function(ALL_DRAWN, timeout=timeout_ms)
+    page.wait_for_function(FIRST_VIEW_DRAWN, timeout=timeout_ms, polling=50)
+    view = time.perf_counter() - start
+    page.wait_for_function(ALL_DRAWN, timeout=timeout_ms, polling=50)
     drawn = time.perf_counter() - start
+    cpu = _thread_time(cdp) - cpu0
     fcp = page.evaluate(
         "performance.getEntriesByName('first-contentful-paint').map(e => e.startTime)[0]"
     )
     kb = sum(fetched) / 1024
-    static = page.evaluate("fetch(location.href).then(r => r.text())")
-    assert "data-first-paint" in static, "the page's HTML carries no static tiles"
+    if dashboard:
+        static = page.evaluate("fetch(location.href).then(r => r.text())")
+        assert "data-first-paint" in static, "the page's HTML carries no static tiles"
     graphs = page.evaluate("document.querySelectorAll('.dash-graph').length")
     context.close()
     return {"fcp_s": fcp / 1000, "first_tiles_s": first, "tiles_s": tiles, "load_s": loaded,
-            "graphs_s": drawn, "graphs": graphs, "kb": kb}  # fmt: skip
+            "view_s": view, "graphs_s": drawn, "graphs": graphs, "kb": kb,
+            "cpu_s": cpu}  # fmt: skip
+
+
+def _thread_time(cdp: Any) -> float:
+    """CPU seconds the renderer's main thread has run (Chrome's ThreadTime metric)."""
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return next(m["value"] for m in metrics if m["name"] == "ThreadTime")
+
+
+@contextlib.contextmanager
+def peer_server() -> Iterator[str]:
+    """The peer: the smallest Dash page drawing a graph, on a free loopback port."""
+    import dash
+    from dash import dcc, html
+    from waitress.server import create_server
+
+    app = dash.Dash(__name__, serve_locally=True, title="peer")
+    app.layout = html.Div([
+        html.H1("Peer"),
+        dcc.Graph(figure={"data": [{"type": "scatter", "x": [1, 2], "y": [1, 2]}]}),
+    ])  # fmt: skip
+    server = create_server(app.server, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}/"
+    finally:
+        server.close()
+
+
+def calibration() -> tuple[float, float]:
+    """(CPU s, wall s) of ten million steps of a Python loop: 0.3–0.5 s of CPU on a quiet
+    core of a current machine (CPython 3.11). Its CPU time here over that says how much the
+    machine's load inflates CPU time itself (shared cores, steal), its wall time how much it
+    inflates the clock: the two factors that turn this run's figures into a quiet estimate."""
+    cpu, wall, total = time.process_time(), time.perf_counter(), 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - cpu, time.perf_counter() - wall
+
+
+def report(name: str, runs: list[dict[str, float]]) -> dict[str, float]:
+    for i, r in enumerate(runs, 1):
+        print(f"{name} run {i}: first paint {r['fcp_s']:.2f} s, first tiles {r['first_tiles_s']:.2f} s, "
+              f"live tiles {r['tiles_s']:.2f} s, load {r['load_s']:.2f} s, "
+              f"first view drawn {r['view_s']:.2f} s, every graph "
+              f"({r['graphs']}) {r['graphs_s']:.2f} s, main-thread CPU {r['cpu_s']:.2f} s, "
+              f"{r['kb']:,.0f} kB fetched")  # fmt: skip
+    medians = {}
+    for key in KEYS:
+        values = [r[key] for r in runs]
+        medians[key] = statistics.median(values)
+        if values[0] == values[0]:  # not NaN: the peer has no tiles
+            print(f"{name} {key}: median {medians[key]:.2f} s, "
+                  f"min {min(values):.2f}, max {max(values):.2f}")  # fmt: skip
+    return medians
 
 
 def main() -> None:
@@ -58,20 +144,31 @@ def main() -> None:
     parser.add_argument("--url", default="http://127.0.0.1:8050/")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--timeout-s", type=float, default=60)
+    parser.add_argument("--no-peer", action="store_true", help="time the page alone")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
+    timeout = int(args.timeout_s * 1000)
+    page_runs: list[dict[str, float]] = []
+    peer_runs: list[dict[str, float]] = []
+    with contextlib.ExitStack() as stack, sync_playwright() as p:
+        peer = None if args.no_peer else stack.enter_context(peer_server())
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        runs = [one_run(browser, args.url, int(args.timeout_s * 1000)) for _ in range(args.repeat)]
+        for i in range(args.repeat):  # alternate, the peer first on odd rounds
+            order = [(args.url, page_runs, True)]
+            if peer:
+                order.insert(i % 2, (peer, peer_runs, False))
+            for url, runs, dashboard in order:
+                runs.append(one_run(browser, url, timeout, dashboard))
         browser.close()
-    for i, r in enumerate(runs, 1):
-        print(f"run {i}: first paint {r['fcp_s']:.2f} s, first tiles {r['first_tiles_s']:.2f} s, live tiles {r['tiles_s']:.2f} s, load {r['load_s']:.2f} s, every graph "
-              f"({r['graphs']}) {r['graphs_s']:.2f} s, {r['kb']:,.0f} kB fetched")  # fmt: skip
-    for key in ("fcp_s", "first_tiles_s", "tiles_s", "load_s", "graphs_s"):
-        values = [r[key] for r in runs]
-        print(f"{key}: median {statistics.median(values):.2f} s, "
-              f"min {min(values):.2f}, max {max(values):.2f}")  # fmt: skip
+    mine = report("page", page_runs)
+    if peer_runs:
+        theirs = report("peer", peer_runs)
+        for key in ("fcp_s", "load_s", "view_s", "graphs_s", "cpu_s"):
+            print(f"page / peer {key}: {mine[key] / theirs[key]:.2f}")
+    cpu, wall = calibration()
+    print(f"calibration: 10M Python loop steps took {cpu:.2f} s CPU, {wall:.2f} s wall "
+          "(0.3-0.5 s CPU on a quiet core)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -119,6 +119,13 @@ def empty(title: str, message: str, height: int = 300) -> dict[str, Any]:
     return {"data": [], "layout": layout}
 
 
+# The trends' margins are fixed, wide enough for the first column's tick labels ("100 %",
+# "12,345") and the last row's dates. With `automargin` plotly measures every axis' labels and
+# redraws until the margins settle: on eight subplots that was half of the landing page's
+# drawing time (docs/dashboard.md, "Landing time, measured").
+TRENDS_MARGIN = {"l": 58, "r": 10, "t": 60, "b": 30}
+
+
 def trends(
     series: dict[str, list[tuple[dt.date, float | None]]],
     kpis: tuple[tuple[str, str, str, str | None], ...],
@@ -151,11 +158,11 @@ def trends(
             "type": "date",
             "gridcolor": GRID,
             "zeroline": False,
-            "automargin": True,
+            "automargin": False,  # fixed margins below: see TRENDS_MARGIN
             "visible": not off,
         }
         layout[f"yaxis{n}"] = {"domain": ydomain, "anchor": f"x{n}", "gridcolor": GRID,
-                               "zeroline": False, "automargin": True, "visible": not off,
+                               "zeroline": False, "automargin": False, "visible": not off,
                                "ticksuffix": " %" if kind == "pct" else ""}  # fmt: skip
         layout["annotations"].append({
             "text": esc(label), "showarrow": False, "xref": "paper", "yref": "paper",
@@ -194,7 +201,7 @@ def trends(
         "title": {"text": esc(L.t(f"dash.trends_{'week' if grain == 'week' else 'day'}")),
                   "x": 0.0, "xanchor": "left",
                   "font": {"size": 15, "color": INK}},
-        "height": 190 * rows + 60, "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        "height": 190 * rows + 80, "margin": TRENDS_MARGIN,
         "paper_bgcolor": "white", "plot_bgcolor": "white", "showlegend": False,
         "font": {"family": FONT, "color": INK, "size": 12}, "hoverlabel": {"font": {"family": FONT}},
     })  # fmt: skip

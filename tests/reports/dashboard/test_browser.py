@@ -183,3 +183,72 @@ def _click_first_visible_bar(page, selector: str) -> None:
             bar.click(force=True)
             return
     raise AssertionError(f"no visible bar under {selector}")
+
+
+# --- the first view, as served ---------------------------------------------------------------
+
+DATE = r"\d{1,2} [A-Z][a-z]{2} \d{4}"  # "6 Jul 2026", the page's one date format
+FIRST_VIEW_GRAPHS = ("#trends", "#by-region", "#by-queue", "#by-team")
+
+
+def test_the_first_view_is_served_whole_and_reads_well(dash_world) -> None:
+    """With every callback request refused, the landing page still shows its tiles and its four
+    charts: they are in the first served layout, no round trip needed. On that page: one date
+    format; the picker and the caption end on the same Sunday, the tiles' week; rate axes span
+    at least 20 points; a change of 0.0 pt is grey ■, not a red ▲.
+
+    In the test world window adherence is 100 % in both of the last two weeks (a 0.0 pt
+    change) and service level is 85.2 % after 84.8 % (▲ 0.4 pt, higher is better: green)."""
+    import re
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    kpis = ["inbound_calls", "service_level", "window_adherence"]
+    # 4 of the world's 8 weeks: the first view is the picker's range, not every week
+    app = create_app(dash_world.settings.with_overrides(dashboard={"kpis": kpis, "weeks": 4}))
+    with serve(app.server) as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        asked: list[str] = []
+
+        def refuse(route) -> None:  # noqa: ANN001
+            asked.append(route.request.post_data or "")
+            route.abort()
+
+        page.route("**/_dash-update-component*", refuse)
+        page.goto(url + "/")
+        page.wait_for_selector("#kpi-value-inbound_calls", timeout=30_000)
+        for graph in FIRST_VIEW_GRAPHS:
+            page.wait_for_selector(f"{graph} .main-svg", timeout=30_000)
+            box = page.locator(f"{graph} .main-svg").first.bounding_box()
+            assert box and box["width"] > 300 and box["height"] > 200, graph
+        # the only callback a first visit asks for is the router's (a journey URL needs it)
+        assert all('"output":"..landing.style' in body for body in asked), asked
+        for tile in page.locator(".kpi").all():
+            box = tile.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 1440
+
+        caption = page.inner_text("#caption")
+        status = page.inner_text("#status")
+        picker = page.locator(".dash-datepicker-input")
+        start, end = picker.nth(0).input_value(), picker.nth(1).input_value()
+        tiles = page.inner_text("#kpis")
+        for text in (caption, status, start, end, tiles):
+            assert not re.search(r"\d{4}-\d{2}-\d{2}", text), text
+        assert re.fullmatch(DATE, start) and re.fullmatch(DATE, end)
+        assert caption.startswith(f"{start} – {end} · ")
+        week = re.search(rf"\(({DATE}) – ({DATE})\)", status)
+        assert week and week.group(2) == end, status
+
+        adherence = page.locator("#kpi-window_adherence .delta")
+        assert adherence.inner_text().startswith("■ 0.0 pt")
+        assert adherence.get_attribute("class") == "delta neutral"
+        service = page.locator("#kpi-service_level .delta")
+        assert service.inner_text().startswith("▲ 0.4 pt")
+        assert service.get_attribute("class") == "delta good"
+
+        spans = page.evaluate(
+            "() => { const l = document.querySelector('#trends .js-plotly-plot')._fullLayout;"
+            " return Object.keys(l).filter(k => /^yaxis/.test(k) && l[k].ticksuffix === ' %')"
+            ".map(k => l[k].range[1] - l[k].range[0]); }"
+        )
+        assert len(spans) == 2 and min(spans) >= 20, spans
+        page.screenshot(path=str(ARTIFACTS / "dashboard_first_view.png"))

@@ -147,7 +147,8 @@ def test_unsettled_week_is_said_not_shown(dash_world) -> None:
     assert max(p for p, _ in series["abandon_rate"]) == f.end
     cfg = Config.from_settings(dash_world.settings)
     tiles = {t["metric"]: t for t in tile_facts(cfg, got, None, f)}
-    assert tiles["first_time_fix_rate"]["value"] == f"not settled yet (final on {final_on})"
+    on = f"{final_on.day} {final_on:%b %Y}"  # the page's one date format, "5 Aug 2026"
+    assert tiles["first_time_fix_rate"]["value"] == f"not settled yet (final on {on})"
     assert tiles["first_time_fix_rate"]["pill"] == "no target"
 
 
@@ -582,7 +583,42 @@ def test_the_landing_html_carries_the_live_tiles_for_the_first_paint(dash_world)
             return [props["children"]]
         return [v for n in node.values() for v in live(n)]
 
-    values = live(json.loads(client.get("/_dash-layout").get_data(as_text=True)))
+    layout = json.loads(client.get("/_dash-layout").get_data(as_text=True))
+    values = live(layout)
     assert len(static) == 8 and static == values
+    # the picker can reach the data's end and no further: the horizon's day
+    _, period = _reader_and_period(dash_world.settings)
+    dates = _props(layout, "dates")
+    assert dates["max_date_allowed"] == period["horizon_local"].date().isoformat()
+    # the first view's figures are in the layout: no callback round trip draws them
+    for graph in ("trends", "by-region", "by-queue", "by-team"):
+        assert _props(layout, graph)["figure"]["data"], graph
     journey = client.get(f"/customer/{dash_world.worst_customer}").get_data(as_text=True)
     assert "data-first-paint" not in journey
+
+
+def _props(node: object, wanted: str) -> dict:
+    """The props of the component `wanted` in a served layout (JSON)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, dict):
+            if n.get("props", {}).get("id") == wanted:
+                return n["props"]
+            stack.extend(n.values())
+        elif isinstance(n, list):
+            stack.extend(n)
+    raise AssertionError(f"no {wanted} in the layout")
+
+
+def test_the_served_plotly_bundle_is_the_python_packages_version() -> None:
+    """The page loads plotly.js's basic bundle (scatter, bar, pie: every trace the dashboard
+    draws) from its assets; it must be the plotly.js the Python package writes figures for."""
+    import re
+
+    from plotly.offline import get_plotlyjs_version
+
+    from ecoute.reports.dashboard.app import ASSETS
+
+    head = (ASSETS / "plotly-basic.min.js").read_text(encoding="utf-8")[:200]
+    assert re.search(r"plotly\.js \(basic - minified\) v(\S+)", head)[1] == get_plotlyjs_version()
