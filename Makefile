@@ -2,7 +2,9 @@
 SHELL := /bin/bash
 PY_VERSION := 3.11
 UV_VERSION := 0.13.8
-UV := $(shell command -v uv 2>/dev/null)
+# uv from PATH, else a private copy bootstrapped into .uv/ (see $(UV_BOOT) below).
+UV_BOOT := .uv/bin/uv
+UV := $(or $(shell command -v uv 2>/dev/null),$(UV_BOOT))
 VENV := .venv
 BIN := $(VENV)/bin
 WAREHOUSE ?= warehouse/ecoute.duckdb
@@ -20,12 +22,20 @@ help:
 	@echo "make notebooks  JupyterLab on notebooks/ with the demo warehouse"
 	@echo "make lint       ruff"
 
-# uv bootstraps itself from PyPI, then installs the locked environment, pyspark (with its
+# uv (from PATH or bootstrapped below) installs the locked environment, pyspark (with its
 # Spark Connect client) and sqlglot included: the `spark` group (docs/spark.md).
 $(BIN)/python: pyproject.toml uv.lock
-	@if ! command -v uv >/dev/null 2>&1; then python3 -m pip install --quiet "uv==$(UV_VERSION)"; fi
-	uv sync --frozen --compile-bytecode --python $(PY_VERSION) --group dev --group spark
+	@test -x "$(UV)" || $(MAKE) --no-print-directory $(UV_BOOT)
+	$(UV) sync --frozen --compile-bytecode --python $(PY_VERSION) --group dev --group spark
 	@touch $(BIN)/python
+
+# A fresh Debian has no uv, and its system Python refuses `pip install` ("externally managed"):
+# uv goes into a private venv, which needs python3-venv (installed when missing and root).
+$(UV_BOOT):
+	@python3 -m venv .uv 2>/dev/null || { rm -rf .uv; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null) \
+	  && python3 -m venv .uv; }
+	.uv/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
 # Bytecode for our own modules too: where PYTHONDONTWRITEBYTECODE is set (as on our CI
 # machines) every command and test subprocess would otherwise recompile them from source.
@@ -72,7 +82,7 @@ lint: $(BIN)/python
 BENCH_BUILD_CUSTOMERS ?= 200000
 BENCH_DEMO ?= bench/out/demo.duckdb
 bench: $(BIN)/python
-	uv sync --frozen --python $(PY_VERSION) --group dev --group spark --group bench
+	$(UV) sync --frozen --python $(PY_VERSION) --group dev --group spark --group bench
 	@rc=0; \
 	$(BIN)/python -m bench.run --rows $(BENCH_ROWS) || rc=1; \
 	$(BIN)/python -m bench.build --customers $(BENCH_BUILD_CUSTOMERS) || rc=1; \
@@ -83,9 +93,9 @@ bench: $(BIN)/python
 	exit $$rc
 
 notebooks: install
-	uv sync --frozen --group dev --group spark --group lab
+	$(UV) sync --frozen --group dev --group spark --group lab
 	@test -f $(WAREHOUSE) || $(BIN)/ecoute --warehouse $(WAREHOUSE) demo --out $(DEMO_DIR)
 	ECOUTE_WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 clean:
-	rm -rf $(VENV) bench/out build out $(DEMO_DIR) warehouse/*.duckdb warehouse/*.wal
+	rm -rf $(VENV) .uv bench/out build out $(DEMO_DIR) warehouse/*.duckdb warehouse/*.wal

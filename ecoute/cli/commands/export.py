@@ -42,5 +42,5 @@ def lake(
     if not any(name.startswith("core.") for name in done):
         fail("the warehouse has no core tables: run `ecoute build` first")
     for name, rows in done.items():
-        typer.echo(f"{name:45} {rows:>12,} rows")
+        typer.echo(f"{name:45} {rows:>12,} {'row' if rows == 1 else 'rows'}")
     typer.echo(f"lake written to {out}")
