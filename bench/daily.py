@@ -97,8 +97,15 @@ def run(customers: int, work: Path, rounds: int) -> dict[str, object]:
     top = sorted(last_build["step_seconds"].items(), key=lambda kv: -kv[1])
     return {
         "customers": customers,
-        "rounds": [{"history": asdict(p[True][0]), "history_build": p[True][1],
-                    "empty": asdict(p[False][0]), "empty_build": p[False][1]} for p in pairs],  # fmt: skip
+        "rounds": [
+            {
+                "history": asdict(p[True][0]),
+                "history_build": p[True][1],
+                "empty": asdict(p[False][0]),
+                "empty_build": p[False][1],
+            }
+            for p in pairs
+        ],  # fmt: skip
         "routine_s": med(hist, "seconds"),
         "empty_s": med(empty, "seconds"),
         "day_with_build_ratio": round(med(hist, "seconds") / med(empty, "seconds"), 2),
