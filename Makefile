@@ -90,6 +90,7 @@ bench: $(BIN)/python
 	  --end-week $(DEMO_WEEK) >/dev/null || rc=1; \
 	$(BIN)/python -m bench.reads --warehouse $(BENCH_DEMO) --week $(DEMO_WEEK) || rc=1; \
 	$(BIN)/python -m bench.world --customers $(BENCH_CUSTOMERS) || rc=1; \
+	$(BIN)/python -m bench.daily --customers $(BENCH_CUSTOMERS) || rc=1; \
 	exit $$rc
 
 notebooks: install

@@ -84,9 +84,13 @@ _OWNED = {
     "union select ticket_id from raw.appointments__history where _replaced_by > {last} "
     "and {scope}) where ticket_id is not null and ticket_id not in "
     "(select ticket_id from raw.tickets where not {scope})",
-    "message_id": f"select message_id from raw.messages where customer_id in (select "
-    f"customer_id from {WORK}_scope)",
+    # A message's rows are a function of that message's row alone (its intents): the messages
+    # loaded since, in their new version and the one it replaced, whoever they belong to.
+    "message_id": "select message_id from raw.messages where _load_id > {last} "
+    "union select message_id from raw.messages__history where _replaced_by > {last}",
 }
+# What a message-grained step reads of the messages: only those of its scope.
+_MESSAGES = ("stg_messages", f"message_id in (select message_id from {WORK}_owned_message_id)")
 _OWNER = {  # key → SQL mapping a relation `k` of keys to customers
     "customer_id": "select customer_id from k",
     "call_id": "select c.customer_id from raw.calls c join k using (call_id)",
@@ -454,7 +458,10 @@ def _scoped(
         # A failure leaves the narrowed views and parked tables to the caller's rollback.
         for table in node.writes:
             _park(con, table)
-            parked.append((table, grains[_name(node)]))
+        if grains[_name(node)] == "message_id":
+            _by_message(con, run, node, {m.name: m for m in staging}[_MESSAGES[0]])
+            continue
+        parked += [(table, grains[_name(node)]) for table in node.writes]
         run(node)
     for model in staging:
         con.execute(f"create or replace view {model.qualified} as\n{model.sql}")
@@ -468,6 +475,21 @@ def _scoped(
                 periods.keep_changes(con, table, _prev(table), grain, owned, watched[table])
             _merge(con, table, grain)
         outcome.seconds[f"merge {table}"] = round(time.perf_counter() - t0, 3)
+
+
+def _by_message(
+    con: duckdb.DuckDBPyConnection, run: Callable[[Node], None], node: Node, messages: Model
+) -> None:
+    """A message-grained step over the messages loaded since the last build only (not every
+    message of the scope's customers), merged at once: the customer-grained models after it
+    read all of their customers' messages from the whole table."""
+    view = messages.qualified
+    con.execute(f"create or replace view {view} as select * from (\n{messages.sql}\n) "
+                f"where {_MESSAGES[1]}")  # fmt: skip
+    run(node)
+    con.execute(f"create or replace view {view} as select * from {WORK}_{messages.name}")
+    for table in node.writes:
+        _merge(con, table, "message_id")
 
 
 def _prev(table: str) -> str:

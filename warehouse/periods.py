@@ -205,9 +205,10 @@ class Marts:
             f"select p_start from {periods} where p_grain = 'day'"
         )
         sql, views = model.sql, []
+        bounds = con.execute(f"select min(d)::varchar, max(d)::varchar from {days}").fetchone()
         for table, table_lines in _by_table(lines(model)).items():
             view = f"{WORK}_in_{name}_{table.replace('.', '_')}"
-            keep = " or ".join(_keeps(line, days) for line in table_lines)
+            keep = " or ".join(_keeps(line, days, bounds) for line in table_lines)
             con.execute(
                 f"create or replace temp view {view} as with {_HORIZON} "
                 f"select r.* from {table} as r cross join _h where {keep}"
@@ -258,11 +259,18 @@ def _days(source: str, line: PeriodRows) -> str:
     )
 
 
-def _keeps(line: PeriodRows, days: str) -> str:
-    """A row of the line's table that counts in one of ``days`` (for narrowing the inputs)."""
+def _keeps(line: PeriodRows, days: str, bounds: tuple[str, str]) -> str:
+    """A row of the line's table that counts in one of ``days`` (for narrowing the inputs).
+    The first and last of those days, as constants, come first: a filter the scan can check
+    against each row group's min/max, so row groups of other weeks are not read at all."""
+    low, high = (f"date '{b}'" for b in bounds)
     if line.first == line.last:
-        return f"({line.first})::date in (select d from {days})"
-    return f"exists (select 1 from {days} k where k.d between ({line.first}) and ({line.last}))"
+        return f"(({line.first})::date between {low} and {high} " \
+               f"and ({line.first})::date in (select d from {days}))"  # fmt: skip
+    return (
+        f"(({line.first})::date <= {high} and ({line.last})::date >= {low} and exists "
+        f"(select 1 from {days} k where k.d between ({line.first}) and ({line.last})))"
+    )
 
 
 def _by_table(found: tuple[PeriodRows, ...]) -> dict[str, list[PeriodRows]]:

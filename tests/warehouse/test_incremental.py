@@ -315,3 +315,37 @@ def test_a_restored_fault_is_decided_when_its_target_passes(quiet, tmp_path):
     con = connect(quiet)
     flag = "select is_restored_within_target from core.fct_tickets where ticket_id = 'T5'"
     assert _one(con, flag) is True
+
+
+def _message(message_id: str, customer: str, at: str, body: str) -> str:
+    return (f'{{"message_id": "{message_id}", "customer_id": "{customer}", "received_at": '
+            f'"{at}", "channel": "email", "body": "{body}"}}\n')  # fmt: skip
+
+
+def test_only_the_messages_loaded_are_reclassified(quiet, tmp_path):
+    # History: A wrote m0 (an outage), B wrote m2 (a bill). The day: A writes m1 (A is in scope,
+    # m0 is not reclassified but A's facts still need its intents), and m2 comes corrected:
+    # B's message is now about an outage. C's m3 is not touched at all.
+    history = tmp_path / "history"
+    _write(history / "customers.csv", CUSTOMERS + "\n".join(HISTORY_CUSTOMERS.values()) + "\n")
+    _write(history / "messages.jsonl",
+           _message("m0", "A", "2026-06-14 10:00", "No internet since this morning, outage?")
+           + _message("m2", "B", "2026-06-14 11:00", "My invoice is wrong, I was billed twice.")
+           + _message("m3", "C", "2026-06-14 12:00", "I want to cancel my contract."))  # fmt: skip
+    run_load(quiet, history)
+    day = tmp_path / "day"
+    _write(day / "messages.jsonl",
+           _message("m1", "A", "2026-06-15 09:00", "Still no internet, I want compensation.")
+           + _message("m2", "B", "2026-06-14 11:00", "No internet and no TV since yesterday."))  # fmt: skip
+    assert run_load(quiet, day).build.startswith("incremental")
+    con = connect(quiet)
+    per_message = dict(con.execute(
+        "select message_id, list_sort(intents) from intermediate.int_messages__classified"
+    ).fetchall())  # fmt: skip
+    assert sorted(per_message) == ["m0", "m1", "m2", "m3"]
+    assert per_message["m2"] == ["outage"]  # reclassified from its new text (was billing)
+    facts = "select count(*) from core.fct_messages where customer_id = 'A' and len(intents) > 0"
+    assert _one(con, facts) == 2  # m0's intents reached A's rebuilt facts
+    tables = _keep_copy(con)
+    build_all(con, quiet)
+    assert _differences(con, tables) == {}
