@@ -17,6 +17,7 @@ import logging
 import time
 import warnings
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -26,6 +27,7 @@ from ecoute.expectations import native
 from ecoute.expectations.native import first_line as _first_line
 from ecoute.expectations.report import ExpectationResult, ValidationReport
 from ecoute.expectations.suites import (
+    SUITES_DIR,
     ExpectationSpec,
     Raw,
     Suite,
@@ -49,13 +51,15 @@ def validate(
     *,
     as_of: dt.datetime | None = None,
     checked_at: dt.datetime | None = None,
+    suites_dir: Path = SUITES_DIR,
 ) -> ValidationReport:
     """Validate the rows of ``load_id`` (None: everything loaded) for ``entities`` (None: all
     suites) on ``con``, inside whatever transaction it has open.
 
     ``as_of`` is the clock freshness is measured against: the argument, else ``[expectations]
     as_of``, else the load's ``meta.loads.started_at``, else the latest completed load's.
-    ``[expectations] engine`` says who evaluates the checks (``duckdb`` or ``gx``).
+    ``[expectations] engine`` says who evaluates the checks (``duckdb`` or ``gx``);
+    ``suites_dir`` is where the suites are read (tests and trials point elsewhere).
     """
     t0 = time.perf_counter()
     cfg = settings.section("expectations")
@@ -67,8 +71,9 @@ def validate(
     checked_at = checked_at or dt.datetime.now(dt.UTC)
     as_of = _resolve_as_of(con, cfg, load_id, as_of, checked_at)
     report = ValidationReport(load_id, checked_at, as_of, on_error=cfg.get("on_error", "block"))
-    wanted = suite_names() if entities is None else [e for e in entities if e in suite_names()]
-    suites = [load_suite(name, _suite_overrides(cfg, name)) for name in wanted]
+    known = suite_names(suites_dir)
+    wanted = known if entities is None else [e for e in entities if e in known]
+    suites = [load_suite(name, _suite_overrides(cfg, name), suites_dir) for name in wanted]
     suites = [s for s in suites if s.enabled and any(e.enabled for e in s.expectations)]
     gx = _LazyGx(con)
     for suite in suites:

@@ -1,3 +1,3 @@
 {'nonnull': count(${column}),
- 'unexpected': count(*) filter (where regexp_full_match(${column}, ${regex})),
- 'sample': min(${column}, 5) filter (where regexp_full_match(${column}, ${regex}))}
+ 'unexpected': count(*) filter (where regexp_matches(${column}, ${regex})),
+ 'sample': min(${column}, 5) filter (where regexp_matches(${column}, ${regex}))}
