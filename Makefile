@@ -80,7 +80,7 @@ bench: $(BIN)/python
 	test -f $(BENCH_DEMO) || $(BIN)/ecoute --warehouse $(BENCH_DEMO) demo --out bench/out/demo \
 	  --end-week $(DEMO_WEEK) >/dev/null || rc=1; \
 	$(BIN)/python -m bench.reads --warehouse $(BENCH_DEMO) --week $(DEMO_WEEK) || rc=1; \
-	$(BIN)/python -m bench.expectations --rows $(BENCH_GATE_ROWS) --demo bench/out/demo || rc=1; \
+	$(BIN)/python -m bench.expectations --rows $(BENCH_GATE_ROWS) --demo bench/out/demo --gate-clock || rc=1; \
 	$(BIN)/python -m bench.world --customers $(BENCH_CUSTOMERS) || rc=1; \
 	exit $$rc
 

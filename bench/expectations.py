@@ -10,6 +10,9 @@ against the target (one round on a shared machine swings by seconds); in CPU tim
 contract's format (bench.run's writer), and ``--demo DIR``, the default demo's exports (its first
 load: written once by ``ecoute demo --out DIR`` when the folder is missing). ``--engine gx``
 measures Great Expectations as the validator instead (docs/quality.md "Two engines").
+``--gate-clock`` adds one in-process load per case that reads the gate's own clock
+(``ValidationReport.seconds``) beside the load's: the share without the machine's noise; a case
+then misses only when both figures are above the target.
 Writes bench/out/expectations.json; exits 1 when a ratio is above the target.
 """
 
@@ -81,6 +84,24 @@ def _pooled(pairs: list[dict], key: str) -> float:
     return round((with_ - without) / without, 3)
 
 
+def gate_clock(folder: Path, mapping: Path | None, engine: str) -> dict:
+    """One gated load in this process: the gate's seconds beside the whole load's."""
+    import time
+
+    from ecoute import jobs
+    from ecoute.core.settings import load_settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = _env(ECOUTE_WAREHOUSE=f"{tmp}/w.duckdb", ECOUTE__EXPECTATIONS__ENGINE=engine)
+        settings = load_settings(config=None, warehouse=None, environ=env)
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = jobs.load(settings, folder, mapping, checks=True, build=False, force=True)
+        load_s, cpu_s = time.perf_counter() - t0, time.process_time() - c0
+    gate_s = result.checks.seconds
+    return {"load_s": round(load_s, 2), "load_cpu_s": round(cpu_s, 2), "gate_s": round(gate_s, 2),
+            "gate_share": round(gate_s / (load_s - gate_s), 3)}  # fmt: skip
+
+
 def report(cases: list[dict]) -> str:
     lines = [
         "| case | round | without gates s | with gates s | extra ÷ load |",
@@ -94,7 +115,16 @@ def report(cases: list[dict]) -> str:
     lines += [
         f"| {c['case']} ({c['engine']}) | **{c['ratio']}** | {c['cpu_ratio']} |" for c in cases
     ]
+    lines += [f"gate's own clock, {c['case']}: {c['clock']['gate_s']} s of a {c['clock']['load_s']} s "
+              f"load, {c['clock']['gate_share']} × the rest" for c in cases if c.get("clock")]  # fmt: skip
     return "\n".join(lines) + f"\n\ntarget: gates' extra time ≤ {TARGET} × the load\n"
+
+
+def _missed(case: dict) -> bool:
+    """Above the target in wall time, unless the gate's own clock (when taken) says the pair was
+    the machine's noise: on a shared machine two identical loads differ by more than the gate."""
+    clock = case.get("clock")
+    return case["ratio"] > TARGET and (clock is None or clock["gate_share"] > TARGET)
 
 
 def main() -> None:
@@ -104,19 +134,24 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--engine", choices=["duckdb", "gx"], default="duckdb")
     parser.add_argument("--work", type=Path, default=OUT / "work")
+    parser.add_argument("--gate-clock", action="store_true", help="one in-process gated load")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     cases = []
     if args.rows:
         folder = calls_export(args.work, args.rows)
         cases.append(bench_case(f"{args.rows:,} calls", folder, None, args.rounds, args.engine))
+        cases[-1]["clock"] = gate_clock(folder, None, args.engine) if args.gate_clock else None
     if args.demo:
         folder = demo_export(args.demo)
         cases.append(bench_case("demo first load", folder, DEMO_MAPPING, args.rounds, args.engine))
+        cases[-1]["clock"] = (
+            gate_clock(folder, DEMO_MAPPING, args.engine) if args.gate_clock else None
+        )
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "expectations.json").write_text(json.dumps(cases, indent=2))
     print(report(cases))
-    missed = [f"{c['case']}: {c['ratio']}" for c in cases if c["ratio"] > TARGET]
+    missed = [f"{c['case']}: {c['ratio']}" for c in cases if _missed(c)]
     if missed:
         print(f"target missed (gates ≤ {TARGET} × load): " + "; ".join(missed))
         raise SystemExit(1)
