@@ -81,6 +81,7 @@ lint: $(BIN)/python
 # the target fails at the end if any missed a target. dbt-duckdb comes from the `bench` group.
 BENCH_BUILD_CUSTOMERS ?= 200000
 BENCH_DEMO ?= bench/out/demo.duckdb
+BENCH_GATE_ROWS ?= 2000000
 bench: $(BIN)/python
 	$(UV) sync --frozen --python $(PY_VERSION) --group dev --group spark --group bench
 	@rc=0; \
@@ -89,6 +90,7 @@ bench: $(BIN)/python
 	test -f $(BENCH_DEMO) || $(BIN)/ecoute --warehouse $(BENCH_DEMO) demo --out bench/out/demo \
 	  --end-week $(DEMO_WEEK) >/dev/null || rc=1; \
 	$(BIN)/python -m bench.reads --warehouse $(BENCH_DEMO) --week $(DEMO_WEEK) || rc=1; \
+	$(BIN)/python -m bench.expectations --rows $(BENCH_GATE_ROWS) --demo bench/out/demo --gate-clock || rc=1; \
 	$(BIN)/python -m bench.world --customers $(BENCH_CUSTOMERS) || rc=1; \
 	$(BIN)/python -m bench.daily --customers $(BENCH_CUSTOMERS) || rc=1; \
 	exit $$rc

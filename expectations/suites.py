@@ -31,6 +31,7 @@ SUITES_DIR = Path(__file__).with_name("suites")
 SEVERITIES = ("block", "warn")
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 _RESERVED = {"severity", "enabled"}
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster, same safe subset
 
 
 class SuiteError(ValueError):
@@ -88,7 +89,7 @@ def load_suite(
     if not path.exists():
         raise SuiteError(f"no suite {name!r} in {directory}")
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     except yaml.YAMLError as exc:
         raise SuiteError(f"{path}: {exc}") from exc
     return _build(doc, path, overrides or {})

@@ -33,6 +33,14 @@ def check(
     rerun: Annotated[
         bool, typer.Option("--run", help="Re-run the suites on all loaded rows and record them.")
     ] = False,
+    engine: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            metavar="ENGINE",
+            help="With --run: duckdb (one SQL query per suite) or gx (Great Expectations); "
+            "default [expectations] engine.",
+        ),
+    ] = None,
 ) -> None:
     """Show the latest verdict of every expectation in expectations/suites/, as the loads'
     gates (or the last `--run`) recorded it; `--run` re-runs every suite on all loaded rows.
@@ -49,18 +57,24 @@ def check(
     check_format(fmt)
     if as_of and not rerun:
         fail("--as-of re-measures freshness: it needs --run", 2)
+    if engine is not None and not rerun:
+        fail("--engine says who re-runs the checks: it needs --run", 2)
+    if engine not in (None, "duckdb", "gx"):
+        fail(f"--engine must be duckdb or gx, got {engine!r}", 2)
     try:
         clock = parse_as_of(as_of) if as_of else None
     except ValueError:
         fail(f"--as-of must be an ISO date or instant, got {as_of!r}", 2)
-    report = _run(settings_of(ctx), entity, clock) if rerun else _stored(settings_of(ctx), entity)
+    settings = settings_of(ctx)
+    if engine:
+        settings = settings.with_overrides(expectations={"engine": engine})
+    report = _run(settings, entity, clock) if rerun else _stored(settings, entity)
     frame = pl.DataFrame(
         [{k: r[k] for k in ("suite", "expectation", "column", "severity", "status",
                             "observed", "expected", "exception")} for r in report.rows()],
         schema={k: pl.String for k in ("suite", "expectation", "column", "severity", "status",
                                          "observed", "expected", "exception")},
     )  # fmt: skip
-    settings = settings_of(ctx)
     as_of_local = local_time(report.as_of, timezone_of(settings))
     emit(frame, fmt, title=f"Data-quality checks as of {as_of_local} ({timezone_of(settings)})",
          json_columns=("observed", "expected"))  # fmt: skip

@@ -101,3 +101,13 @@ def test_check_reads_the_recorded_verdicts_without_running_anything(tmp_path):
     assert con.execute("select count(*) from meta.expectation_results").fetchone()[0] == recorded
     con.close()
     assert _run(path, "--as-of", "2026-06-15", rerun=False).exit_code == 2
+
+
+def test_check_engine_needs_run_and_a_known_name(tmp_path):
+    path = tmp_path / "w.duckdb"
+    _warehouse(path)
+    assert _run(path, "--engine", "gx", rerun=False).exit_code == 2
+    assert _run(path, "--engine", "spark").exit_code == 2
+    result = _run(path, "--entity", "calls", "--engine", "duckdb", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert {r["status"] for r in json.loads(result.stdout)} == {"passed"}

@@ -1,0 +1,1 @@
+{'observed': median(${column})}

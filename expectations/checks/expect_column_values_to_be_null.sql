@@ -1,0 +1,2 @@
+{'unexpected': count(${column}),
+ 'sample': min(${column}, 5)}

@@ -1,0 +1,1 @@
+{'unexpected': count(*) filter (where ${column} is null)}

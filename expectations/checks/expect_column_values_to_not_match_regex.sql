@@ -1,0 +1,3 @@
+{'nonnull': count(${column}),
+ 'unexpected': count(*) filter (where regexp_matches(${column}, ${regex})),
+ 'sample': min(${column}, 5) filter (where regexp_matches(${column}, ${regex}))}
