@@ -62,8 +62,24 @@ def one_round(loaded: Path, work: Path, order: tuple[str, ...]) -> dict[str, Ste
         steps[who] = measure(who, argv)
         print(f"  {who}: {steps[who].seconds} s, {steps[who].cpu_s} CPU-s, "
               f"{steps[who].peak_mb} MB", flush=True)  # fmt: skip
+        if who == "ours":
+            profile = step_profile(db)
+            steps[who].profile = profile  # type: ignore[attr-defined]
+            print("  slowest steps: " + ", ".join(f"{k} {v} s" for k, v in profile.items()))
         db.unlink(missing_ok=True)
     return steps
+
+
+def step_profile(db: Path, top: int = 8) -> dict[str, float]:
+    """Our build's slowest steps (``meta.builds.step_seconds`` of the build just made)."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.execute("select step_seconds from meta.builds order by build_id desc limit 1")
+        found = row.fetchone()
+    seconds = json.loads(found[0]) if found and found[0] else {}
+    ranked = sorted(seconds.items(), key=lambda kv: -kv[1])[:top]
+    return {name: round(float(s), 2) for name, s in ranked}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -106,7 +106,10 @@ def outage_tiered(incident: Incident, rule: Rule, ctx: Context) -> Outcome:
     periods = [_outage_period(n, start, threshold, incident.monthly_fee, rule, ctx)
                for n in range(1, -(-duration // DAY) + 1)]
     counted = [p for p in periods if "amount" in p]
-    total = sum((Decimal(p["amount"]) for p in counted), ZERO)
+    # Each period's exact amount (its trace shows the floor to four decimals): the total is
+    # exact and rounded once.
+    exact = [_period_amount(p, incident.monthly_fee, rule) for p in counted]
+    total = sum(exact, ZERO)
     words = "; ".join(p["words"] for p in periods)
     text = (f"Total outage {span}: {hours:.2f} h, {len(periods)} started 24-hour period(s). "
             f"{words}. Total {money(total, ctx.pack.currency)}.")
@@ -150,6 +153,14 @@ def _outage_period(
     return {**base, "flat": str(flat), "floor": shown,
             "amount": shown if floor is not None and floor > flat else str(flat),
             "rate_from": rate.effective_from.isoformat(), "words": words}
+
+
+def _period_amount(period: dict[str, Any], fee: Decimal | None, rule: Rule) -> Decimal:
+    flat = Decimal(period["flat"])
+    rate = rule.rate_on(date.fromisoformat(period["accrual_date"]))
+    assert rate is not None  # a counted period has a rate
+    floor = fee / rate.values["fee_divisor"] if fee is not None else None
+    return max(flat, floor) if floor is not None else flat
 
 
 def _four(value: Decimal | None) -> str | None:

@@ -76,7 +76,7 @@ def _drop_packs_on_demand(con: duckdb.DuckDBPyConnection, packs: list[str]) -> N
     as of an old horizon (and the CLI would show them instead of computing the pack again)."""
     parked = inc.parked(TABLE)
     if inc.table_exists(con, parked):
-        con.execute(f"delete from {parked} where not list_contains(?::varchar[], pack)", [packs])
+        con.execute(f"delete from {parked} where not list_contains({literal(packs)}::varchar[], pack)")
 
 
 def build_compensation(
@@ -98,7 +98,7 @@ def build_compensation(
     # No transaction of its own: the build (inside a load, or `ecoute build`) holds one, so the
     # delete and the inserts commit together with everything else.
     if _exists(con, "fct_compensation", "core"):
-        con.execute("delete from core.fct_compensation where pack = ?", [pack.name])
+        con.execute(f"delete from core.fct_compensation where pack = {literal(pack.name)}")
     else:
         con.execute(_sql("fct_compensation"))
     return _write(con, [pack], tz, as_of, batch_customers)
@@ -344,8 +344,7 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> li
         r[0]
         for r in con.execute(
             "select column_name from information_schema.columns "
-            "where table_schema = 'staging' and table_name = ?",
-            [table],
+            f"where table_schema = 'staging' and table_name = {literal(table)}"
         ).fetchall()
     }
     columns = ", ".join(c for c in _USED[table] if c in present)
@@ -353,10 +352,10 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> li
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str, schema: str = "staging") -> bool:
-    query = (
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
-    )
-    return con.execute(query, [schema, table]).fetchone()[0] > 0
+    # Literals, not bound values: binding makes DuckDB import pandas (seconds, once).
+    query = ("select count(*) from information_schema.tables "
+             f"where table_schema = {literal(schema)} and table_name = {literal(table)}")  # fmt: skip
+    return con.execute(query).fetchone()[0] > 0
 
 
 def _frame(owed: list[Owed]) -> pl.DataFrame:
