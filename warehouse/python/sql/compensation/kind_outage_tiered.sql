@@ -129,9 +129,15 @@ period_json as (
 ),
 
 totals as (
+    -- one row per ticket and rule; the rest is the same on each of its periods
     select
-        customer_id, incident_id, pack, rule, kind, currency, symbol, tz, monthly_fee,
-        start_at, start_basis, end_at, end_basis, ended, dur_us,
+        incident_id, pack, rule,
+        any_value(customer_id) as customer_id, any_value(kind) as kind,
+        any_value(currency) as currency, any_value(symbol) as symbol, any_value(tz) as tz,
+        any_value(monthly_fee) as monthly_fee, any_value(start_at) as start_at,
+        any_value(start_basis) as start_basis, any_value(end_at) as end_at,
+        any_value(end_basis) as end_basis, any_value(ended) as ended,
+        any_value(dur_us) as dur_us,
         max(n) as periods_n,
         -- exact total = flat micro-units + k fee / divisor; one divisor per incident's periods
         -- that let the floor win (a rate change of the divisor would need one per period)
@@ -146,7 +152,7 @@ totals as (
         string_agg(words, '; ' order by n) as words,
         list(period order by n) as periods
     from period_json
-    group by all
+    group by incident_id, pack, rule
 ),
 
 owed as (
