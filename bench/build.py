@@ -123,8 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     for i in range(args.rounds):
         order = ("ours", "dbt") if i % 2 == 0 else ("dbt", "ours")
         rounds.append(one_round(loaded, args.work, order, args.sql_peer))
-    ours = statistics.median(r["ours"].seconds for r in rounds)
-    dbt = statistics.median(r["dbt"].seconds for r in rounds)
+    ours = round(statistics.median(r["ours"].seconds for r in rounds), 2)
+    dbt = round(statistics.median(r["dbt"].seconds for r in rounds), 2)
     results = {
         "customers": args.customers,
         "rounds": [{k: vars(s) for k, s in r.items()} for r in rounds],
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         "dbt_peak_mb": max(r["dbt"].peak_mb for r in rounds),
     }
     if args.sql_peer:
-        sql_only = statistics.median(r["dbt_sql"].seconds for r in rounds)
+        sql_only = round(statistics.median(r["dbt_sql"].seconds for r in rounds), 2)
         results["dbt_sql_s"] = sql_only
         results["sql_only_ratio"] = round(ours / sql_only, 2)
     OUT.mkdir(exist_ok=True)
