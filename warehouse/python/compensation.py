@@ -136,6 +136,7 @@ def pending_queries() -> tuple[str, ...]:
 # Kinds valued in DuckDB (sql/compensation/kind_<kind>.sql), every incident at once; the
 # others are valued by the pure engine, one bucket of customers at a time.
 SQL_KINDS = frozenset({"outage_tiered", "per_event"})
+_SOURCES = {"outage_tiered": "stg_tickets", "per_event": "stg_appointments"}
 
 
 def _write(
@@ -184,11 +185,15 @@ def _value_in_sql(
     rates = [_rate_row(pack, rule, rate, key, value) for pack, rule in rules
              for rate in rule.rates for key, value in rate.values.items()]  # fmt: skip
     con.execute(_sql("pack_rates").replace("{rows}", ", ".join(rates)))
-    kinds = {rule.kind for _, rule in rules}
+    # Absent tables mean no such incidents (as the engine's path reads them), never an error.
+    kinds = {rule.kind for _, rule in rules if _exists(con, _SOURCES[rule.kind])}
     outages = "staging.stg_outages" if _exists(con, "stg_outages") else \
         "(select null::varchar as outage_id, null::timestamptz as started_at where false)"
+    customers = "staging.stg_customers" if _exists(con, "stg_customers") else \
+        "(select null::varchar as customer_id, null::decimal(18, 2) as monthly_fee where false)"
     if kinds & {"outage_tiered"}:
-        con.execute(_sql("tickets").replace("{outages}", outages))
+        con.execute(_sql("tickets").replace("{outages}", outages)
+                    .replace("{customers}", customers))  # fmt: skip
     for kind in sorted(kinds):
         text = _sql(f"kind_{kind}").replace("{as_of}", _as_of(as_of))
         con.execute(text.replace("{candidates}", KINDS[kind].candidates))

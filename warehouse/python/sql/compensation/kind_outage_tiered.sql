@@ -79,7 +79,8 @@ amounts as (
         -- floor = fee / divisor, kept as the fraction fee_u / div_u (both in micro-units)
         comp_micro(monthly_fee) as fee_u,
         comp_micro(divisor) as div_u,
-        monthly_fee is not null and comp_micro(monthly_fee) > comp_micro(flat) * divisor as floor_wins
+        monthly_fee is not null
+            and comp_micro(monthly_fee) > comp_micro(flat) * divisor as floor_wins
     from rated
 ),
 
@@ -101,7 +102,8 @@ described as (
                 || comp_money(flat_cents, symbol, currency) || ' flat, '
                 || case when monthly_fee is null then 'no monthly fee known'
                         else '1/' || divisor_text || ' of fee '
-                            || comp_money(comp_half_even(comp_micro(monthly_fee), 10000), symbol, currency)
+                            || comp_money(comp_half_even(comp_micro(monthly_fee), 10000),
+                                          symbol, currency)
                             || ' = ' || comp_money(floor_cents, symbol, currency) end
                 || ') = ' || comp_money(case when floor_wins then floor_cents else flat_cents end,
                                         symbol, currency)
@@ -141,7 +143,8 @@ totals as (
         max(n) as periods_n,
         -- exact total = flat micro-units + k fee / divisor; one divisor per incident's periods
         -- that let the floor win (a rate change of the divisor would need one per period)
-        sum(case when effective_from is not null and not floor_wins then comp_micro(flat) else 0 end)
+        sum(case when effective_from is not null and not floor_wins then comp_micro(flat)
+                 else 0 end)
             as flat_u,
         count(*) filter (where effective_from is not null and floor_wins) as floor_k,
         case when count(distinct div_u) filter (where floor_wins) > 1

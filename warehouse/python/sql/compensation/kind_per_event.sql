@@ -28,7 +28,8 @@ missed as (
             when status = 'cancelled_by_operator' then
                 case
                     when notice_at is null then
-                        'cancelled by the operator, with no cancellation or notification time recorded'
+                        'cancelled by the operator, with no cancellation or notification '
+                        || 'time recorded'
                     when (epoch_us(window_start) - epoch_us(notice_at))::double / 3600000000.0
                         >= late_cancel_h then null
                     else 'cancelled by the operator with '
@@ -67,7 +68,8 @@ select
     day,
     pack || '/' || rule || ' for appointment ' || incident_id || ': Missed appointment '
         || comp_stamp(window_start, tz) || '–' || comp_stamp(window_end, tz) || ' (' || tz
-        || '): ' || why || '. ' || comp_money(comp_half_even(comp_micro(value), 10000), symbol, currency)
+        || '): ' || why || '. '
+        || comp_money(comp_half_even(comp_micro(value), 10000), symbol, currency)
         || ' (rate from ' || effective_from || ').',
     json_object(
         'pack', pack, 'rule', rule, 'kind', kind, 'incident_kind', 'appointment',

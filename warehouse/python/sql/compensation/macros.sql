@@ -3,7 +3,8 @@
 -- model.code: one spelling for an enum-like value ("In-home wiring" -> in_home_wiring).
 create or replace temp macro comp_code(v) as
     case when v is null or trim(v) = '' then null
-         else array_to_string(string_split_regex(trim(replace(lower(trim(v)), '-', ' ')), '\s+'), '_')
+         else array_to_string(
+             string_split_regex(trim(replace(lower(trim(v)), '-', ' ')), '\s+'), '_')
     end;
 -- datetime.isoformat() of a UTC instant: microseconds only when there are some.
 create or replace temp macro comp_iso(t) as
@@ -25,4 +26,5 @@ create or replace temp macro comp_money(cents, symbol, currency) as
 -- A decimal as whole micro-units (the rates tables hold six decimals), for exact arithmetic.
 create or replace temp macro comp_micro(d) as (d * 1000000)::hugeint;
 -- A whole number of cents as an amount.
-create or replace temp macro comp_cents(c) as (c::decimal(18, 0) * 0.01::decimal(3, 2))::decimal(18, 2);
+create or replace temp macro comp_cents(c) as
+    (c::decimal(18, 0) * 0.01::decimal(3, 2))::decimal(18, 2);

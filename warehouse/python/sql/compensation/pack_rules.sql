@@ -1,5 +1,6 @@
 -- The packs' rules as a table (one row per pack and rule), written from the YAML by
--- warehouse/python/compensation.py: the rows placeholder is a VALUES list. The packs stay the one source.
+-- warehouse/python/compensation.py: the rows placeholder is a VALUES list. The packs stay
+-- the one source.
 create or replace temp table _comp_rules as
 select * from (values {rows}) as r(
     pack, rule, kind, currency, symbol, tz,

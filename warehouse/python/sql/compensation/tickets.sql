@@ -1,7 +1,8 @@
 -- Tickets as the ticket kinds see them (incidents.ticket_incidents): not cancelled, a total
 -- loss of service (the only kind any pack values), restored_at falling back to resolved_at,
--- with the customer's monthly fee and the linked outage's start. The outages placeholder: a relation of
--- (outage_id, started_at), empty when there is no outages table.
+-- with the customer's monthly fee and the linked outage's start. The outages and customers
+-- placeholders: relations of (outage_id, started_at) and (customer_id, monthly_fee), empty
+-- when the table is absent.
 create or replace temp table _comp_tickets as
 select
     t.ticket_id::varchar as incident_id,
@@ -15,7 +16,7 @@ select
     o.started_at as outage_started_at
 from staging.stg_tickets as t
 left join (select customer_id, any_value(monthly_fee) as monthly_fee
-           from staging.stg_customers group by customer_id) as c
+           from {customers} group by customer_id) as c
     on c.customer_id = t.customer_id
 left join {outages} as o on o.outage_id = t.outage_id
 where t.service_loss = 'total' and t.status is distinct from 'cancelled'
