@@ -1,9 +1,12 @@
 """Python model `core.fct_compensation`: staging tables in, what each rule pack owes out, and
 the CLI's read.
 
-Reading and writing live here; every decision lives in the pure engine (ecoute/compensation)
-and in `incidents`. The clock is a parameter: an incident still running is valued as of `as_of`,
-and without `as_of` it is left out (documented in docs/compensation.md).
+The kinds in `SQL_KINDS` are valued in DuckDB (`sql/compensation/kind_<kind>.sql`), over all
+incidents at once, from the packs' rules and rates written as tables; the others by the pure
+engine (ecoute/compensation) and `incidents`, a batch of customers at a time. Both give the
+same rows, traces included (tests/warehouse/python/test_compensation.py). The clock is a
+parameter: an incident still running is valued as of `as_of`, and without `as_of` it is left
+out (documented in docs/compensation.md).
 """
 
 from __future__ import annotations
