@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # packs imports this module to validate kinds; avoid a cycle 
 
 ZERO = Decimal("0")
 DAY = timedelta(hours=24)
-_SYMBOLS = {"EUR": "€", "GBP": "£"}
+SYMBOLS = {"EUR": "€", "GBP": "£"}
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def nil(reason: str, **data: Any) -> Outcome:
 
 def money(amount: Decimal, currency: str) -> str:
     """`€1.50`, `£10.34`; the ISO code for currencies without a symbol here."""
-    symbol = _SYMBOLS.get(currency)
+    symbol = SYMBOLS.get(currency)
     return f"{symbol}{amount:.2f}" if symbol else f"{amount:.2f} {currency}"
 
 
@@ -106,7 +106,10 @@ def outage_tiered(incident: Incident, rule: Rule, ctx: Context) -> Outcome:
     periods = [_outage_period(n, start, threshold, incident.monthly_fee, rule, ctx)
                for n in range(1, -(-duration // DAY) + 1)]
     counted = [p for p in periods if "amount" in p]
-    total = sum((Decimal(p["amount"]) for p in counted), ZERO)
+    # Each period's exact amount (its trace shows the floor to four decimals): the total is
+    # exact and rounded once.
+    exact = [_period_amount(p, incident.monthly_fee, rule) for p in counted]
+    total = sum(exact, ZERO)
     words = "; ".join(p["words"] for p in periods)
     text = (f"Total outage {span}: {hours:.2f} h, {len(periods)} started 24-hour period(s). "
             f"{words}. Total {money(total, ctx.pack.currency)}.")
@@ -145,8 +148,23 @@ def _outage_period(
                    else "no monthly fee known")
     words = (f"period {n} due {day}: max({money(flat, cur)} flat, {floor_words}) = "
              f"{money(amount, cur)} (rate from {rate.effective_from})")
-    return {**base, "flat": str(flat), "floor": _str(floor), "amount": str(amount),
+    # The exact floor (fee / 30 = 1.666…) is shown to four decimals; the total stays exact.
+    shown = _four(floor)
+    return {**base, "flat": str(flat), "floor": shown,
+            "amount": shown if floor is not None and floor > flat else str(flat),
             "rate_from": rate.effective_from.isoformat(), "words": words}
+
+
+def _period_amount(period: dict[str, Any], fee: Decimal | None, rule: Rule) -> Decimal:
+    flat = Decimal(period["flat"])
+    rate = rule.rate_on(date.fromisoformat(period["accrual_date"]))
+    assert rate is not None  # a counted period has a rate
+    floor = fee / rate.values["fee_divisor"] if fee is not None else None
+    return max(flat, floor) if floor is not None else flat
+
+
+def _four(value: Decimal | None) -> str | None:
+    return None if value is None else str(value.quantize(Decimal("0.0001"), ROUND_HALF_EVEN))
 
 
 def _str(value: Decimal | None) -> str | None:

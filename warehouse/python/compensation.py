@@ -1,9 +1,12 @@
 """Python model `core.fct_compensation`: staging tables in, what each rule pack owes out, and
 the CLI's read.
 
-Reading and writing live here; every decision lives in the pure engine (ecoute/compensation)
-and in `incidents`. The clock is a parameter: an incident still running is valued as of `as_of`,
-and without `as_of` it is left out (documented in docs/compensation.md).
+The kinds in `SQL_KINDS` are valued in DuckDB (`sql/compensation/kind_<kind>.sql`), over all
+incidents at once, from the packs' rules and rates written as tables; the others by the pure
+engine (ecoute/compensation) and `incidents`, a batch of customers at a time. Both give the
+same rows, traces included (tests/warehouse/python/test_compensation.py). The clock is a
+parameter: an incident still running is valued as of `as_of`, and without `as_of` it is left
+out (documented in docs/compensation.md).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -27,8 +30,8 @@ from ecoute.compensation.incidents import (
     ticket_incidents,
 )
 from ecoute.compensation.model import Incident, Owed
-from ecoute.compensation.packs import Pack, load_pack
-from ecoute.compensation.rules import KINDS
+from ecoute.compensation.packs import Pack, Rate, Rule, load_pack
+from ecoute.compensation.rules import KINDS, SYMBOLS
 from ecoute.core.batches import DEFAULT_BATCH_CUSTOMERS, Bucket, customer_buckets
 from ecoute.core.batches import batch_customers as customers_per_batch
 from ecoute.core.settings import Settings
@@ -76,7 +79,7 @@ def _drop_packs_on_demand(con: duckdb.DuckDBPyConnection, packs: list[str]) -> N
     as of an old horizon (and the CLI would show them instead of computing the pack again)."""
     parked = inc.parked(TABLE)
     if inc.table_exists(con, parked):
-        con.execute(f"delete from {parked} where not list_contains(?::varchar[], pack)", [packs])
+        con.execute(f"delete from {parked} where not list_contains({literal(packs)}::varchar[], pack)")
 
 
 def build_compensation(
@@ -98,7 +101,7 @@ def build_compensation(
     # No transaction of its own: the build (inside a load, or `ecoute build`) holds one, so the
     # delete and the inserts commit together with everything else.
     if _exists(con, "fct_compensation", "core"):
-        con.execute("delete from core.fct_compensation where pack = ?", [pack.name])
+        con.execute(f"delete from core.fct_compensation where pack = {literal(pack.name)}")
     else:
         con.execute(_sql("fct_compensation"))
     return _write(con, [pack], tz, as_of, batch_customers)
@@ -133,30 +136,122 @@ def pending_queries() -> tuple[str, ...]:
             _sql("pending_payments"))  # fmt: skip
 
 
+# Kinds valued in DuckDB (sql/compensation/kind_<kind>.sql), every incident at once; the
+# others are valued by the pure engine, one bucket of customers at a time.
+SQL_KINDS = frozenset({"outage_tiered", "per_event"})
+_SOURCES = {"outage_tiered": "stg_tickets", "per_event": "stg_appointments"}
+
+
 def _write(
     con: duckdb.DuckDBPyConnection,
     packs: Sequence[Pack],
     tz: str | None,
     as_of: datetime | None,
     batch_customers: int,
+    sql_kinds: frozenset[str] = SQL_KINDS,
 ) -> int:
-    # Customer by customer is exact: an incident, its pauses, fee and payments are all one
-    # customer's, so each batch of customers is read, valued and written on its own.
+    con.execute(_sql("macros"))
+    con.execute(_sql("owed"))
+    in_sql = [(pack, rule) for pack in packs for rule in pack.rules if rule.kind in sql_kinds]
+    if in_sql:
+        _value_in_sql(con, in_sql, tz, as_of)
+    rest = [replace(pack, rules=tuple(r for r in pack.rules if r.kind not in sql_kinds))
+            for pack in packs]  # fmt: skip
+    if any(pack.rules for pack in rest):
+        _value_in_python(con, [pack for pack in rest if pack.rules], tz, as_of, batch_customers)
+    payments = "select null::varchar as customer_id, null::varchar as incident_id, " \
+        "null::decimal(18, 2) as paid_amount where false"
+    has_payments = _exists(con, "stg_payments")
+    if has_payments:
+        payments = _sql("payments").replace("$as_of", _as_of(as_of))
+    con.execute(_sql("insert_fct_compensation").replace("{payments}", payments)
+                .replace("{has_payments}", literal(has_payments)))  # fmt: skip
+    written = con.execute("select count(*) from _comp_owed").fetchone()[0]
+    for table in ("_comp_owed", "_comp_rules", "_comp_rates", "_comp_tickets"):
+        con.execute(f"drop table if exists temp.{table}")
+    return written
+
+
+def _as_of(as_of: datetime | None) -> str:
+    return literal(as_of) if as_of is not None else "null::timestamptz"
+
+
+def _value_in_sql(
+    con: duckdb.DuckDBPyConnection,
+    rules: Sequence[tuple[Pack, Rule]],
+    tz: str | None,
+    as_of: datetime | None,
+) -> None:
+    """Every incident of the kinds in SQL, valued in DuckDB by the packs' rules as tables."""
+    con.execute(_sql("pack_rules").replace("{rows}", ", ".join(
+        _rule_row(pack, rule, tz) for pack, rule in rules)))  # fmt: skip
+    rates = [_rate_row(pack, rule, rate, key, value) for pack, rule in rules
+             for rate in rule.rates for key, value in rate.values.items()]  # fmt: skip
+    con.execute(_sql("pack_rates").replace("{rows}", ", ".join(rates)))
+    # Absent tables mean no such incidents (as the engine's path reads them), never an error.
+    kinds = {rule.kind for _, rule in rules if _exists(con, _SOURCES[rule.kind])}
+    outages = "staging.stg_outages" if _exists(con, "stg_outages") else \
+        "(select null::varchar as outage_id, null::timestamptz as started_at where false)"
+    customers = "staging.stg_customers" if _exists(con, "stg_customers") else \
+        "(select null::varchar as customer_id, null::decimal(18, 2) as monthly_fee where false)"
+    if kinds & {"outage_tiered"}:
+        con.execute(_sql("tickets").replace("{outages}", outages)
+                    .replace("{customers}", customers))  # fmt: skip
+    for kind in sorted(kinds):
+        text = _sql(f"kind_{kind}").replace("{as_of}", _as_of(as_of))
+        con.execute(text.replace("{candidates}", KINDS[kind].candidates))
+
+
+def _rule_row(pack: Pack, rule: Rule, tz: str | None) -> str:
+    params = rule.params
+    if rule.kind == "per_event" and params["event"] != "missed_appointment":
+        raise ValueError(f"rule {rule.name}: unknown event {params['event']!r}")
+    threshold = params.get("threshold_hours")
+    late_cancel = params.get("late_cancel_h")
+    values = [
+        pack.name, rule.name, rule.kind, pack.currency, SYMBOLS.get(pack.currency),
+        tz or pack.timezone,
+        sorted(pack.exclusions.service_loss), sorted(pack.exclusions.root_causes),
+        sorted(pack.exclusions.categories),
+        timedelta(hours=float(threshold)) // timedelta(microseconds=1) if threshold else None,
+        params.get("clock_starts") == "earliest_known",
+        float(late_cancel) if late_cancel is not None else None,
+        f"{float(late_cancel):g}" if late_cancel is not None else None,
+        bool(params.get("late_arrival_is_missed")),
+    ]  # fmt: skip
+    types = ["varchar"] * 6 + ["varchar[]"] * 3 + ["bigint", "boolean", "double", "varchar",
+                                                    "boolean"]  # fmt: skip
+    return "(" + ", ".join(f"{literal(v)}::{t}" for v, t in zip(values, types, strict=True)) + ")"
+
+
+def _rate_row(pack: Pack, rule: Rule, rate: Rate, key: str, value: Decimal) -> str:
+    # The SQL kinds count in micro-units: a rate with more decimals would be rounded there.
+    if value != value.quantize(Decimal("0.000001")):
+        raise ValueError(f"pack {pack.name}, rule {rule.name}: rate {key} = {value} has more "
+                         "than 6 decimals")  # fmt: skip
+    values = (pack.name, rule.name, rate.effective_from, key, str(value), str(value))
+    return "(" + ", ".join(literal(v) for v in values) + ")"
+
+
+def _value_in_python(
+    con: duckdb.DuckDBPyConnection,
+    packs: Sequence[Pack],
+    tz: str | None,
+    as_of: datetime | None,
+    batch_customers: int,
+) -> None:
+    # Customer by customer is exact: an incident, its pauses and fee are all one customer's,
+    # so each batch of customers is read, valued and written on its own.
     applies_to = {rule.applies_to for pack in packs for rule in pack.rules}
     candidates = _appointment_candidates(packs)
-    written = 0
     for bucket in _buckets(con, batch_customers):
         incidents = _incidents(con, bucket, applies_to, candidates)
-        paid = _payments(con, as_of, bucket)
         for pack in packs:
             # A pack's rules look only at their own kinds of incident: the others are not
             # even converted to UTC (a third of the step's time when every pack saw all).
             kinds = {rule.applies_to for rule in pack.rules}
             own = [incident for incident in incidents if incident.kind in kinds]
-            frame = _frame(compute(own, pack, tz=tz, as_of=as_of), paid)
-            _insert(con, frame)
-            written += frame.height
-    return written
+            _insert(con, _frame(compute(own, pack, tz=tz, as_of=as_of)))
 
 
 def _buckets(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[Bucket]:
@@ -170,7 +265,7 @@ def _insert(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
         return
     con.register("_compensation_rows", frame)
     try:
-        con.execute(_sql("insert_fct_compensation"))
+        con.execute("insert into _comp_owed select * from _compensation_rows")
     finally:
         con.unregister("_compensation_rows")
 
@@ -257,8 +352,7 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> li
         r[0]
         for r in con.execute(
             "select column_name from information_schema.columns "
-            "where table_schema = 'staging' and table_name = ?",
-            [table],
+            f"where table_schema = 'staging' and table_name = {literal(table)}"
         ).fetchall()
     }
     columns = ", ".join(c for c in _USED[table] if c in present)
@@ -266,55 +360,13 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> li
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str, schema: str = "staging") -> bool:
-    query = (
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
-    )
-    return con.execute(query, [schema, table]).fetchone()[0] > 0
+    # Literals, not bound values: binding makes DuckDB import pandas (seconds, once).
+    query = ("select count(*) from information_schema.tables "
+             f"where table_schema = {literal(schema)} and table_name = {literal(table)}")  # fmt: skip
+    return con.execute(query).fetchone()[0] > 0
 
 
-def _payments(
-    con: duckdb.DuckDBPyConnection, as_of: datetime | None, bucket: Bucket
-) -> dict[tuple[str, str], Decimal] | None:
-    """Paid so far per (customer, incident) of one bucket; None when there is no payments
-    table at all."""
-    if not _exists(con, "stg_payments"):
-        return None
-    sql = f"select * from ({_sql('payments')}) where {bucket.where('customer_id')}"
-    rows = con.execute(sql, {"as_of": as_of}).fetchall()
-    return {(c, i): Decimal(str(p)) for c, i, p in rows}
-
-
-@dataclass(frozen=True)
-class _Paid:
-    paid: Decimal | None
-    outstanding: Decimal | None
-
-
-def _allocate(owed: list[Owed], paid: dict[tuple[str, str], Decimal] | None) -> list[_Paid]:
-    # A payment is per incident; when several rules owe for one incident, it goes to them
-    # in rule order, each taking up to its amount, the last taking any surplus.
-    if paid is None:
-        return [_Paid(None, None) for _ in owed]
-    remaining = dict(paid)
-    order = sorted(
-        range(len(owed)), key=lambda i: (owed[i].customer_id, owed[i].incident_id, owed[i].rule)
-    )
-    result: list[_Paid] = [_Paid(None, None)] * len(owed)
-    for pos, i in enumerate(order):
-        key = (owed[i].customer_id, owed[i].incident_id)
-        last = (
-            pos + 1 == len(order)
-            or (owed[order[pos + 1]].customer_id, owed[order[pos + 1]].incident_id) != key
-        )
-        left = remaining.get(key, Decimal(0))
-        take = left if last else min(left, owed[i].amount)
-        remaining[key] = left - take
-        result[i] = _Paid(take, owed[i].amount - take)
-    return result
-
-
-def _frame(owed: list[Owed], paid: dict[tuple[str, str], Decimal] | None) -> pl.DataFrame:
-    allocation = _allocate(owed, paid)
+def _frame(owed: list[Owed]) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "customer_id": [o.customer_id for o in owed],
@@ -327,8 +379,6 @@ def _frame(owed: list[Owed], paid: dict[tuple[str, str], Decimal] | None) -> pl.
             "accrued_date": [o.accrued_date for o in owed],
             "trace": [o.trace for o in owed],
             "trace_json": [json.dumps(o.trace_data, ensure_ascii=False) for o in owed],
-            "paid_amount": [a.paid for a in allocation],
-            "outstanding_amount": [a.outstanding for a in allocation],
             "as_of": [o.as_of for o in owed],
         },
         schema={
@@ -342,8 +392,6 @@ def _frame(owed: list[Owed], paid: dict[tuple[str, str], Decimal] | None) -> pl.
             "accrued_date": pl.Date,
             "trace": pl.String,
             "trace_json": pl.String,
-            "paid_amount": _MONEY,
-            "outstanding_amount": _MONEY,
             "as_of": pl.Datetime("us", "UTC"),
         },
     )

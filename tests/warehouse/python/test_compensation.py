@@ -17,7 +17,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ecoute.compensation.packs import load_pack
 from ecoute.warehouse.python.compensation import (
+    SQL_KINDS,
+    _sql,
+    _write,
     build_compensation,
     owed_table,
     rebuild_compensation,
@@ -57,7 +61,7 @@ def test_trace_and_accrual_date_are_stored(con):
     accrued, trace, trace_json, paid = con.execute(query).fetchone()
     assert accrued == date(2026, 3, 2)
     assert "1/30 of fee €45.00 = €1.50" in trace
-    assert json.loads(trace_json)["periods"][2]["amount"] == "1.50"
+    assert json.loads(trace_json)["periods"][2]["amount"] == "1.5000"  # floor shown to 4 decimals
     assert paid is None  # no staging.stg_payments: unknown, not zero
 
 
@@ -160,3 +164,56 @@ def test_the_build_step_replaces_the_table_with_every_pack(con):
         ("be_outage_2024", "T3"): Decimal("2.00"),
         ("be_easy_switch", "A1"): Decimal("30.00"),
     }
+
+
+def _all_rows(con, packs: list[str], sql_kinds) -> list[tuple]:
+    con.execute(_sql("fct_compensation"))
+    _write(con, [load_pack(p) for p in packs], "Europe/Brussels", AS_OF, 1000, sql_kinds)
+    query = ("select * replace (json(trace_json)::varchar as trace_json) "
+             "from core.fct_compensation order by all")
+    return con.execute(query).fetchall()
+
+
+def test_the_kinds_in_sql_give_the_engines_rows_character_for_character(con):
+    """Every pack valued by SQL (outage_tiered, per_event) and by the pure engine alone gives
+    the same rows, traces included, on the fixture plus edge rows: C3's fee €24.15 (1/30 =
+    €0.805, a tie the words round to even, €0.80, and the total rounds up: T5, 50 h and half
+    a second, 3 periods = €1 + €1 + €0.805 = €2.805 -> €2.81, the clock
+    starting at its network outage 2 h before the report); C4 without a fee; A4 cancelled
+    with 23.5 h notice, A5 the technician late; a payment of €3 on T5 (one rule: it takes the
+    surplus, outstanding -€0.19) and of €40 on A4."""
+    con.execute("""
+        create table staging.stg_outages (outage_id varchar, started_at timestamptz);
+        insert into staging.stg_outages values ('O1', '2026-03-06 06:00:00+00');
+        insert into staging.stg_customers values
+            ('C3', 'residential', 'Gent', 'dsl_50', 24.15, '2019-01-15', null, 'nl'),
+            ('C4', 'business', 'Gent', 'dsl_50', null, '2019-01-15', null, 'nl');
+        insert into staging.stg_tickets values
+            ('T5', 'C3', '2026-03-06 08:00:00+00', 'resolved', 'Internet', 'phone', 'high',
+             'total', '2026-03-08 08:00:00.5+00', null, null, 0, 'Fibre-cut', 'O1'),
+            ('T6', 'C4', '2026-03-01 08:00:00+00', 'resolved', 'internet', 'phone', 'high',
+             'total', null, '2026-03-02 09:30:00+00', null, 0, null, null),
+            ('T7', 'C4', '2026-03-01 08:00:00+00', 'resolved', 'internet', 'phone', 'high',
+             'total', '2026-03-06 09:30:00+00', null, null, 0, 'In-home wiring', null);
+        insert into staging.stg_appointments values
+            ('A4', 'C3', '2026-03-01 09:00:00+00', '2026-03-05 07:00:00+00',
+             '2026-03-05 11:00:00+00', 'cancelled_by_operator', 'T5', 'TECH7', null, null,
+             '2026-03-04 07:30:00+00', null, null),
+            ('A5', 'C4', '2026-03-01 09:00:00+00', '2026-03-06 07:00:00+00',
+             '2026-03-06 11:00:00+00', 'completed', null, 'TECH7', '2026-03-06 11:20:00+00',
+             null, null, null, null);
+        create table staging.stg_payments (customer_id varchar, incident_id varchar,
+                                           paid_at timestamptz, amount decimal(18, 2));
+        insert into staging.stg_payments values
+            ('C3', 'T5', '2026-03-06 10:00:00+00', 3.00),
+            ('C3', 'A4', '2026-03-06 10:00:00+00', 40.00);
+    """)
+    packs = ["be_outage_2024", "be_easy_switch", "uk_ofcom_auto"]
+    in_sql = _all_rows(con, packs, SQL_KINDS)
+    assert in_sql == _all_rows(con, packs, frozenset())
+    t5 = next(r for r in in_sql if r[1] == "T5" and r[4] == "be_outage_2024")
+    assert (t5[5], t5[10], t5[11]) == (Decimal("2.81"), Decimal("3.00"), Decimal("-0.19"))
+    assert "max(€0.50 flat, 1/30 of fee €24.15 = €0.80) = €0.80" in t5[8]
+    assert {(r[1], r[4]) for r in in_sql} >= {("A4", "be_easy_switch"), ("A5", "uk_ofcom_auto"),
+                                              ("T6", "be_outage_2024")}
+    assert not any(r[1] == "T7" for r in in_sql)
