@@ -85,11 +85,18 @@ def run_columns(
         return {}
     try:
         size, *values = _aggregate(con, specs, batch_sql)
-    except duckdb.Error:
+    except _PLANNING:  # refused before it ran: the transaction is intact, find the culprit
         if len(specs) == 1:
             raise
         return {s.name: _alone(con, s, batch_sql) for s in specs}
+    except duckdb.Error as exc:  # failed while running: DuckDB has aborted the transaction
+        return {s.name: Outcome("error", error=first_line(exc)) for s in specs}
     return {s.name: judge(s, size, v) for s, v in zip(specs, values, strict=True)}
+
+
+# Errors DuckDB raises while planning a query; an error while it runs (an invalid regex, a failed
+# cast) aborts the open transaction, so nothing more can run in it and the load rolls back.
+_PLANNING = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException)
 
 
 def _alone(con: duckdb.DuckDBPyConnection, spec: ExpectationSpec, batch_sql: str) -> Outcome:

@@ -158,3 +158,19 @@ def test_a_load_with_its_gates_does_not_import_gx(tmp_path):
     ).fetchall()
     con.close()
     assert checked == [("calls", len(load_suite("calls").expectations))]  # all ran, recorded
+
+
+def test_a_misspelt_column_is_that_expectation_error_only(load, settings, tmp_path):
+    (tmp_path / "typo.yaml").write_text(
+        "batch: select * from raw.calls where ${rows}\n"
+        "expectations:\n"
+        "  - {name: typo, expect: expect_column_values_to_not_be_null, column: queu}\n"
+        "  - {name: fine, expect: expect_column_values_to_not_be_null, column: call_id}\n"
+    )
+    report = validate(
+        load, settings, load_id=1, entities=["typo"], as_of=AS_OF, suites_dir=tmp_path
+    )
+    by_name = {r.expectation: r for r in report.results}
+    assert by_name["typo"].status == "error" and "queu" in by_name["typo"].exception
+    assert by_name["fine"].status == "passed" and by_name["fine"].observed["element_count"] == 8
+    assert load.execute("select count(*) from raw.calls").fetchone() == (8,)  # transaction intact
