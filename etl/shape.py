@@ -263,15 +263,17 @@ def _fast(
     ) + f"]::varchar[]) as {q('_o' + str(i))}" for i, top in enumerate(tops)]  # fmt: skip
     plain = [k for k in keys if k not in paths and not k.startswith("_")]
     cols = [f"nullif({_text_of(k, read[k])}, '') as {q(k)}" for k in plain]
+    value = {}
     for p, names in split.items():
         if len(names) == 1:
-            cols.append(f"nullif({_text_of(names[0], read[names[0]])}, '') as {q(p)}")
+            value[p] = f"nullif({_text_of(names[0], read[names[0]])}, '')"
         else:
             sub = [n for n in split.values() if len(n) > 1 and n[0] == names[0]].index(names)
-            cols.append(f"nullif({q('_o' + str(tops.index(names[0])))}[{sub + 1}], '') as {q(p)}")
+            value[p] = f"nullif({q('_o' + str(tops.index(names[0])))}[{sub + 1}], '')"
+        cols.append(f"{value[p]} as {q(p)}")
     carry = ()
-    if mapping.version:
-        cols.append(f"{q(mapping.version)} as _v")
+    if mapping.version:  # also a path (``meta.updated``): its own value, carried as ``_v``
+        cols.append(f"{value[mapping.version]} as _v")
         carry = ("_v",)
     sql = f"(select {', '.join(cols)} from (select *, {', '.join(inner) or 'null as _o'} from {reader}))"
     return ShapedSource(path, sql, [*plain, *paths], "jsonl", carry=carry, lines=lines,

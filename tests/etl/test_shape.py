@@ -152,3 +152,27 @@ def test_a_clean_json_lines_file_is_read_fast_and_loads_what_the_careful_reading
     assert quarantined[0][0] == 7
     assert "s3://bucket/f.wav" in str(rows)
     assert "+32470123456" not in str(fast[1]) + str(careful[1])
+
+
+def test_a_version_inside_an_object_ranks_copies_in_the_fast_reading(settings, tmp_path):
+    """Ticket 7 arrives at versions 2, then 1 (a late re-delivery); ticket 8 once: read 3 =
+    loaded 2 + superseded 1 (line 2, the older copy); ticket 7 keeps version 2's "pending"."""
+    rows = [
+        {"id": 7, "meta": {"v": 2}, "opened": "2026-06-15T07:00:00Z", "status": "pending"},
+        {"id": 7, "meta": {"v": 1}, "opened": "2026-06-15T07:00:00Z", "status": "open"},
+        {"id": 8, "meta": {"v": 1}, "opened": "2026-06-16T07:00:00Z", "status": "open"},
+    ]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "t.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (tmp_path / "m.yaml").write_text(
+        "entities:\n  tickets:\n    path: t.jsonl\n    format: jsonl\n    version: meta.v\n"
+        "    columns: {ticket_id: id, opened_at: opened, status: status}\n"
+        "    defaults: {customer_id: c1, category: other}\n"
+    )
+    (f,) = run_load(settings, tmp_path / "in", tmp_path / "m.yaml").files
+    assert (f.read, f.loaded, f.superseded, f.quarantined) == (3, 2, 1, 0)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    assert con.execute("select line from meta.superseded").fetchall() == [(2,)]
+    assert con.execute("select status from raw.tickets where ticket_id = '7'").fetchone() == (
+        "pending",
+    )
