@@ -85,8 +85,9 @@ def bench(rows: int, work: Path, rounds: int = 2) -> dict[str, object]:
         "ratio": round(median(ratios), 2),
         "ratios": [round(x, 2) for x in ratios],
         "cpu_ratio": round(median(cpu), 2),
-        "peak_ratio": round(max(s.peak_mb for s in connect_steps)
-                            / max(s.peak_mb for s in csv_steps), 2),  # fmt: skip
+        "peak_ratio": round(
+            max(s.peak_mb for s in connect_steps) / max(s.peak_mb for s in csv_steps), 2
+        ),  # fmt: skip
         "jsonl_mb": round(records.stat().st_size / 1e6, 1),
         "csv_mb": round(csv.stat().st_size / 1e6, 1),
     }
