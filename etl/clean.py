@@ -110,6 +110,7 @@ def clean_sql(
     carry_line: bool = False,
     types: Mapping[str, str] | None = None,
     bounds: Bounds | None = None,
+    carry: tuple[str, ...] = (),
 ) -> CleanSQL:
     """The typing and checking SQL for one batch read from ``source`` (a table or a table
     function such as ``read_csv(…)``, read once).
@@ -123,6 +124,9 @@ def clean_sql(
 
     ``types`` gives the source columns' own types (Parquet); where one already is the field's
     type, the value is used as it is instead of being printed and parsed back (``native``).
+
+    ``carry``: source columns passed through to the typed rows as they are (e.g. a record's
+    version, which etl/shape.py compares once the rows are typed).
 
     ``bounds``: a value outside them is quarantined (an instant also never reaches the time zone
     conversion). A value that cannot be read is never replaced by a default: the contract's
@@ -154,7 +158,7 @@ def clean_sql(
     hash_args = ", ".join([f.name for f in entity.fields] + ["extra::varchar"])
     ok = " and ".join(_ok_terms(entity))
     errors = ", ".join(_error_terms(entity, mapping, bounds))
-    carried = "_line, " if carry_line else ""
+    carried = "".join(f"{q(c)}, " for c in (("_line",) if carry_line else ()) + tuple(carry))
     passed = _text_cols(entity) + "".join(f", {q('s__' + c)}" for c in received)
     # The record as received is text, whatever the source's types (as a CSV's would be).
     as_text = {"s__" + c: t for c, t in types.items()}

@@ -73,6 +73,7 @@ class Source:
     temp_file: Path | None = None
     careful: bool = False  # read through etl.lines.resplit: DuckDB saw a clean, numbered copy
     types: dict[str, str] = field(default_factory=dict)  # a column's own type, when it has one
+    carry: tuple[str, ...] = ()  # columns beside ``columns`` the typed rows keep as they are
     # Once read: the relation of its typed rows, with ``_pos`` their place in file order from 0
     # (etl/pipeline.py).
     typed: str = ""

@@ -44,7 +44,14 @@ from ecoute.etl.lines import Caps
 from ecoute.etl.load import mask_rejects, merge, quarantine
 from ecoute.etl.mapping import EntityMapping, Mapping, MappingError, load_mapping
 from ecoute.etl.schema import create_raw_tables
-from ecoute.etl.shape import is_shaped, record_superseded, shaped_source
+from ecoute.etl.shape import (
+    fast_source,
+    is_shaped,
+    read_whole,
+    record_superseded,
+    set_aside_typed,
+    shaped_source,
+)
 
 Progress = Callable[[str, dict[str, Any]], None]
 
@@ -441,6 +448,14 @@ def _scan(
     stray quote then costs one record, and a line that is not UTF-8 is read as cp1252.
     ``plain``: a gzipped CSV's decompressed copy."""
     if is_shaped(em, path):
+        # A clean JSON Lines file goes through DuckDB's JSON reader straight into the typed
+        # rows; anything the fast reading cannot vouch for is read again carefully.
+        fast = fast_source(con, path, em) if typed is not None else None
+        if fast is not None:
+            _type_rows(con, entity, fast, em, ctx, typed)
+            if read_whole(con, fast):
+                set_aside_typed(con, fast, entity, em)
+                return fast
         try:
             shaped = shaped_source(con, path, entity, em)
         except MappingError as exc:
@@ -468,7 +483,7 @@ def _type_rows(
 ) -> None:
     try:
         sql = clean_sql(entity, em, source.columns, ctx.tz, source.sql, source.has_line,
-                        source.types, ctx.bounds)  # fmt: skip
+                        source.types, ctx.bounds, source.carry)  # fmt: skip
         if typed is not None:
             _typed_to_parquet(con, sql.typed, source, typed)
         else:

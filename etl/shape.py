@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from ecoute.etl.clean import lit, q
+from ecoute.etl.clean import is_pii_column, lit, q
 from ecoute.etl.contract import Entity
 from ecoute.etl.extract import ExtractError, Reject, Source, file_format
 from ecoute.etl.mapping import EntityMapping, MappingError
@@ -47,6 +47,8 @@ class ShapedSource(Source):
 
     superseded: int = 0
     superseded_table: str | None = None
+    lines: int = 0  # the fast reading (``fast_source``): the file's lines, all records
+    keys: tuple[str, ...] = ()  # the fast reading: every top-level key of the file's records
 
 
 def is_path(name: str) -> bool:
@@ -197,8 +199,147 @@ def shaped_source(
     columns = [r[0] for r in con.execute("describe _src").fetchall() if r[0] not in hidden]
     source = ShapedSource(path, "_src", columns, "jsonl", has_line=True, rejects=rejects)
     if older:
-        _set_aside(con, source)
+        _set_aside(con, source, mapping)
     return source
+
+
+_COMPRESSED = (".gz", ".gzip", ".zst", ".zstd")
+
+
+def fast_source(
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: EntityMapping
+) -> ShapedSource | None:
+    """A clean JSON Lines file, read by DuckDB's own JSON reader in the typing query itself.
+
+    One survey pass reads the lines as text and parses each for its keys (every key of every
+    record becomes a column: nothing is dropped), and says whether every line is a JSON
+    object; then ``read_json`` with those keys as text columns feeds the typing step directly,
+    with no shaped table in between. Paths into nested objects are read from the object's
+    column, all of one object's paths in one ``json_extract_string``. A record's line is its
+    position (the survey checked there are no blank or broken lines; the caller checks the
+    typed rows number the lines). None: the file needs the careful reading
+    (``shaped_source``): a broken, blank or non-object line, a repeated key, a compressed file,
+    a ``records`` document, an ``each`` or a bracketed path."""
+    paths = _paths(mapping)
+    if (mapping.records or mapping.each or path.suffix.lower() in _COMPRESSED
+            or not all(_plain_json_path(p) for p in paths)):  # fmt: skip
+        return None
+    # No try(): one broken line fails the survey, and the careful reading takes the file. The
+    # survey runs on its own cursor: a failed statement would abort the load's transaction.
+    # A repeated key is looked for in the distinct key lists only, not record by record.
+    cur = con.cursor()
+    try:
+        lines, bad, lists = cur.execute(
+            # A blank line is NULL here: not an object either.
+            "select count(*), count(*) filter (where not coalesce(len(keys) > 0 or "
+            "starts_with(ltrim(line), '{'), false)), list(distinct keys) "
+            f"from (select line, json_keys(line) as keys from {_lines_sql(path)})"
+        ).fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        cur.close()
+    lists = [ks for ks in lists or [] if ks is not None]
+    keys = sorted({k for ks in lists for k in ks})
+    repeated = any(len(ks) != len(set(ks)) for ks in lists)
+    # read_json matches names regardless of case: "id" and "ID" would be one column.
+    if bad or not lines or repeated or len({k.lower() for k in keys}) != len(keys):
+        return None
+    return _fast(path, mapping, paths, keys, int(lines))
+
+
+def _fast(
+    path: Path, mapping: EntityMapping, paths: list[str], keys: list[str], lines: int
+) -> ShapedSource:
+    """The ``read_json`` relation of a surveyed file: its keys, then the mapping's paths."""
+    split = {p: [n for n, _ in _segments(p)] for p in paths}
+    tops = list(dict.fromkeys(n[0] for n in split.values() if len(n) > 1))
+    # An object a path reads into is read as JSON, so a path into a string finds nothing.
+    read = {k: "JSON" if k in tops else "VARCHAR" for k in dict.fromkeys([*keys, *tops])}
+    reader = (f"read_json({lit(str(path))}, format='newline_delimited', records='true', "
+              "columns={" + ", ".join(f"{lit(k)}: {lit(t)}" for k, t in read.items()) + "})")  # fmt: skip
+    inner = [f"json_extract_string({q(top)}, [" + ", ".join(
+        lit(_json_path(n[1:])) for n in split.values() if len(n) > 1 and n[0] == top
+    ) + f"]::varchar[]) as {q('_o' + str(i))}" for i, top in enumerate(tops)]  # fmt: skip
+    plain = [k for k in keys if k not in paths and not k.startswith("_")]
+    cols = [f"nullif({_text_of(k, read[k])}, '') as {q(k)}" for k in plain]
+    value = {}
+    for p, names in split.items():
+        if len(names) == 1:
+            value[p] = f"nullif({_text_of(names[0], read[names[0]])}, '')"
+        else:
+            sub = [n for n in split.values() if len(n) > 1 and n[0] == names[0]].index(names)
+            value[p] = f"nullif({q('_o' + str(tops.index(names[0])))}[{sub + 1}], '')"
+        cols.append(f"{value[p]} as {q(p)}")
+    carry = ()
+    if mapping.version:  # also a path (``meta.updated``): its own value, carried as ``_v``
+        cols.append(f"{value[mapping.version]} as _v")
+        carry = ("_v",)
+    sql = f"(select {', '.join(cols)} from (select *, {', '.join(inner) or 'null as _o'} from {reader}))"
+    return ShapedSource(path, sql, [*plain, *paths], "jsonl", carry=carry, lines=lines,
+                        keys=tuple(keys))  # fmt: skip
+
+
+def _text_of(key: str, duck_type: str) -> str:
+    """A top-level value as text: a string without its quotes, anything else as written."""
+    if duck_type == "VARCHAR":
+        return q(key)
+    return f"(case when starts_with({q(key)}, '\"') then json_extract_string({q(key)}, '$') else {q(key)}::varchar end)"
+
+
+def _lines_sql(path: Path) -> str:
+    """The file's lines as text, ``line``, in order (a line is never split at a quote)."""
+    return (f"read_csv({lit(str(path))}, columns={{'line': 'varchar'}}, header=false, "
+            "delim='\\x1f', quote='', escape='', new_line='\\n', strict_mode=false)")  # fmt: skip
+
+
+def read_whole(con: duckdb.DuckDBPyConnection, source: ShapedSource) -> bool:
+    """Whether the fast reading typed one row per line (else the careful reading decides)."""
+    return int(con.execute(f"select count(*) from {source.typed}").fetchone()[0]) == source.lines
+
+
+def set_aside_typed(
+    con: duckdb.DuckDBPyConnection, source: ShapedSource, entity: Entity, mapping: EntityMapping
+) -> None:
+    """Versions, once a fast reading is typed: per key the latest wins (as ``_older_sql``
+    says), the others leave ``source.typed`` for ``_superseded`` with their line as received.
+
+    Only keys that occur more than once, or that the warehouse holds, are ranked."""
+    if not mapping.version:
+        return
+    t, key, v = source.typed, entity.key, "_v"
+    order = (f"try_cast({v} as double) desc nulls last, try_cast({v} as timestamptz) desc "
+             f"nulls last, {v} desc nulls last, _pos desc")  # fmt: skip
+    repeated = (f"select {key} from {t} where {key} is not null and {v} is not null "
+                "group by all having count(*) > 1")  # fmt: skip
+    older = (f"select _pos from (select _pos, row_number() over (partition by {key} "
+             f"order by {order}) as n from {t} where {key} in ({repeated}) "
+             f"and {v} is not null) where n > 1")  # fmt: skip
+    if _has_rows(con, entity.name):
+        version = lit(mapping.version)
+        older += (f" union select _pos from {t} s where {v} is not null and exists (select 1 "
+                  f"from raw.{entity.name} r where r.{key} = s.{key} and coalesce("
+                  f"try_cast(r.extra ->> {version} as double) > try_cast({v} as double), "
+                  f"try_cast(r.extra ->> {version} as timestamptz) > try_cast({v} as timestamptz), "
+                  "false))")  # fmt: skip
+    con.execute(f"create or replace temp table _older_pos as {older}")
+    n = int(con.execute("select count(*) from _older_pos").fetchone()[0])
+    if not n:
+        return
+    hashed = [k for k in source.keys if is_pii_column(k, mapping)]
+    record = "line"
+    if hashed:
+        patch = ", ".join(f"{lit(k)}, pii_hash(json_extract_string(line, {lit(_json_path([k]))}))"
+                          for k in hashed)  # fmt: skip
+        record = f"json_merge_patch(line, json_object({patch}))"
+    con.execute(
+        "create or replace temp table _superseded as select _line, 'line ' || _line as _path, "
+        f"{record}::varchar as _record from (select row_number() over () as _line, line "
+        f"from {_lines_sql(source.path)}) where _line in (select _pos + 1 from _older_pos) "
+        "order by _line"
+    )
+    source.typed = f"(select * from {t} where _pos not in (select _pos from _older_pos))"
+    source.superseded, source.superseded_table = n, "_superseded"
 
 
 def _plain_json_path(path: str) -> str | None:
@@ -318,10 +459,15 @@ def _older_sql(con: duckdb.DuckDBPyConnection, entity: Entity, mapping: EntityMa
     )
 
 
-def _set_aside(con: duckdb.DuckDBPyConnection, source: ShapedSource) -> None:
-    """The older versions go to ``_superseded`` (record as received); the source reads the rest."""
+def _set_aside(
+    con: duckdb.DuckDBPyConnection, source: ShapedSource, mapping: EntityMapping
+) -> None:
+    """The older versions go to ``_superseded`` (record as received, personal data hashed as in
+    the quarantine); the source reads the rest."""
     names = source.columns
-    record = "json_object(" + ", ".join(f"{lit(c)}, {q(c)}" for c in names) + ")::varchar"
+    record = "json_object(" + ", ".join(
+        f"{lit(c)}, {f'pii_hash({q(c)})' if is_pii_column(c, mapping) else q(c)}" for c in names
+    ) + ")::varchar"  # fmt: skip
     con.execute(
         "create or replace temp table _superseded as "
         f"select _line, _path, {record} as _record from _src where _older order by _line"

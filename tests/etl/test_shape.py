@@ -94,3 +94,85 @@ def test_records_and_each_make_one_message_per_comment(settings, tmp_path):
     assert rows == [("11", "42", "Plus d'internet"), ("21", "43", "Facture")]
     record = con.execute("select record from meta.quarantine").fetchone()[0]
     assert "$[0].ticket_events[0].child_events" in record and '"each.id":"13"' in record
+
+
+CONNECT = Path(__file__).parent / "sources" / "amazon-connect" / "contact-records"
+
+
+def _connect_lines() -> list[str]:
+    """The Amazon Connect sample (tests/etl/sources/test_amazon_connect.py) without its broken
+    line 8; the last record (F) also carries a key no other record has."""
+    lines = next(CONNECT.rglob("*.jsonl")).read_text().splitlines()
+    last = json.loads(lines[8])
+    last["Recordings"] = [{"Location": "s3://bucket/f.wav"}]
+    return [*lines[:7], json.dumps(last)]
+
+
+def _load_connect(settings, folder: Path, lines: list[str]):
+    from ecoute.etl.mapping import pack_path
+
+    (folder / "contact-records").mkdir(parents=True)
+    (folder / "contact-records" / "ctr.jsonl").write_text("\n".join(lines) + "\n")
+    (f,) = run_load(settings, folder, pack_path("amazon-connect")).files
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    found = [con.execute(sql).fetchall() for sql in (
+        "select * exclude (_source_file) from raw.calls order by call_id",
+        "select line, reason from meta.quarantine order by line",
+        "select line, record from meta.superseded order by line",
+    )]  # fmt: skip
+    con.close()
+    return (f.read, f.loaded, f.superseded, f.quarantined), found
+
+
+def test_a_clean_json_lines_file_is_read_fast_and_loads_what_the_careful_reading_does(
+    settings, tmp_path
+):
+    """8 lines = loaded 5 + superseded 2 (A's older copies, lines 1 and 6) + quarantined 1 (the
+    chat, line 7), read in one pass by DuckDB's JSON reader; the same lines followed by a blank
+    line go through the careful reading, line by line, and give the same rows, quarantine and
+    superseded records. F's extra key survives in its extra; phone numbers never appear."""
+    import dataclasses
+
+    from ecoute.etl.mapping import load_mapping, pack_path
+    from ecoute.etl.shape import fast_source
+
+    lines = _connect_lines()
+    em = load_mapping(pack_path("amazon-connect")).for_entity("calls")
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n")
+    (tmp_path / "b.jsonl").write_text("\n".join(lines) + "\n\n")
+    assert fast_source(duckdb.connect(), tmp_path / "a.jsonl", em) is not None
+    assert fast_source(duckdb.connect(), tmp_path / "b.jsonl", em) is None
+    fast = _load_connect(settings, tmp_path / "fast", lines)
+    careful_settings = dataclasses.replace(settings, warehouse=tmp_path / "careful.duckdb")
+    careful = _load_connect(careful_settings, tmp_path / "careful", [*lines, ""])
+    assert fast[0] == careful[0] == (8, 5, 2, 1)
+    rows, quarantined, superseded = fast[1]
+    assert (rows, quarantined) == (careful[1][0], careful[1][1])
+    assert [r[0] for r in superseded] == [r[0] for r in careful[1][2]] == [1, 6]
+    assert quarantined[0][0] == 7
+    assert "s3://bucket/f.wav" in str(rows)
+    assert "+32470123456" not in str(fast[1]) + str(careful[1])
+
+
+def test_a_version_inside_an_object_ranks_copies_in_the_fast_reading(settings, tmp_path):
+    """Ticket 7 arrives at versions 2, then 1 (a late re-delivery); ticket 8 once: read 3 =
+    loaded 2 + superseded 1 (line 2, the older copy); ticket 7 keeps version 2's "pending"."""
+    rows = [
+        {"id": 7, "meta": {"v": 2}, "opened": "2026-06-15T07:00:00Z", "status": "pending"},
+        {"id": 7, "meta": {"v": 1}, "opened": "2026-06-15T07:00:00Z", "status": "open"},
+        {"id": 8, "meta": {"v": 1}, "opened": "2026-06-16T07:00:00Z", "status": "open"},
+    ]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "t.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (tmp_path / "m.yaml").write_text(
+        "entities:\n  tickets:\n    path: t.jsonl\n    format: jsonl\n    version: meta.v\n"
+        "    columns: {ticket_id: id, opened_at: opened, status: status}\n"
+        "    defaults: {customer_id: c1, category: other}\n"
+    )
+    (f,) = run_load(settings, tmp_path / "in", tmp_path / "m.yaml").files
+    assert (f.read, f.loaded, f.superseded, f.quarantined) == (3, 2, 1, 0)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    assert con.execute("select line from meta.superseded").fetchall() == [(2,)]
+    assert con.execute("select status from raw.tickets where ticket_id = '7'").fetchone() == (
+        "pending",
+    )
