@@ -14,6 +14,11 @@ import pytest
 
 from ecoute.intents.corpora import (
     CORPORA,
+    S6_GROWTH_SEED,
+    S6_GROWTH_STRATA,
+    S6_TEST_SEED,
+    S6_TEST_STRATA,
+    draw_strata,
     draw_grown_test,
     draw_growth,
     draw_sample,
@@ -130,18 +135,42 @@ def test_labels_match_the_fixed_seed_samples(external_data_dir):
         assert test.filter(pl.col("source") == source)["row_id"].to_list() == drawn
 
 
+S6 = "grown_s6_"  # files of the second growth (session 6)
+
+
+def _files(folder: Path, prefix: str) -> pl.DataFrame:
+    return pl.concat(
+        [pl.read_csv(p, infer_schema_length=0) for p in sorted(folder.glob(f"{prefix}*.csv"))]
+    )
+
+
 def test_grown_labels_match_their_draws(external_data_dir):
-    """The test split grew first (from rows outside every older file), then the tuning split
-    (from rows outside everything, the grown test rows included)."""
+    """Each growth drew the test split first (from rows outside every older file), then the
+    tuning split (from rows outside everything, that growth's test rows included)."""
     before = _tuning_keys(False) | _keys(load_labels(TEST_DIR, grown=False))
     grown_test = load_labels(TEST_DIR).filter(~pl.col("all_intents"))
     grown_tuning = load_labels().filter(~pl.col("all_intents"))
+    s6_test, s6_tuning = _keys(_files(TEST_DIR, S6)), _keys(_files(LABEL_DIR, S6))
+    grown_test = grown_test.filter(~pl.struct("source", "row_id").is_in(
+        [{"source": s, "row_id": r} for s, r in s6_test]))  # fmt: skip
+    grown_tuning = grown_tuning.filter(~pl.struct("source", "row_id").is_in(
+        [{"source": s, "row_id": r} for s, r in s6_tuning]))  # fmt: skip
     for source in CORPORA:
         drawn = draw_grown_test(source, before, external_data_dir)["row_id"].to_list()
         assert grown_test.filter(pl.col("source") == source)["row_id"].to_list() == drawn
         exclude = before | _keys(grown_test)
         drawn = draw_growth(source, exclude, external_data_dir)["row_id"].to_list()
         assert grown_tuning.filter(pl.col("source") == source)["row_id"].to_list() == drawn
+    before = _tuning_keys() - s6_tuning | _keys(load_labels(TEST_DIR)) - s6_test
+    for folder, strata, seed, exclude in (
+        (TEST_DIR, S6_TEST_STRATA, S6_TEST_SEED, before),
+        (LABEL_DIR, S6_GROWTH_STRATA, S6_GROWTH_SEED, before | s6_test),
+    ):
+        labelled = _files(folder, S6)
+        for source in CORPORA:
+            drawn = draw_strata(source, exclude, strata[source], seed, external_data_dir)
+            rows = labelled.filter(pl.col("source") == source)["row_id"].to_list()
+            assert rows == drawn["row_id"].to_list(), (folder.name, source)
 
 
 def test_restore_newlines_splits_glued_words_only():
