@@ -57,18 +57,21 @@ def _f1(pred: np.ndarray, gold: np.ndarray) -> float:
     return 2 * tp / (int(pred.sum()) + int(gold.sum())) if gold.sum() else float("nan")
 
 
-def cross_validate(frame: pl.DataFrame, language: str, folds: int) -> dict[str, dict[str, float]]:
-    """F1 of each combination per intent, pooled over the held-out folds."""
+def cross_validate(frame: pl.DataFrame, language: str, folds: int, rule_features: bool = False
+                   ) -> dict[str, dict[str, float]]:  # fmt: skip
+    """F1 of each combination per intent, pooled over the held-out folds; with
+    rule_features the model also reads the rules' verdicts (model.IntentModel)."""
     texts = frame["text"].to_list()
     gold_lists = frame["gold"].to_list()
     rules, voided = _rules(frame, language)
+    reads = rules if rule_features else None
     fold_of = np.random.default_rng(FOLD_SEED).permutation(len(texts)) % folds
     preds = {i: {c: np.zeros(len(texts), bool) for c in COMBINATIONS} for i in TARGET_INTENTS}
     for k in range(folds):
         train, held = np.where(fold_of != k)[0], np.where(fold_of == k)[0]
         model = fit([texts[i] for i in train], [gold_lists[i] for i in train], language,
-                    TARGET_INTENTS)  # fmt: skip
-        matrix = model.features([texts[i] for i in held])
+                    TARGET_INTENTS, [reads[i] for i in train] if reads else None)  # fmt: skip
+        matrix = model.features([texts[i] for i in held], [rules[i] for i in held])
         for intent in TARGET_INTENTS:
             rule_hit = np.array([intent in rules[i] for i in held])
             void = np.array([intent in voided[i] for i in held])
@@ -92,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--rule-features", action="store_true",
+        help="the model also reads the rules' verdicts as features",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     data = tuning_split(args.data_dir or default_data_dir())
     MODEL_DIR.mkdir(exist_ok=True)
@@ -99,9 +106,13 @@ def main(argv: list[str] | None = None) -> int:
         frame = data.filter(pl.col("language") == language)
         scores = {
             intent: {how: round(float(v), 3) for how, v in f1.items()}
-            for intent, f1 in cross_validate(frame, language, args.folds).items()
+            for intent, f1 in cross_validate(
+                frame, language, args.folds, args.rule_features
+            ).items()
         }
-        model = fit(frame["text"].to_list(), frame["gold"].to_list(), language, TARGET_INTENTS)
+        rules = _rules(frame, language)[0] if args.rule_features else None
+        model = fit(frame["text"].to_list(), frame["gold"].to_list(), language, TARGET_INTENTS,
+                    rules)  # fmt: skip
         print(f"\n## {language}: {frame.height} tuning texts, {args.folds}-fold F1\n")
         print("| intent | " + " | ".join(COMBINATIONS) + " | kept |")
         print("|---|" + "---:|" * len(COMBINATIONS) + "---|")
