@@ -20,7 +20,9 @@ def test_model_with_rule_features_reads_the_rules_verdict():
     plain = fit(TEXTS, GOLD, "fr", ["churn_threat"])
     # one more column: the rules' verdict
     assert model.features(TEXTS, RULES).shape[1] == plain.features(TEXTS).shape[1] + 1
-    with_rule = model.proba(model.features(["je vais résilier"], [["churn_threat"]]), "churn_threat")
+    with_rule = model.proba(
+        model.features(["je vais résilier"], [["churn_threat"]]), "churn_threat"
+    )
     without = model.proba(model.features(["je vais résilier"], [[]]), "churn_threat")
     assert with_rule[0] > without[0]  # the rules' verdict pushes the intent up
     assert "rules found churn_threat" in model.explain(
