@@ -110,21 +110,23 @@ class IntentModel:
 
 
 def fit(texts: Sequence[str], gold: Sequence[Sequence[str]], language: str,
-        intents: Sequence[str], rules: Sequence[Sequence[str]] | None = None
-        ) -> IntentModel:  # fmt: skip
+        intents: Sequence[str], rules: Sequence[Sequence[str]] | None = None,
+        labelled: Sequence[Sequence[str]] | None = None) -> IntentModel:  # fmt: skip
     """Train one logistic regression per intent that has enough positives; with the rules'
-    verdicts per text (rules), the model also reads them as features."""
+    verdicts per text (rules), the model also reads them as features. labelled: the intents
+    each text was labelled for (default: all); an intent learns only from its labelled texts."""
     words, chars = _vectorizers()
     words.fit(texts)
     chars.fit(texts)
     model = IntentModel(language, words, chars, {}, {}, tuple(intents) if rules else ())
     matrix = model.features(texts, rules)
     for intent in intents:
-        y = np.array([intent in g for g in gold])
+        rows = np.array([labelled is None or intent in labelled[k] for k in range(len(texts))])
+        y = np.array([intent in g for g in gold])[rows]
         if y.sum() < MIN_POSITIVES:
             continue
         clf = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
-        clf.fit(matrix, y)
+        clf.fit(matrix[np.where(rows)[0]], y)
         model.weights[intent] = (clf.coef_[0], float(clf.intercept_[0]))
     return model
 
