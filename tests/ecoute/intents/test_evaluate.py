@@ -43,24 +43,25 @@ from ecoute.intents.evaluate import (
 HERE = Path(__file__).parent
 MIN_SUPPORT = 10  # fewer positives than this cannot measure a 0.7 recall
 # Pairs the English corpora cannot support: every text about a missed appointment in the
-# Comcast titles and CFPB narratives but one had been drawn by the 2025 tuning sample, and the
-# 21 rows left that mention a technician, an appointment or a service call (drawn into the test
-# split on 2026-12-03) hold none.
+# Comcast titles and CFPB narratives but one had been drawn by the 2025 tuning sample; the rows
+# left that mention a technician, an appointment, a visit or an installation (drawn into the
+# test split on 2026-12-03 and again in session 6) hold none.
 UNDER_SUPPORTED = {("en", "missed_appointment")}
-# Targets MISSED on the test split, measured once (2026-12-03) after the rules and the model
-# choice were frozen (commit 2d9e7ae). Not tuned away on the test split: each needs new tuning
-# text of its kind. strict: a fix shows up as XPASS and fails, so the list stays true.
+# Targets MISSED on the test split (525 texts after the session-6 growth), measured once after
+# the rules and the model choice were frozen (commits 891768d, 3f0dfca). Not tuned away on the test
+# split: each needs new tuning text of its kind. strict: a fix shows up as XPASS and fails, so
+# the list stays true.
 MISSED = {
-    ("fr", "churn_threat"): "P 0.72 (23 tp, 9 fp) R 0.82: résiliation named as advice, by "
+    ("fr", "churn_threat"): "P 0.79 (31 tp, 8 fp) R 0.82: résiliation named as advice, by "
     "the operator or of a competitor",
-    ("fr", "missed_appointment"): "P 0.75 R 0.46 (6 of 13): waits told without a no-show verb",
+    ("fr", "missed_appointment"): "P 0.75 R 0.45 (9 of 20): waits told without a no-show verb",
     ("fr", "dropped_call"): "R 0.59 (13 of 22): the line or a machine hangs up, said without "
     "'au nez' or an object pronoun",
-    ("en", "churn_threat"): "P 0.67 R 0.62 (10 of 16): CFPB finance narratives (policies, "
+    ("en", "churn_threat"): "P 0.74 R 0.67 (14 of 21): CFPB finance narratives (policies, "
     "memberships, accounts closed in passing or by the company)",
-    ("en", "compensation_request"): "P 0.70 R 0.73 (16 of 22): money back asked without refund "
+    ("en", "compensation_request"): "P 0.71 R 0.71 (25 of 35): money back asked without refund "
     "words, refunds mentioned in passing",
-    ("en", "dropped_call"): "R 0.64 (7 of 11): calls ended without the lexicon's phrasing",
+    ("en", "dropped_call"): "R 0.58 (7 of 12): calls ended without the lexicon's phrasing",
 }
 
 
