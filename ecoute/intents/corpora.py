@@ -418,4 +418,25 @@ def draw_strata(source: str, exclude: set[tuple[str, str]], strata: list[tuple[s
         )
         parts.append(part)
         rest = rest.join(part.select("row_id"), on="row_id", how="anti")
+    if not parts:
+        return corpus.head(0).with_columns(pl.lit("").alias("drawn_as"))
     return pl.concat(parts)
+
+
+# Third growth (session 6, later), TUNING only, French: the kinds the French targets still
+# miss (calls cut without "au nez", visits that did not happen told as waits, churn words used
+# by someone else). No test rows were drawn in this round.
+S6B_GROWTH_SEED = 20261206
+S6B_GROWTH_STRATA: dict[str, list[tuple[str, int, str | None]]] = {
+    FR_TWEETS: [
+        ("dropped_call", 25, r"raccroch|coup[ée]|ça coupe|ca coupe"),
+        (
+            "missed_appointment",
+            30,
+            r"technicien|rdv|rendez.vous|intervention|passage|venu|attend",
+        ),
+        ("churn_threat", 20, r"r[ée]sili|quitter|partir|concurren|d[ée]sabonn"),
+    ],
+    COMCAST: [],
+    CFPB: [],
+}

@@ -18,6 +18,8 @@ from ecoute.intents.corpora import (
     S6_GROWTH_STRATA,
     S6_TEST_SEED,
     S6_TEST_STRATA,
+    S6B_GROWTH_SEED,
+    S6B_GROWTH_STRATA,
     draw_grown_test,
     draw_growth,
     draw_sample,
@@ -137,6 +139,7 @@ def test_labels_match_the_fixed_seed_samples(external_data_dir):
 
 
 S6 = "grown_s6_"  # files of the second growth (session 6)
+S6B = "grown_s6b_"  # the third growth (session 6, tuning only, French)
 
 
 def _files(folder: Path, prefix: str) -> pl.DataFrame:
@@ -151,7 +154,8 @@ def test_grown_labels_match_their_draws(external_data_dir):
     before = _tuning_keys(False) | _keys(load_labels(TEST_DIR, grown=False))
     grown_test = load_labels(TEST_DIR).filter(~pl.col("all_intents"))
     grown_tuning = load_labels().filter(~pl.col("all_intents"))
-    s6_test, s6_tuning = _keys(_files(TEST_DIR, S6)), _keys(_files(LABEL_DIR, S6))
+    s6b = _keys(_files(LABEL_DIR, S6B))
+    s6_test, s6_tuning = _keys(_files(TEST_DIR, S6)), _keys(_files(LABEL_DIR, S6)) | s6b
     grown_test = grown_test.filter(~pl.struct("source", "row_id").is_in(
         [{"source": s, "row_id": r} for s, r in s6_test]))  # fmt: skip
     grown_tuning = grown_tuning.filter(~pl.struct("source", "row_id").is_in(
@@ -163,11 +167,12 @@ def test_grown_labels_match_their_draws(external_data_dir):
         drawn = draw_growth(source, exclude, external_data_dir)["row_id"].to_list()
         assert grown_tuning.filter(pl.col("source") == source)["row_id"].to_list() == drawn
     before = _tuning_keys() - s6_tuning | _keys(load_labels(TEST_DIR)) - s6_test
-    for folder, strata, seed, exclude in (
-        (TEST_DIR, S6_TEST_STRATA, S6_TEST_SEED, before),
-        (LABEL_DIR, S6_GROWTH_STRATA, S6_GROWTH_SEED, before | s6_test),
+    for folder, prefix, strata, seed, exclude in (
+        (TEST_DIR, S6, S6_TEST_STRATA, S6_TEST_SEED, before),
+        (LABEL_DIR, S6, S6_GROWTH_STRATA, S6_GROWTH_SEED, before | s6_test),
+        (LABEL_DIR, S6B, S6B_GROWTH_STRATA, S6B_GROWTH_SEED, before | s6_test | s6_tuning - s6b),
     ):
-        labelled = _files(folder, S6)
+        labelled = _files(folder, prefix)
         for source in CORPORA:
             drawn = draw_strata(source, exclude, strata[source], seed, external_data_dir)
             rows = labelled.filter(pl.col("source") == source)["row_id"].to_list()
