@@ -26,7 +26,7 @@ def with_model(
         if model is None or not active:
             continue
         rows = [k for k, r in enumerate(results) if r.language == language]
-        matrix = model.features([texts[k] for k in rows])
+        matrix = model.features([texts[k] for k in rows], [results[k].intent_names for k in rows])
         probas = {intent: model.proba(matrix, intent) for intent in active}
         for n, k in enumerate(rows):
             hits = {h.intent: h for h in out[k].intents}

@@ -319,6 +319,87 @@ def draw_growth(source: str, exclude: set[tuple[str, str]],
     """Tuning growth: fixed-seed strata among rows outside exclude (every earlier label file,
     the grown test rows included), without replacement; rows whose text an excluded row
     also has are dropped, so the splits share no text."""
+    return draw_strata(source, exclude, GROWTH_STRATA[source], GROWTH_SEED, data_dir)
+
+
+# ---------------------------------------------------------------------------------------------
+# Second growth (session 6, 2026-12-03 afternoon), in the same order: the TEST split first
+# (blind/grown_s6_*.csv, labelled by reading and committed before any rule or model ran on
+# it), then the TUNING split (labels/grown_s6_*.csv) from the rows left. Strata favour the
+# targets the test split missed and every English text left that could be a missed
+# appointment (the Comcast titles hold 2, the CFPB narratives 4).
+S6_TEST_SEED = 20261204
+S6_TEST_STRATA: dict[str, list[tuple[str, int, str | None]]] = {
+    FR_TWEETS: [
+        (
+            "missed_appointment",
+            25,
+            r"technicien|rdv|rendez.vous|intervention|lapin|venu|passage|d[ée]placement",
+        ),
+        ("dropped_call", 20, r"raccroch|coup[ée] (au|en plein|pendant)|appel|hotline|3244"),
+        (
+            "churn_threat",
+            15,
+            r"r[ée]sili|quitter|partir|concurren|ailleurs|bouygues|orange|sfr|sosh|adieu"
+            r"|changer d|d[ée]sabonn|fuir|porta",
+        ),
+    ],
+    COMCAST: [
+        (
+            "missed_appointment",
+            10,
+            r"technician|tech\b|techs\b|appointment|appt|install|reschedul|visit|came out"
+            r"|come out|no.show|show up|showed up|never came|stood up|waited|repair",
+        ),
+        ("churn_threat", 10, r"cancel|terminat|switch|leav|clos|port"),
+        ("compensation_request", 10, r"refund|credit|reimburs|compens|money|waive|owe|back"),
+        ("dropped_call", 10, r"hung|hang|drop|disconnect|cut off|call"),
+    ],
+    CFPB: [
+        (
+            "missed_appointment",
+            10,
+            r"technician|appointment|appt|no.show|never showed|didn.t show|did not show"
+            r"|never came|stood up|came out|come out|send someone|sent someone"
+            r"|waited all day|day off",
+        ),
+        ("churn_threat", 8, r"cancel my|cancel the|close my|closed my|switch|terminat"),
+        ("compensation_request", 8, r"refund|reimburs|compensat|credit back|waive|money back"),
+    ],
+}
+S6_GROWTH_SEED = 20261205
+S6_GROWTH_STRATA: dict[str, list[tuple[str, int, str | None]]] = {
+    FR_TWEETS: [
+        ("random", 10, None),
+        (
+            "missed_appointment",
+            30,
+            r"technicien|rdv|rendez.vous|intervention|lapin|venu|passage|d[ée]placement",
+        ),
+        ("dropped_call", 25, r"raccroch|coup[ée] (au|en plein|pendant)|appel|hotline|3244"),
+        (
+            "churn_threat",
+            25,
+            r"r[ée]sili|quitter|partir|concurren|ailleurs|bouygues|orange|sfr|sosh|adieu"
+            r"|changer d|d[ée]sabonn|fuir|porta",
+        ),
+    ],
+    COMCAST: [
+        ("random", 20, None),
+        ("compensation_request", 15, r"refund|credit|reimburs|compens|money|waive|owe|back"),
+        ("dropped_call", 15, r"hung|hang|drop|disconnect|cut off|call"),
+    ],
+    CFPB: [
+        ("churn_threat", 10, r"cancel my|cancel the|close my|closed my|switch|terminat"),
+        ("compensation_request", 10, r"refund|reimburs|compensat|credit back|waive|money back"),
+    ],
+}
+
+
+def draw_strata(source: str, exclude: set[tuple[str, str]], strata: list[tuple[str, int,
+                str | None]], seed: int, data_dir: Path | None = None) -> pl.DataFrame:  # fmt: skip
+    """Fixed-seed strata among rows outside exclude (source, row_id), without replacement;
+    rows whose text an excluded row also has are dropped first, so splits share no text."""
     corpus = load_corpus(source, data_dir)
     taken = [row_id for src, row_id in exclude if src == source]
     seen = set(corpus.filter(pl.col("row_id").is_in(taken))["text"].map_elements(
@@ -326,15 +407,36 @@ def draw_growth(source: str, exclude: set[tuple[str, str]],
     rest = corpus.filter(~pl.col("row_id").is_in(taken))
     rest = rest.filter(~rest["text"].map_elements(_normal, return_dtype=pl.Utf8).is_in(seen))
     parts: list[pl.DataFrame] = []
-    for label, n, pattern in GROWTH_STRATA[source]:
+    for label, n, pattern in strata:
         pool = (
             rest
             if pattern is None
             else rest.filter(pl.col("text").str.to_lowercase().str.contains(pattern))
         )
-        part = pool.sample(n=min(n, pool.height), seed=GROWTH_SEED).with_columns(
+        part = pool.sample(n=min(n, pool.height), seed=seed).with_columns(
             pl.lit(label).alias("drawn_as")
         )
         parts.append(part)
         rest = rest.join(part.select("row_id"), on="row_id", how="anti")
+    if not parts:
+        return corpus.head(0).with_columns(pl.lit("").alias("drawn_as"))
     return pl.concat(parts)
+
+
+# Third growth (session 6, later), TUNING only, French: the kinds the French targets still
+# miss (calls cut without "au nez", visits that did not happen told as waits, churn words used
+# by someone else). No test rows were drawn in this round.
+S6B_GROWTH_SEED = 20261206
+S6B_GROWTH_STRATA: dict[str, list[tuple[str, int, str | None]]] = {
+    FR_TWEETS: [
+        ("dropped_call", 25, r"raccroch|coup[ée]|ça coupe|ca coupe"),
+        (
+            "missed_appointment",
+            30,
+            r"technicien|rdv|rendez.vous|intervention|passage|venu|attend",
+        ),
+        ("churn_threat", 20, r"r[ée]sili|quitter|partir|concurren|d[ée]sabonn"),
+    ],
+    COMCAST: [],
+    CFPB: [],
+}

@@ -30,7 +30,8 @@ MODEL_DIR = Path(__file__).parent / "models"
 # The threshold is part of the choice, so cross-validation also picks how confident the model
 # must be. A bare "union" or "veto" (older model files) means the default thresholds.
 COMBINATIONS = (
-    "rules", "model", "union@0.5", "union@0.6", "union@0.7", "union@0.8", "veto@0.15", "veto@0.3",
+    "rules", "model", "union@0.5", "union@0.6", "union@0.7", "union@0.8", "union@0.9",
+    "veto@0.15", "veto@0.3",
 )  # fmt: skip
 HIGH = 0.7
 LOW = 0.15
@@ -59,23 +60,39 @@ def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
 
 @dataclass
 class IntentModel:
-    """Vectorizers plus one weight vector per intent, and each intent's combination."""
+    """Vectorizers plus one weight vector per intent, and each intent's combination.
+
+    rule_features: the intents whose rule verdict (1 when the rules found the intent, 0 if
+    not) is appended to the n-grams as a feature, so the model learns when to trust the rules
+    and what they miss ("model with rule features"); empty for an n-gram-only model."""
 
     language: str
     words: TfidfVectorizer
     chars: TfidfVectorizer
     weights: dict[str, tuple[np.ndarray, float]]
     combine: dict[str, str]
+    rule_features: tuple[str, ...] = ()
 
-    def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return sparse.hstack([self.words.transform(texts), self.chars.transform(texts)]).tocsr()
+    def features(
+        self, texts: Sequence[str], rules: Sequence[Sequence[str]] | None = None
+    ) -> sparse.csr_matrix:
+        """The n-gram matrix, and the rules' verdicts per text when the model reads them."""
+        parts = [self.words.transform(texts), self.chars.transform(texts)]
+        if self.rule_features:
+            found = rules if rules is not None else [[] for _ in texts]
+            verdicts = [[float(i in hits) for i in self.rule_features] for hits in found]
+            parts.append(sparse.csr_matrix(np.array(verdicts, dtype=float).reshape(
+                len(texts), len(self.rule_features))))  # fmt: skip
+        return sparse.hstack(parts).tocsr()
 
     @cached_property
     def names(self) -> list[str]:
         """Feature names, built once per model (sklearn rebuilds them on every call)."""
-        return [f"w:{n}" for n in self.words.get_feature_names_out()] + [
-            f"c:{n}" for n in self.chars.get_feature_names_out()
-        ]
+        return (
+            [f"w:{n}" for n in self.words.get_feature_names_out()]
+            + [f"c:{n}" for n in self.chars.get_feature_names_out()]
+            + [f"r:rules found {i}" for i in self.rule_features]
+        )
 
     def proba(self, matrix: sparse.csr_matrix, intent: str) -> np.ndarray:
         coef, intercept = self.weights[intent]
@@ -93,19 +110,23 @@ class IntentModel:
 
 
 def fit(texts: Sequence[str], gold: Sequence[Sequence[str]], language: str,
-        intents: Sequence[str]) -> IntentModel:  # fmt: skip
-    """Train one logistic regression per intent that has enough positives."""
+        intents: Sequence[str], rules: Sequence[Sequence[str]] | None = None,
+        labelled: Sequence[Sequence[str]] | None = None) -> IntentModel:  # fmt: skip
+    """Train one logistic regression per intent that has enough positives; with the rules'
+    verdicts per text (rules), the model also reads them as features. labelled: the intents
+    each text was labelled for (default: all); an intent learns only from its labelled texts."""
     words, chars = _vectorizers()
     words.fit(texts)
     chars.fit(texts)
-    model = IntentModel(language, words, chars, {}, {})
-    matrix = model.features(texts)
+    model = IntentModel(language, words, chars, {}, {}, tuple(intents) if rules else ())
+    matrix = model.features(texts, rules)
     for intent in intents:
-        y = np.array([intent in g for g in gold])
+        rows = np.array([labelled is None or intent in labelled[k] for k in range(len(texts))])
+        y = np.array([intent in g for g in gold])[rows]
         if y.sum() < MIN_POSITIVES:
             continue
         clf = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
-        clf.fit(matrix, y)
+        clf.fit(matrix[np.where(rows)[0]], y)
         model.weights[intent] = (clf.coef_[0], float(clf.intercept_[0]))
     return model
 
@@ -140,6 +161,7 @@ def to_json(model: IntentModel, cv_f1: dict[str, dict[str, float]] | None = None
                 for i, (c, b) in model.weights.items()
             },
             "combine": model.combine,
+            "rule_features": list(model.rule_features),
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -158,6 +180,7 @@ def from_json(text: str) -> IntentModel | None:
         _vec_from(data["chars"], chars),
         {i: (np.array(w["coef"]), float(w["intercept"])) for i, w in data["weights"].items()},
         dict(data["combine"]),
+        tuple(data.get("rule_features", ())),
     )
 
 

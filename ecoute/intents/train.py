@@ -2,8 +2,9 @@
 
 Run: python -m ecoute.intents.train [--data-dir PATH] [--folds 5]
 
-Reads the TUNING split only (tests/ecoute/intents/labels/ joined to the shared corpora; the
-test split is never read here). For each language with labelled text (fr, en):
+Reads the TUNING side only (tests/ecoute/intents/labels/ and the 2025 held-out files in
+heldout/, each scored and trained only on the intent it labels, joined to the shared corpora;
+the test split is never read here). For each language with labelled text (fr, en):
 1. 5-fold cross-validation on the tuning split: in each fold a model is trained on four fifths
    and the rules and the model are scored on the fifth it did not see;
 2. for each intent the combination (rules, model, union, veto; see model.py) with the best F1
@@ -23,7 +24,7 @@ import polars as pl
 
 from ecoute.intents.classifier import classify_parts
 from ecoute.intents.corpora import default_data_dir
-from ecoute.intents.evaluate import TARGET_INTENTS, tuning_split
+from ecoute.intents.evaluate import TARGET_INTENTS, labelled_texts, load_heldout, tuning_split
 from ecoute.intents.model import COMBINATIONS, MODEL_DIR, fit, parse_combination, to_json
 
 FOLD_SEED = 20260521
@@ -35,6 +36,16 @@ def _rules(frame: pl.DataFrame, language: str) -> tuple[list[list[str]], list[fr
     language is given: this measures the rules alone."""
     results = [classify_parts([text], language) for text in frame["text"].to_list()]
     return [r.intent_names for r in results], [r.voided for r in results]
+
+
+def tuning_frame(data_dir: Path) -> pl.DataFrame:
+    """Every tuning-side text with the intents it was labelled for (column labelled): the
+    tuning split (the five target intents) and the 2025 held-out files (their one intent)."""
+    frames = [tuning_split(data_dir).with_columns(pl.lit(list(TARGET_INTENTS)).alias("labelled"))]
+    for _, intent, labels in load_heldout():
+        frames.append(labelled_texts(labels, data_dir).with_columns(
+            pl.lit([intent]).alias("labelled")))  # fmt: skip
+    return pl.concat(frames, how="diagonal_relaxed")
 
 
 def combine(how: str, rule_hit: np.ndarray, proba: np.ndarray,
@@ -57,18 +68,23 @@ def _f1(pred: np.ndarray, gold: np.ndarray) -> float:
     return 2 * tp / (int(pred.sum()) + int(gold.sum())) if gold.sum() else float("nan")
 
 
-def cross_validate(frame: pl.DataFrame, language: str, folds: int) -> dict[str, dict[str, float]]:
-    """F1 of each combination per intent, pooled over the held-out folds."""
+def cross_validate(frame: pl.DataFrame, language: str, folds: int, rule_features: bool = False
+                   ) -> dict[str, dict[str, float]]:  # fmt: skip
+    """F1 of each combination per intent, pooled over the held-out folds; with
+    rule_features the model also reads the rules' verdicts (model.IntentModel)."""
     texts = frame["text"].to_list()
     gold_lists = frame["gold"].to_list()
+    labelled = frame["labelled"].to_list()
     rules, voided = _rules(frame, language)
+    reads = rules if rule_features else None
     fold_of = np.random.default_rng(FOLD_SEED).permutation(len(texts)) % folds
     preds = {i: {c: np.zeros(len(texts), bool) for c in COMBINATIONS} for i in TARGET_INTENTS}
     for k in range(folds):
         train, held = np.where(fold_of != k)[0], np.where(fold_of == k)[0]
         model = fit([texts[i] for i in train], [gold_lists[i] for i in train], language,
-                    TARGET_INTENTS)  # fmt: skip
-        matrix = model.features([texts[i] for i in held])
+                    TARGET_INTENTS, [reads[i] for i in train] if reads else None,
+                    [labelled[i] for i in train])  # fmt: skip
+        matrix = model.features([texts[i] for i in held], [rules[i] for i in held])
         for intent in TARGET_INTENTS:
             rule_hit = np.array([intent in rules[i] for i in held])
             void = np.array([intent in voided[i] for i in held])
@@ -77,8 +93,9 @@ def cross_validate(frame: pl.DataFrame, language: str, folds: int) -> dict[str, 
                 preds[intent][how][held] = combine(how, rule_hit, proba, void)
     result = {}
     for intent in TARGET_INTENTS:
-        gold = np.array([intent in g for g in gold_lists])
-        result[intent] = {how: _f1(preds[intent][how], gold) for how in COMBINATIONS}
+        rows = np.array([intent in lab for lab in labelled])  # scored where it was labelled
+        gold = np.array([intent in g for g in gold_lists])[rows]
+        result[intent] = {how: _f1(preds[intent][how][rows], gold) for how in COMBINATIONS}
     return result
 
 
@@ -92,16 +109,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--rule-features", action="store_true",
+        help="the model also reads the rules' verdicts as features",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    data = tuning_split(args.data_dir or default_data_dir())
+    data = tuning_frame(args.data_dir or default_data_dir())
     MODEL_DIR.mkdir(exist_ok=True)
     for language in ("fr", "en"):
         frame = data.filter(pl.col("language") == language)
         scores = {
             intent: {how: round(float(v), 3) for how, v in f1.items()}
-            for intent, f1 in cross_validate(frame, language, args.folds).items()
+            for intent, f1 in cross_validate(
+                frame, language, args.folds, args.rule_features
+            ).items()
         }
-        model = fit(frame["text"].to_list(), frame["gold"].to_list(), language, TARGET_INTENTS)
+        rules = _rules(frame, language)[0] if args.rule_features else None
+        model = fit(frame["text"].to_list(), frame["gold"].to_list(), language, TARGET_INTENTS,
+                    rules, frame["labelled"].to_list())  # fmt: skip
         print(f"\n## {language}: {frame.height} tuning texts, {args.folds}-fold F1\n")
         print("| intent | " + " | ".join(COMBINATIONS) + " | kept |")
         print("|---|" + "---:|" * len(COMBINATIONS) + "---|")

@@ -14,9 +14,16 @@ import pytest
 
 from ecoute.intents.corpora import (
     CORPORA,
+    S6_GROWTH_SEED,
+    S6_GROWTH_STRATA,
+    S6_TEST_SEED,
+    S6_TEST_STRATA,
+    S6B_GROWTH_SEED,
+    S6B_GROWTH_STRATA,
     draw_grown_test,
     draw_growth,
     draw_sample,
+    draw_strata,
     draw_test_sample,
     load_corpus,
     restore_newlines,
@@ -38,24 +45,25 @@ from ecoute.intents.evaluate import (
 HERE = Path(__file__).parent
 MIN_SUPPORT = 10  # fewer positives than this cannot measure a 0.7 recall
 # Pairs the English corpora cannot support: every text about a missed appointment in the
-# Comcast titles and CFPB narratives but one had been drawn by the 2025 tuning sample, and the
-# 21 rows left that mention a technician, an appointment or a service call (drawn into the test
-# split on 2026-12-03) hold none.
+# Comcast titles and CFPB narratives but one had been drawn by the 2025 tuning sample; the rows
+# left that mention a technician, an appointment, a visit or an installation (drawn into the
+# test split on 2026-12-03 and again in session 6) hold none.
 UNDER_SUPPORTED = {("en", "missed_appointment")}
-# Targets MISSED on the test split, measured once (2026-12-03) after the rules and the model
-# choice were frozen (commit 2d9e7ae). Not tuned away on the test split: each needs new tuning
-# text of its kind. strict: a fix shows up as XPASS and fails, so the list stays true.
+# Targets MISSED on the test split (525 texts after the session-6 growth), measured once per
+# candidate after its rules and model choice were frozen (commits 891768d, 3f0dfca, 318aae5;
+# the last two give these same figures). Not tuned away on the test split: each needs new
+# tuning text of its kind. strict: a fix shows up as XPASS and fails, so the list stays true.
 MISSED = {
-    ("fr", "churn_threat"): "P 0.72 (23 tp, 9 fp) R 0.82: résiliation named as advice, by "
+    ("fr", "churn_threat"): "P 0.79 (31 tp, 8 fp) R 0.82: résiliation named as advice, by "
     "the operator or of a competitor",
-    ("fr", "missed_appointment"): "P 0.75 R 0.46 (6 of 13): waits told without a no-show verb",
+    ("fr", "missed_appointment"): "P 0.75 R 0.45 (9 of 20): waits told without a no-show verb",
     ("fr", "dropped_call"): "R 0.59 (13 of 22): the line or a machine hangs up, said without "
     "'au nez' or an object pronoun",
-    ("en", "churn_threat"): "P 0.67 R 0.62 (10 of 16): CFPB finance narratives (policies, "
+    ("en", "churn_threat"): "P 0.74 R 0.67 (14 of 21): CFPB finance narratives (policies, "
     "memberships, accounts closed in passing or by the company)",
-    ("en", "compensation_request"): "P 0.70 R 0.73 (16 of 22): money back asked without refund "
+    ("en", "compensation_request"): "P 0.71 R 0.71 (25 of 35): money back asked without refund "
     "words, refunds mentioned in passing",
-    ("en", "dropped_call"): "R 0.64 (7 of 11): calls ended without the lexicon's phrasing",
+    ("en", "dropped_call"): "R 0.58 (7 of 12): calls ended without the lexicon's phrasing",
 }
 
 
@@ -130,18 +138,45 @@ def test_labels_match_the_fixed_seed_samples(external_data_dir):
         assert test.filter(pl.col("source") == source)["row_id"].to_list() == drawn
 
 
+S6 = "grown_s6_"  # files of the second growth (session 6)
+S6B = "grown_s6b_"  # the third growth (session 6, tuning only, French)
+
+
+def _files(folder: Path, prefix: str) -> pl.DataFrame:
+    return pl.concat(
+        [pl.read_csv(p, infer_schema_length=0) for p in sorted(folder.glob(f"{prefix}*.csv"))]
+    )
+
+
 def test_grown_labels_match_their_draws(external_data_dir):
-    """The test split grew first (from rows outside every older file), then the tuning split
-    (from rows outside everything, the grown test rows included)."""
+    """Each growth drew the test split first (from rows outside every older file), then the
+    tuning split (from rows outside everything, that growth's test rows included)."""
     before = _tuning_keys(False) | _keys(load_labels(TEST_DIR, grown=False))
     grown_test = load_labels(TEST_DIR).filter(~pl.col("all_intents"))
     grown_tuning = load_labels().filter(~pl.col("all_intents"))
+    s6b = _keys(_files(LABEL_DIR, S6B))
+    s6_test, s6_tuning = _keys(_files(TEST_DIR, S6)), _keys(_files(LABEL_DIR, S6)) | s6b
+    grown_test = grown_test.filter(~pl.struct("source", "row_id").is_in(
+        [{"source": s, "row_id": r} for s, r in s6_test]))  # fmt: skip
+    grown_tuning = grown_tuning.filter(~pl.struct("source", "row_id").is_in(
+        [{"source": s, "row_id": r} for s, r in s6_tuning]))  # fmt: skip
     for source in CORPORA:
         drawn = draw_grown_test(source, before, external_data_dir)["row_id"].to_list()
         assert grown_test.filter(pl.col("source") == source)["row_id"].to_list() == drawn
         exclude = before | _keys(grown_test)
         drawn = draw_growth(source, exclude, external_data_dir)["row_id"].to_list()
         assert grown_tuning.filter(pl.col("source") == source)["row_id"].to_list() == drawn
+    before = _tuning_keys() - s6_tuning | _keys(load_labels(TEST_DIR)) - s6_test
+    for folder, prefix, strata, seed, exclude in (
+        (TEST_DIR, S6, S6_TEST_STRATA, S6_TEST_SEED, before),
+        (LABEL_DIR, S6, S6_GROWTH_STRATA, S6_GROWTH_SEED, before | s6_test),
+        (LABEL_DIR, S6B, S6B_GROWTH_STRATA, S6B_GROWTH_SEED, before | s6_test | s6_tuning - s6b),
+    ):
+        labelled = _files(folder, prefix)
+        for source in CORPORA:
+            drawn = draw_strata(source, exclude, strata[source], seed, external_data_dir)
+            rows = labelled.filter(pl.col("source") == source)["row_id"].to_list()
+            assert rows == drawn["row_id"].to_list(), (folder.name, source)
 
 
 def test_restore_newlines_splits_glued_words_only():
