@@ -98,8 +98,6 @@ class Lang:
 
     def reasons(self, reasons: Any) -> list[str]:
         """A customer's reasons in words, in their order (none: an empty list)."""
-        if isinstance(reasons, str):  # a reader that joined them already
-            return [reasons]
         return [self.reason(r) for r in reasons or ()]
 
     def detail(self, kind: str, facts: Mapping[str, Any] | None) -> str:
@@ -170,6 +168,8 @@ class Lang:
 
 
 def _reason_fields(reason: Any) -> tuple[str, float | None, str | None]:
+    if isinstance(reason, str):  # a warehouse not rebuilt since reasons were sentences
+        return "text", None, reason
     if isinstance(reason, Mapping):
         return str(reason["code"]), reason.get("value"), reason.get("text")
     return reason.code, reason.value, reason.text
@@ -285,3 +285,8 @@ def lang(code: str = "en") -> Lang:
 
 
 EN = Lang("en")
+
+
+def words_for(settings: Any, override: str | None = None) -> Lang:
+    """The language a command speaks: ``--lang`` (`override`), else ``[report] language``."""
+    return lang(language_of(settings, override))

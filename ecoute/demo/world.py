@@ -141,6 +141,7 @@ FAILURE_POINTS = {
     "missed_visit": 2.0,
     "unannounced_miss": 1.0,
     "long_repair": 1.5,
+    "repeat_contact": 0.0,
     "many_contacts": 1.0,
     "abandoned": 0.4,
 }
