@@ -108,11 +108,17 @@ class Lang:
             return ""
         return ", ".join(p for part in parts if (p := part(self, facts)))
 
-    def count(self, value: float) -> str:
-        """A count or a number of days as the reasons say it: whole, or to one decimal."""
+    def count(self, value: float, decimals: int = 1) -> str:
+        """A count or a number of days as the reasons say it: whole, or to at most
+        ``decimals`` decimals (2.5, never 2.50)."""
         from babel.numbers import format_decimal
 
-        return format_decimal(value, format="#,##0.#", locale=self.code)
+        return format_decimal(value, format="#,##0." + "#" * decimals, locale=self.code)
+
+    def n_count(self, key: str, count: float, decimals: int = 1) -> str:
+        """``n`` with the count said by ``count`` (days without service: 2.21 days)."""
+        form = "one" if count == 1 else "other"
+        return self.t(f"{key}.{form}", count=self.count(count, decimals))
 
     def value(self, field: str, value: Any) -> str:
         """A data value of a closed list (a call's outcome, a visit's status) in words."""

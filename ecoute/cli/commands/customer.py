@@ -95,7 +95,7 @@ def _text(journey: dict, L: Lang) -> str:
     for e in journey["events"]:
         flags = [L.flag(f) for f in e["flags"]]
         if "days_without_service" in e:
-            flags.append(L.n("journeys.days_without_service", e["days_without_service"]))
+            flags.append(L.n_count("journeys.days_without_service", e["days_without_service"], 2))
         flag_text = f"  ⚠ {', '.join(flags)}" if flags else ""
         kind = L.opt(f"event.{e['kind']}", e["kind"])
         lines.append(f"{e['local_at']}  {kind:<12} {e['id']:<12} {e['detail']}{flag_text}")
@@ -105,5 +105,5 @@ def _text(journey: dict, L: Lang) -> str:
     if s["by_flag"]:
         wrong = ", ".join(f"{L.flag(k)} ×{L.num(n)}" for k, n in s["by_flag"].items())
         lines.append(L.t("cli.went_wrong", flags=wrong))
-    lines.append(L.t("cli.days_without_service", days=L.count(s["days_without_service"])))
+    lines.append(L.t("cli.days_without_service", days=L.count(s["days_without_service"], 2)))
     return "\n".join(lines)

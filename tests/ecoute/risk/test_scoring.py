@@ -166,3 +166,23 @@ def test_learned_mode_uses_the_trained_model(world, tmp_path):
     # The model learned that missed visits and month-to-month contracts make people leave.
     assert _r("missed_visits_unannounced", 1.0) in rows["C2"]["reasons"]
     assert _r("extra.Contract", None, "Month-to-month") in rows["C1"]["reasons"]
+
+
+def test_a_warehouse_from_before_reasons_were_data_is_migrated(world):
+    """An old risk table (reasons varchar[]: English sentences) gets the new column when the
+    next scores are stored; its history keeps each sentence as a reason of code 'text'."""
+    con, settings = world
+    con.execute(f"drop table if exists {RISK_TABLE}")
+    con.execute(
+        f"create table {RISK_TABLE} (customer_id varchar, as_of date, score double, "
+        "band varchar, reasons varchar[], mode varchar)"
+    )
+    con.execute(f"insert into {RISK_TABLE} values ('C1', '2026-01-05', 0.3, 'medium', "
+                "['2 repeat contacts'], 'rules')")  # fmt: skip
+    store_scores(con, score_customers(con, settings, dt.date(2026, 3, 15)))
+    old = con.execute(f"select reasons from {RISK_TABLE} where as_of = '2026-01-05'").fetchone()
+    assert old == ([_r("text", None, "2 repeat contacts")],)
+    (c1,) = con.execute(
+        f"select reasons from {RISK_TABLE} where as_of = '2026-03-15' and customer_id = 'C1'"
+    ).fetchone()
+    assert c1[0] == _r("dropped_without_callback", 1.0)
