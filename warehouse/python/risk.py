@@ -89,23 +89,23 @@ def score_frame(frame: pl.DataFrame, cfg: RiskConfig, model: TrainedModel | None
 
 
 def reason_column(per_customer: list[tuple[Reason, ...]]) -> pl.Series:
-    """Each customer's reasons as a list of ``{code, value, text}``. Built flat and grouped by
-    polars: a list column made from one Python list of dicts per customer cost more than the
-    scoring itself. A customer without reasons gets an empty list."""
-    owner = [i for i, rs in enumerate(per_customer) for _ in rs]
+    """Each customer's reasons as a list of ``{code, value, text}``: the reasons flat, cut into
+    one list per customer by their offsets (arrow), never one Python list of dicts per customer,
+    which cost more than the scoring itself (docs/performance.md, Session 6). A customer
+    without reasons gets an empty list."""
+    import numpy as np
+    import pyarrow as pa
+
     flat = [r for rs in per_customer for r in rs]
-    grouped = (
-        pl.DataFrame(
-            {"i": owner, "code": [r.code for r in flat], "value": [r.value for r in flat],
-             "text": [r.text for r in flat]},
-            schema={"i": pl.Int64, **REASON_FIELDS},
-        )
-        .group_by("i", maintain_order=True)
-        .agg(pl.struct("code", "value", "text").alias("reasons"))
+    struct = pa.StructArray.from_arrays(
+        [pa.array([r.code for r in flat], pa.string()),
+         pa.array([r.value for r in flat], pa.float64()),
+         pa.array([r.text for r in flat], pa.string())],
+        names=list(REASON_FIELDS),
     )  # fmt: skip
-    every = pl.DataFrame({"i": range(len(per_customer))}, schema={"i": pl.Int64})
-    joined = every.join(grouped, on="i", how="left", maintain_order="left")
-    return joined["reasons"].fill_null(pl.lit([], dtype=SCORE_SCHEMA["reasons"]))
+    lengths = np.fromiter((len(rs) for rs in per_customer), np.int32, len(per_customer))
+    offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32), pa.int32())
+    return pl.Series("reasons", pa.ListArray.from_arrays(offsets, struct))
 
 
 def score_customers(
