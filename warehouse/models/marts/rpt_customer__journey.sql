@@ -54,16 +54,16 @@ call_events as (
             case when is_unlogged then 'unlogged' end,
             case when is_context_loss then 'context_lost' end
         ], flag -> flag is not null) as flags,
-        json_object(
-            'initiation', initiation,
-            'queue', queue,
-            'agent', agent_id,
-            'wait_s', round(wait_s)::bigint,
-            'answered', coalesce(is_answered, false),
-            'handle_min', case when is_answered then round(handle_s / 60.0, 1) end,
-            'outcome', outcome,
-            'ticket', ticket_id
-        ) as facts,
+        to_json({
+            'initiation': initiation,
+            'queue': queue,
+            'agent': agent_id,
+            'wait_s': round(wait_s)::bigint,
+            'answered': coalesce(is_answered, false),
+            'handle_min': case when is_answered then round(handle_s / 60.0, 1) end,
+            'outcome': outcome,
+            'ticket': ticket_id
+        }) as facts,
         null::timestamptz as service_lost_from_at,
         null::timestamptz as service_back_at
     from calls
@@ -81,13 +81,13 @@ ticket_events as (
             case when is_reopened then 'reopened' end,
             case when is_first_time_fix = false then 'not_fixed_first_visit' end
         ], flag -> flag is not null) as flags,
-        json_object(
-            'category', category,
-            'status', status,
-            'service_loss', service_loss,
-            'reopened', reopened_count,
-            'outage', outage_id
-        ) as facts,
+        to_json({
+            'category': category,
+            'status': status,
+            'service_loss': service_loss,
+            'reopened': reopened_count,
+            'outage': outage_id
+        }) as facts,
         case when is_service_lost then opened_at end as service_lost_from_at,
         case when is_service_lost then service_restored_at end as service_back_at
     from tickets
@@ -107,13 +107,13 @@ appointment_events as (
             case when is_due and is_wide_window then 'whole_day_window' end,
             case when status = 'customer_absent' then 'customer_absent' end
         ], flag -> flag is not null) as flags,
-        json_object(
-            'status', status,
-            'window_h', round(window_h, 1),
-            'lead_days', round(lead_time_days, 1),
-            'technician', technician_id,
-            'ticket', ticket_id
-        ) as facts,
+        to_json({
+            'status': status,
+            'window_h': round(window_h, 1),
+            'lead_days': round(lead_time_days, 1),
+            'technician': technician_id,
+            'ticket': ticket_id
+        }) as facts,
         null::timestamptz as service_lost_from_at,
         null::timestamptz as service_back_at
     from appointments
@@ -132,7 +132,7 @@ message_events as (
             ], flag -> flag is not null),
             list_transform(intents, intent -> 'intent:' || intent)
         ) as flags,
-        json_object('channel', channel, 'subject', subject) as facts,
+        to_json({'channel': channel, 'subject': subject}) as facts,
         null::timestamptz as service_lost_from_at,
         null::timestamptz as service_back_at
     from messages
@@ -145,7 +145,7 @@ notification_events as (
         'notification' as kind,
         notification_id as event_id,
         []::varchar[] as flags,
-        json_object('notification', kind, 'channel', channel, 'ref', ref_id) as facts,
+        to_json({'notification': kind, 'channel': channel, 'ref': ref_id}) as facts,
         null::timestamptz as service_lost_from_at,
         null::timestamptz as service_back_at
     from notifications
