@@ -126,7 +126,8 @@ if HAS_SCORES:
         scores.filter(pl.col("band") != "low")
         .explode("reasons")
         .drop_nulls("reasons")
-        .with_columns(reason=pl.col("reasons").str.replace_all(r"[0-9]+(\.[0-9]+)?", "N"))
+        # a reason is a code and a value (docs/churn.md): counted per code
+        .with_columns(reason=pl.col("reasons").struct.field("code"))
         .group_by("reason")
         .agg(customers=pl.len())
         .sort("customers", descending=True)
@@ -136,7 +137,7 @@ if HAS_SCORES:
         nb.note("No customer is in the medium or high band at this cut-off.")
     else:
         px.bar(reasons, x="customers", y="reason", orientation="h",
-               title="Reasons given for medium and high risk (numbers replaced by N)").update_yaxes(
+               title="Reasons given for medium and high risk (by reason code)").update_yaxes(
             categoryorder="total ascending").show()  # fmt: skip
 
 # %%

@@ -1,18 +1,22 @@
 """One customer's journey, as the retention agent reads it, from ``marts.rpt_customer__journey``.
 
-Events and flags come from the mart; the only thing computed at read time (in SQL) is what
-depends on the as-of date: which events had happened, and how many days each service loss
-had lasted by then. Flags are what the warehouse knows at its horizon.
+Events, flags and facts come from the mart; the only thing computed at read time (in SQL) is
+what depends on the as-of date: which events had happened, and how many days each service loss
+had lasted by then. Flags are what the warehouse knows at its horizon. The mart holds each
+event's facts as data (JSON: queue, wait, status…); the ``detail`` line is said here, in the
+reader's language (ecoute.reports.i18n.Lang.detail).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import duckdb
 
 from ecoute.core.sql_literals import literal
+from ecoute.reports.i18n import EN, Lang
 
 # The as-of instant: end of the as-of local day, else the data's horizon.
 _CUTOFF = """
@@ -27,7 +31,7 @@ _CUTOFF = """
 _EVENTS = """
     with cutoff as ({cutoff})
     select strftime(event_at, '%Y-%m-%dT%H:%M:%SZ'),
-        strftime(timezone(tz, event_at), '%Y-%m-%d %H:%M'), kind, event_id, flags, detail,
+        strftime(timezone(tz, event_at), '%Y-%m-%d %H:%M'), kind, event_id, flags, facts,
         round(epoch(least(coalesce(service_back_at, as_of_at), as_of_at) - service_lost_from_at)
             / 86400.0, 2),
         intent_evidence
@@ -61,9 +65,11 @@ _DAYS = """
 
 
 def customer_journey(
-    con: duckdb.DuckDBPyConnection, customer_id: str, as_of: dt.date | None = None
+    con: duckdb.DuckDBPyConnection, customer_id: str, as_of: dt.date | None = None,
+    L: Lang = EN,
 ) -> dict[str, Any]:
-    """``{customer_id, as_of, events: [{at, local_at, kind, id, flags, detail, …}], summary}``.
+    """``{customer_id, as_of, events: [{at, local_at, kind, id, flags, facts, detail, …}],
+    summary}``: ``facts`` as the mart holds them, ``detail`` those facts said in ``L``.
 
     Ticket events that took service away also carry ``days_without_service`` (so far, as of
     `as_of` or the data's horizon). The summary counts events per kind and per flag, and the
@@ -73,14 +79,16 @@ def customer_journey(
     sql = _EVENTS.format(cutoff=cutoff, as_of=literal(as_of), customer_id=literal(customer_id))
     rows = con.execute(sql).fetchall()
     events = []
-    for at, local_at, kind, event_id, flags, detail, days, evidence in rows:
+    for at, local_at, kind, event_id, flags, raw, days, evidence in rows:
+        facts = json.loads(raw) if raw else {}
         event: dict[str, Any] = {
             "at": at,
             "local_at": local_at,
             "kind": kind,
             "id": event_id,
             "flags": list(flags),
-            "detail": detail,
+            "facts": facts,
+            "detail": L.detail(kind, facts),
         }
         if days is not None:
             event["days_without_service"] = days

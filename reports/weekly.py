@@ -408,7 +408,7 @@ def collect(
     for i, row in enumerate(worst, start=1):
         row["anchor"] = f"journey-{i}"
         row["reasons"] = _reasons(row, L)
-        journey = customer_journey(con, row["customer_id"], as_of)
+        journey = customer_journey(con, row["customer_id"], as_of, L)
         recent = [e for e in journey["events"] if e["local_at"] >= since]
         journeys.append({
             "anchor": row["anchor"],

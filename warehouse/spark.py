@@ -80,6 +80,8 @@ def _to_json(node: exp.Expression, params: dict[str, Any]) -> exp.Expression:
     if not isinstance(node, exp.JSONFormat) and _name(node) != "to_json":
         return node
     arg = node.this if not isinstance(node, exp.Anonymous) else node.expressions[0]
+    if isinstance(arg, exp.Struct):  # a struct (the journey's facts): Spark's own to_json
+        return node
     if isinstance(arg, (exp.Literal, exp.Array, exp.Boolean)):
         return exp.Literal.string(json.dumps(_python(arg), separators=(",", ":")))
     return exp.func("concat", exp.Literal.string('"'), arg, exp.Literal.string('"'))

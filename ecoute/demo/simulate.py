@@ -567,6 +567,7 @@ class World:
             "long_repair": tickets["cust"][long_repair],
             "long_repair_t": tickets["opened"][long_repair] + 3 * DAY,
             "long_repair_issue": tickets["issue"][long_repair],
+            "repeat_contact": issues["cust"][per_issue >= 2],  # had to call again
             "many_contacts": issues["cust"][per_issue >= 4],
             "many_contacts_t": issues["t0"][per_issue >= 4] + 2 * DAY,
             "many_contacts_issue": np.flatnonzero(per_issue >= 4),

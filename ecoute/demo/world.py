@@ -132,17 +132,24 @@ OUTAGE_NOTIFIED_OVERLOAD = 0.5
 FOLLOW_UP_PER_DAY = 0.05
 FOLLOW_UP_OUTAGE = 0.6
 
-# Churn: weekly hazard = base * exp(CHURN_FAILURE_WEIGHT * failure score), score decays weekly
-CHURN_BASE = 0.0018
-CHURN_FAILURE_WEIGHT = 0.55
-CHURN_SCORE_DECAY = 0.85
+# Churn: weekly hazard = base * exp(CHURN_FAILURE_WEIGHT * failure score), score decays weekly.
+# The score weighs effort most: having to call again about the same problem, or giving up in
+# the queue (Dixon, Freeman & Toman, "Stop Trying to Delight Your Customers", HBR 2010: 96 % of
+# high-effort customers become more disloyal, repeat contacts the first effort driver); a missed
+# visit or a long repair counts once. About 4 % a year with nothing wrong; ~18 % a year in all
+# on the default demo (docs/demo.md). Strong enough that a model learns it from 5,000 customers
+# (tests/ecoute/risk/test_proofs.py), not so strong that a rule on the same events ranks better.
+CHURN_BASE = 0.0008
+CHURN_FAILURE_WEIGHT = 1.5
+CHURN_SCORE_DECAY = 0.9
 FAILURE_POINTS = {
     "dropped_no_callback": 1.0,
-    "missed_visit": 2.0,
-    "unannounced_miss": 1.0,
-    "long_repair": 1.5,
-    "many_contacts": 1.0,
-    "abandoned": 0.4,
+    "missed_visit": 1.0,
+    "unannounced_miss": 0.5,
+    "long_repair": 1.0,
+    "repeat_contact": 3.0,
+    "many_contacts": 3.0,
+    "abandoned": 3.0,
 }
 
 

@@ -27,7 +27,9 @@ from ecoute.risk.signals import (
     CONTEXT_CATEGORICAL,
     CONTEXT_NUMERIC,
     SERVICE_SIGNALS,
-    describe,
+    Reason,
+    category,
+    reason,
 )
 
 # A feature moving the probability by less than this is not named as a reason.
@@ -173,7 +175,7 @@ def predict(model: TrainedModel, frame: pl.DataFrame) -> np.ndarray:
 
 def explain(
     model: TrainedModel, frame: pl.DataFrame, probabilities: np.ndarray, top: int
-) -> list[tuple[str, ...]]:
+) -> list[tuple[Reason, ...]]:
     """Top reasons per row: the features whose baseline value lowers the probability most."""
     if frame.height == 0:
         return []
@@ -193,8 +195,8 @@ def explain(
         ranked = sorted(
             ((d[i], c) for c, d in drops.items() if d[i] >= MIN_REASON_DROP), reverse=True
         )
-        words = dict.fromkeys(_words(c, row) for _, c in ranked)  # same words once
-        reasons.append(tuple(list(words)[:top]))
+        said = dict.fromkeys(_reason(c, row) for _, c in ranked)  # the same reason once
+        reasons.append(tuple(list(said)[:top]))
     return reasons
 
 
@@ -205,9 +207,7 @@ def _differs(values: pd.Series, baseline: Any) -> np.ndarray:
     return ~np.isnan(arr) & (np.abs(arr - baseline) > 1e-9)
 
 
-def _words(column: str, row: dict[str, Any]) -> str:
-    if column.startswith(EXTRA_PREFIX):
-        return f"{column.removeprefix(EXTRA_PREFIX)}: {row.get(column)}"
-    if column in CONTEXT_CATEGORICAL:
-        return f"{column}: {row.get(column)}"
-    return describe(column, row.get(column), row)
+def _reason(column: str, row: dict[str, Any]) -> Reason:
+    if column.startswith(EXTRA_PREFIX) or column in CONTEXT_CATEGORICAL:
+        return category(column, row.get(column))
+    return reason(column, row.get(column), row)

@@ -2,7 +2,8 @@
 
 score = 1 / (1 + exp(-soften(intercept + Σ weight × signal))) — a logistic of the weighted sum,
 so weights read as log-odds: +0.7 roughly doubles the odds of leaving. The reasons are the
-signals that added most to the sum, in words.
+signals that added most to the sum, as data (signals.Reason: a code and a value); a reader
+says them in its language.
 
 Above even odds (a sum above 0) the sum is softened to ln(1 + sum) before the logistic. Summed
 as they are, the worst customers' signals reach log-odds of 10 to 20 on the demo, which the
@@ -25,7 +26,8 @@ from ecoute.risk.signals import (
     NEW_CUSTOMER_DAYS,
     RULE_SIGNALS,
     SERVICE_SIGNALS,
-    describe,
+    Reason,
+    reason,
     rule_inputs,
 )
 
@@ -38,7 +40,7 @@ class Scored:
     customer_id: str
     score: float
     band: str
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
 
 
 def band_of(score: float, cutoffs: tuple[float, float]) -> str:
@@ -103,7 +105,7 @@ def score_row(
     )
     inputs = rule_inputs(row)
     reasons = tuple(
-        describe(name, row[name] if name in row else inputs[name], row) for name, _ in ranked[:top]
+        reason(name, row[name] if name in row else inputs[name], row) for name, _ in ranked[:top]
     )
     return Scored(str(row["customer_id"]), score, band_of(score, cutoffs), reasons)
 
@@ -129,7 +131,7 @@ def score_columns(
     The same numbers as ``score_row``, bit for bit: each contribution is the same product, the
     weighted sum adds them in the same order (column by column, never numpy's pairwise sum),
     the logistic is ``math``'s, and the reasons are ranked by the same key (a stable sort on
-    the contribution keeps ties in signal order). Only the reasons' words are made per
+    the contribution keeps ties in signal order). Only the reasons are made per
     customer, three at most (tested against ``score_rows`` in tests/ecoute/risk/test_rules.py).
     """
     import numpy as np
@@ -145,7 +147,7 @@ def score_columns(
     scores = [rules_score(intercept + z) for z in total.tolist()]
     order = np.argsort(-parts, axis=1, kind="stable")[:, :top]
     chosen = np.take_along_axis(parts, order, axis=1) >= MIN_REASON
-    said = _Words(columns)
+    said = _Reasons(columns)
     out = []
     for i, score in enumerate(scores):
         reasons = tuple(said(RULE_SIGNALS[j], i) for j in order[i][chosen[i]].tolist())
@@ -174,17 +176,16 @@ def _input_columns(columns: Mapping[str, Sequence[Any]], n: int) -> dict[str, An
     return {name: out[name] for name in RULE_SIGNALS}
 
 
-class _Words:
-    """One customer's reason in words, as ``score_row`` says it: the feature's own value
-    when the table has that column (uncapped), else the rules' input."""
+class _Reasons:
+    """One customer's reason, as ``score_row`` makes it: the feature's own value when the
+    table has that column (uncapped), else the rules' input."""
 
     def __init__(self, columns: Mapping[str, Sequence[Any]]) -> None:
         self.columns = columns
 
-    def __call__(self, name: str, i: int) -> str:
+    def __call__(self, name: str, i: int) -> Reason:
         row = {c: self.columns[c][i] for c in (name, "tenure_days", "monthly_fee")
                if c in self.columns}  # fmt: skip
         # Without its own column a signal is derived (new_customer, the fee per 100): its
-        # words come from the row's tenure or fee, not from this value.
-        value = row.get(name)
-        return describe(name, value, row)
+        # value comes from the row's tenure or fee.
+        return reason(name, row.get(name), row)

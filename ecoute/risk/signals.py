@@ -1,4 +1,4 @@
-"""The service signals of a customer's last weeks and how to say each in plain words.
+"""The service signals of a customer's last weeks, and each as a reason (a code and a value).
 
 Pure: no I/O. The names are the columns of ``core.dim_customers__risk_features``
 (``new_customer`` and ``monthly_fee_per_100_eur`` are derived here from tenure and fee).
@@ -6,7 +6,8 @@ Pure: no I/O. The names are the columns of ``core.dim_customers__risk_features``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 # In the rules score, days (open_repair_days, days_without_service) stop adding at DAY_CAP
@@ -51,109 +52,60 @@ CONTEXT_NUMERIC = (
     "contacts_decayed",
     "max_calls_per_ticket",
 )
-# A recency-weighted count is said as the plain count it weighs.
-_SAID_AS = {
-    "dropped_without_callback_decayed": "dropped_without_callback",
-    "long_repairs_decayed": "long_repairs",
-    "abandoned_calls_decayed": "abandoned_calls",
-    "contacts_decayed": "contacts",
-}
 CONTEXT_CATEGORICAL = ("plan", "segment", "region", "language")
 RULE_SIGNALS = (*SERVICE_SIGNALS, "new_customer", "monthly_fee_per_100_eur")
 
 
-def _n(value: float) -> str:
-    return f"{value:g}" if value != int(value) else str(int(value))
+@dataclass(frozen=True)
+class Reason:
+    """One reason of a score, as data: what (``code``) and how much (``value``: a count, days,
+    tenure in days, a fee), or the category a learned reason names (``text``: ``plan`` →
+    "fibre"). Words are made when a reader shows it, in the reader's language
+    (ecoute.reports.i18n.Lang.reason; the codes are listed in docs/churn.md)."""
+
+    code: str
+    value: float | None = None
+    text: str | None = None
 
 
-def _plural(value: float, one: str, many: str) -> str:
-    return one if value == 1 else f"{_n(value)} {many}"
-
-
-_WORDS: dict[str, Callable[[float, Mapping[str, Any]], str]] = {
-    "dropped_without_callback": lambda v, _: _plural(
-        v, "1 dropped call without callback", "dropped calls without callback"
-    ),
-    "missed_visits_unannounced": lambda v, _: _plural(
-        v, "missed visit, not announced", "missed visits, not announced"
-    ),
-    "missed_visits_announced": lambda v, _: _plural(
-        v, "missed visit (announced)", "missed visits (announced)"
-    ),
-    "open_repair_days": lambda v, _: f"open repair for {int(v)} day{'s' if int(v) != 1 else ''}",
-    "days_without_service": lambda v, _: f"{round(v, 1):g} days without service",
-    "restore_targets_missed": lambda v, _: _plural(
-        v, "repair later than promised", "repairs later than promised"
-    ),
-    "long_repairs": lambda v, _: _plural(
-        v, "repair that took more than 3 days", "repairs that took more than 3 days"
-    ),
-    "repeat_contacts": lambda v, _: _plural(v, "1 repeat contact", "repeat contacts"),
-    "unlogged_calls": lambda v, _: _plural(v, "1 call not logged", "calls not logged"),
-    "abandoned_calls": lambda v, _: _plural(
-        v, "1 call abandoned in the queue", "calls abandoned in the queue"
-    ),
-    "churn_threat_messages": lambda v, _: "mentions switching operator",
-    "ombudsman_threat_messages": lambda v, _: "threatens to go to the ombudsman",
-    "compensation_request_messages": lambda v, _: "asks for compensation",
-    "new_customer": lambda v, row: _tenure_words(row.get("tenure_days")),
-    "tenure_days": lambda v, row: _tenure_words(v),
-    "monthly_fee_per_100_eur": lambda v, row: _fee_words(row.get("monthly_fee")),
-    "monthly_fee": lambda v, row: _fee_words(v),
-    "days_since_last_failure": lambda v, _: f"last failure {int(v)} days ago",
-    "contacts": lambda v, _: _plural(v, "1 contact", "contacts"),
-    "tickets_opened": lambda v, _: _plural(v, "1 ticket", "tickets"),
-    "complaint_messages": lambda v, _: _plural(v, "1 written complaint", "written complaints"),
-    "dropped_without_callback_recent": lambda v, _: _plural(
-        v,
-        "1 dropped call without callback in the last 4 weeks",
-        "dropped calls without callback in the last 4 weeks",
-    ),
-    "missed_visits_recent": lambda v, _: _plural(
-        v, "missed visit in the last 4 weeks", "missed visits in the last 4 weeks"
-    ),
-    "long_repairs_recent": lambda v, _: _plural(
-        v, "repair over 3 days in the last 4 weeks", "repairs over 3 days in the last 4 weeks"
-    ),
-    "abandoned_calls_recent": lambda v, _: _plural(
-        v, "1 abandoned call in the last 4 weeks", "abandoned calls in the last 4 weeks"
-    ),
-    "missed_visits_decayed": lambda v, row: _plural(
-        float(row.get("missed_visits_unannounced") or 0)
-        + float(row.get("missed_visits_announced") or 0),
-        "missed visit",
-        "missed visits",
-    ),
-    "max_calls_per_ticket": lambda v, _: f"{int(v)} calls about the same problem",
-    "contacts_recent": lambda v, _: _plural(
-        v, "1 contact in the last 4 weeks", "contacts in the last 4 weeks"
-    ),
+# Features said with another's code: a recency-weighted count is said as the count it weighs,
+# tenure and fee however they entered the score.
+_CODE_OF = {
+    "dropped_without_callback_decayed": "dropped_without_callback",
+    "long_repairs_decayed": "long_repairs",
+    "abandoned_calls_decayed": "abandoned_calls",
+    "contacts_decayed": "contacts",
+    "new_customer": "tenure",
+    "tenure_days": "tenure",
+    "monthly_fee_per_100_eur": "monthly_fee",
+    "monthly_fee": "monthly_fee",
 }
+# Where the value of those codes is read from the row (not the feature's own value).
+_VALUE_FROM = {"tenure": "tenure_days", "monthly_fee": "monthly_fee"}
 
 
-def _tenure_words(days: Any) -> str:
-    if days is None:
-        return "tenure unknown"
-    months = int(days) // 30
-    if months < 1:
-        return "customer for less than a month"
-    if months < 24:
-        return f"customer for {months} month{'s' if months != 1 else ''}"
-    return f"customer for {months // 12} years"
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
-def _fee_words(fee: Any) -> str:
-    return "monthly fee unknown" if fee is None else f"pays {float(fee):.0f} a month"
+def reason(name: str, value: Any, row: Mapping[str, Any]) -> Reason:
+    """One feature of one customer as a reason: ``repeat_contacts`` with 4, ``tenure`` with
+    the days a customer has been one (None: unknown)."""
+    if name == "missed_visits_decayed":
+        both = (float(row.get("missed_visits_unannounced") or 0)
+                + float(row.get("missed_visits_announced") or 0))  # fmt: skip
+        return Reason("missed_visits", both)
+    code = _CODE_OF.get(name, name)
+    if code in _VALUE_FROM:
+        return Reason(code, _number(row.get(_VALUE_FROM[code])))
+    if code != name:
+        return Reason(code, float(row.get(code) or 0))
+    return Reason(code, _number(value))
 
 
-def describe(name: str, value: Any, row: Mapping[str, Any]) -> str:
-    """One feature of one customer in plain words ("open repair for 16 days")."""
-    if name in _SAID_AS:
-        name = _SAID_AS[name]
-        value = row.get(name) or 0
-    if name in _WORDS:
-        return _WORDS[name](value, row)
-    return f"{name}: {value}"
+def category(name: str, value: Any) -> Reason:
+    """A categorical feature or declared extra attribute as a reason (``plan`` = "fibre")."""
+    return Reason(name, None, None if value is None else str(value))
 
 
 def rule_inputs(row: Mapping[str, Any]) -> dict[str, float]:

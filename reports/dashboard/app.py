@@ -276,7 +276,7 @@ def risk_section(app: Any, risk: dict[str, Any] | None, customer_views: bool,
                 html.Td(str(r["region"] or "—")), html.Td(str(r["segment"] or "—")),
                 html.Td(L.num(r["score"], 2) if r["score"] is not None else "—"),
                 html.Td(L.opt(f"band.{r['band']}", str(r["band"]))),
-                html.Td(str(r["reasons"] or "")),
+                html.Td("; ".join(L.reasons(r["reasons"]))),
             ])
             for r in risk["customers"]
         ]  # fmt: skip
@@ -303,7 +303,7 @@ def journey_view(app: Any, reader: D.Reader, cfg: Config, customer_id: str) -> A
     rows = [
         html.Tr([
             html.Td(e["local_at"]), html.Td(L.opt(f"event.{e['kind']}", e["kind"])),
-            html.Td(e["id"]), html.Td(e["detail"]),
+            html.Td(e["id"]), html.Td(L.detail(e["kind"], e.get("facts"))),
             html.Td(", ".join(L.flag(f) for f in e["flags"]) +
                     (" · " + L.n("journeys.days_without_service", e["days_without_service"])
                      if e.get("days_without_service") else ""),

@@ -291,7 +291,7 @@ def journey_timeline(journey: dict[str, Any], horizon: dt.datetime | None = None
                 "lane": L.opt(f"event.{e['kind']}", e["kind"]),
                 "status": wrong if flags else ok,
                 "what": esc(e["id"]),
-                "detail": esc(e["detail"]),
+                "detail": esc(L.detail(e["kind"], e.get("facts"))),
                 "flags": esc(", ".join(flags) or "—"),
                 "days": L.n("journeys.days_without_service", days) if days else "",
             }

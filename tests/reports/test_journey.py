@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -120,3 +121,29 @@ def test_unknown_customer_has_no_events(story):
     assert customer_journey(story, "C404")["events"] == []
     # ids are inlined as quoted SQL literals: a quote is data, not SQL
     assert customer_journey(story, "C1' or '1'='1")["events"] == []
+
+
+def test_facts_are_data_and_said_in_each_language(story):
+    """The mart keeps each event's facts as JSON, no sentence; the detail is said in the
+    reader's language. V1: a no-show in a 10 h window (08:00–18:00) booked Monday 14:05 for
+    Wednesday 08:00 (41 h 55 min = 1.7 days ahead), no technician given, about ticket T1."""
+    from ecoute.reports.i18n import lang
+
+    (raw,) = story.execute(
+        "select facts from marts.rpt_customer__journey where event_id = 'V1'"
+    ).fetchone()
+    assert json.loads(raw) == {"status": "no_show", "window_h": 10.0, "lead_days": 1.7,
+                               "technician": None, "ticket": "T1"}  # fmt: skip
+    said = {
+        code: {e["id"]: e["detail"] for e in customer_journey(story, "C1", L=lang(code))["events"]}
+        for code in ("en", "fr", "nl")
+    }
+    assert said["en"]["V1"] == "visit no show, window 10 h, booked 1.7 days ahead, ticket T1"
+    assert said["fr"]["V1"] == (
+        "visite technicien non venu, créneau de 10 h, prise 1,7 jours avant, ticket T1"
+    )
+    assert said["nl"]["V1"] == (
+        "bezoek technicus niet gekomen, tijdvenster van 10 u, 1,7 dagen vooraf geboekt, ticket T1"
+    )
+    assert said["fr"]["N1"] == "notification : rappel de rendez-vous, par SMS, au sujet de V1"
+    assert said["nl"]["T1"].startswith("ticket internet, status: ")

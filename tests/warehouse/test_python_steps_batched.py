@@ -26,9 +26,11 @@ TINY = {"batch_customers": 7, "batch_messages": 5}
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[duckdb.DuckDBPyConnection, Settings]:
-    """A demo world of 3,200 customers over 4 weeks, loaded and built in one batch per step."""
+    """A demo world of 3,200 customers over 4 weeks, loaded and built in one batch per step.
+    Seed 2: 23 messages (seed 5 wrote 11 once the demo's churn was re-planted, too few intents
+    to straddle the message batches)."""
     root = tmp_path_factory.mktemp("batched")
-    summary = generate(root / "exports", customers=3200, weeks=4, seed=5)
+    summary = generate(root / "exports", customers=3200, weeks=4, seed=2)
     settings = load_settings(warehouse=root / "ecoute.duckdb", environ={}).with_overrides(
         etl={"pii_key": "test-key", "progress": "never"},
         warehouse={"batch_customers": 1_000_000, "batch_messages": 1_000_000},

@@ -1,7 +1,9 @@
 """Python model ``marts.rpt_customers__risk``: scoring customers (ecoute/risk) and storing the
 scores.
 
-One row per customer and cut-off: customer_id, as_of, score, band, reasons (VARCHAR[]), mode.
+One row per customer and cut-off: customer_id, as_of, score, band, reasons, mode. A reason is
+data, not words: ``{code, value, text}`` (``repeat_contacts``, 4; ``plan``, "fibre"), said in
+the reader's language when shown (ecoute.reports.i18n.Lang.reason; codes in docs/churn.md).
 Scoring a cut-off again replaces that cut-off's rows; other cut-offs stay, so a report for an
 earlier week can read the scores as of that week. Readers wanting "now" take max(as_of).
 """
@@ -23,24 +25,23 @@ from ecoute.risk.config import RiskConfig, risk_config
 from ecoute.risk.extras import EXTRA_PREFIX, with_extras
 from ecoute.risk.learned import TrainedModel, explain, predict
 from ecoute.risk.rules import band_of, population_cutoffs, score_columns
-from ecoute.risk.signals import SERVICE_SIGNALS
+from ecoute.risk.signals import SERVICE_SIGNALS, Reason
 from ecoute.warehouse.config import AT_CUTOFF
 from ecoute.warehouse.python import sql
 from ecoute.warehouse.python.risk_features import FEATURES_MODEL, features_as_of
 from ecoute.warehouse.runner import PythonStep
 
 RISK_TABLE = "marts.rpt_customers__risk"
+REASON_FIELDS = {"code": pl.String, "value": pl.Float64, "text": pl.String}
 SCORE_SCHEMA = {
     "customer_id": pl.String,
     "as_of": pl.Date,
     "score": pl.Float64,
     "band": pl.String,
-    "reasons": pl.List(pl.String),
+    "reasons": pl.List(pl.Struct(REASON_FIELDS)),
     "mode": pl.String,
 }
-
-
-_SEP = "\x1f"
+REASONS_TYPE = "struct(code varchar, value double, text varchar)[]"
 
 
 def load_model(cfg: RiskConfig) -> TrainedModel | None:
@@ -62,11 +63,7 @@ def score_frame(frame: pl.DataFrame, cfg: RiskConfig, model: TrainedModel | None
         columns = {c: frame[c].to_list() for c in used}
         scored = score_columns(columns, cfg.weights, cfg.band_cutoffs, cfg.top_reasons)
         scores = [s.score for s in scored]
-        # One string per customer, split by polars: building a list column from Python lists
-        # cost more than the scoring itself. The separator is a control character no reason
-        # contains; a customer without reasons gets an empty list.
-        joined = pl.Series([_SEP.join(s.reasons) for s in scored], dtype=pl.String)
-        reasons = joined.str.split(_SEP).list.eval(pl.element().filter(pl.element() != ""))
+        reasons = reason_column([s.reasons for s in scored])
         mode = "rules"
     else:
         keys = [c.removeprefix(EXTRA_PREFIX) for c in model.spec.columns
@@ -74,7 +71,7 @@ def score_frame(frame: pl.DataFrame, cfg: RiskConfig, model: TrainedModel | None
         frame = with_extras(frame, keys)
         probabilities = predict(model, frame)
         scores = [float(p) for p in probabilities]
-        reasons = [list(r) for r in explain(model, frame, probabilities, cfg.top_reasons)]
+        reasons = reason_column(explain(model, frame, probabilities, cfg.top_reasons))
         mode = "learned"
     out = pl.DataFrame(
         {
@@ -89,6 +86,26 @@ def score_frame(frame: pl.DataFrame, cfg: RiskConfig, model: TrainedModel | None
         schema=SCORE_SCHEMA,
     )
     return out.sort(["score", "customer_id"], descending=[True, False])
+
+
+def reason_column(per_customer: list[tuple[Reason, ...]]) -> pl.Series:
+    """Each customer's reasons as a list of ``{code, value, text}``: the reasons flat, cut into
+    one list per customer by their offsets (arrow), never one Python list of dicts per customer,
+    which cost more than the scoring itself (docs/performance.md, Session 6). A customer
+    without reasons gets an empty list."""
+    import numpy as np
+    import pyarrow as pa
+
+    flat = [r for rs in per_customer for r in rs]
+    struct = pa.StructArray.from_arrays(
+        [pa.array([r.code for r in flat], pa.string()),
+         pa.array([r.value for r in flat], pa.float64()),
+         pa.array([r.text for r in flat], pa.string())],
+        names=list(REASON_FIELDS),
+    )  # fmt: skip
+    lengths = np.fromiter((len(rs) for rs in per_customer), np.int32, len(per_customer))
+    offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32), pa.int32())
+    return pl.Series("reasons", pa.ListArray.from_arrays(offsets, struct))
 
 
 def score_customers(
@@ -121,12 +138,30 @@ def store_scores(
 def _clear_cutoffs(con: duckdb.DuckDBPyConnection, cutoffs: list[dt.date]) -> None:
     con.execute("create schema if not exists marts")
     con.execute(f"create table if not exists {RISK_TABLE} ({_COLUMNS})")
+    # The table an incremental build parked keeps its rows; both must have today's columns.
+    for table in (RISK_TABLE, "marts._prev_rpt_customers__risk"):
+        migrate_reasons(con, table)
     con.execute(f"delete from {RISK_TABLE} where as_of = any(?::date[])", [cutoffs])
 
 
 _COLUMNS = (
-    "customer_id varchar, as_of date, score double, band varchar, reasons varchar[], mode varchar"
+    "customer_id varchar, as_of date, score double, band varchar, "
+    f"reasons {REASONS_TYPE}, mode varchar"
 )
+
+
+def migrate_reasons(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """A risk table of a warehouse built before reasons were data (``reasons varchar[]``, English
+    sentences) gets today's column; each old sentence is kept as a reason of code ``text``,
+    shown as it was written (it cannot be translated). True when the table was migrated."""
+    schema, name = table.split(".")
+    row = con.execute(
+        sql("risk", "reasons_type").format(schema=literal(schema), name=literal(name))
+    ).fetchone()
+    if row is None or row[0] != "VARCHAR[]":
+        return False
+    con.execute(sql("risk", "migrate_reasons").format(table=table, type=REASONS_TYPE))
+    return True
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, scores: pl.DataFrame) -> int:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from ecoute.cli.commands._common import fail, legacy_format, settings_of
 from ecoute.cli.output import FORMAT_HELP, check_format
+
+if TYPE_CHECKING:
+    from ecoute.reports.i18n import Lang
 
 
 def register(app: typer.Typer) -> None:
@@ -26,6 +29,10 @@ def customer(
         str,
         typer.Option("--format", metavar="FORMAT", help=FORMAT_HELP + " CSV: one row per event."),
     ] = "table",
+    lang: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--lang", metavar="LANG", help="en, fr or nl (default: [report] language)."),
+    ] = None,
 ) -> None:
     """Every call, ticket, appointment, message and notification of a customer in time order,
     each flagged (dropped, no callback, repeat, unlogged, missed visit, unannounced,
@@ -33,10 +40,15 @@ def customer(
     import duckdb
 
     from ecoute.cli.output import emit, say, write_json
+    from ecoute.reports.i18n import LanguageError, words_for
     from ecoute.reports.journey import customer_journey
     from ecoute.warehouse.connection import WarehouseMissing, connect
 
     fmt = check_format(legacy_format(fmt))
+    try:
+        words = words_for(settings_of(ctx), lang)
+    except LanguageError as exc:
+        fail(str(exc), 2)
     day = None
     if as_of is not None:
         try:
@@ -48,7 +60,7 @@ def customer(
     except WarehouseMissing as exc:
         fail(str(exc))
     try:
-        journey = customer_journey(con, customer_id, day)
+        journey = customer_journey(con, customer_id, day, words)
     except duckdb.CatalogException:
         fail("the journey mart is missing: run `ecoute build` first")
     finally:
@@ -63,25 +75,35 @@ def customer(
     elif fmt == "csv":
         emit([_flat(e) for e in journey["events"]], "csv")
     else:
-        say(_text(journey))
+        say(_text(journey, words))
 
 
 def _flat(event: dict) -> dict:
-    return {k: "; ".join(v) if isinstance(v, list) else v for k, v in event.items()}
+    """One CSV row: lists joined, the facts as one JSON text (the mart's column)."""
+    import json
+
+    return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict)
+            else "; ".join(v) if isinstance(v, list) else v
+            for k, v in event.items()}  # fmt: skip
 
 
-def _text(journey: dict) -> str:
-    when = f" as of {journey['as_of']}" if journey["as_of"] else ""
-    lines = [f"Customer {journey['customer_id']}{when} (local time)", ""]
+def _text(journey: dict, L: Lang) -> str:
+    day = journey["as_of"]
+    title = "cli.customer_as_of" if day else "cli.customer"
+    lines = [L.t(title, customer=journey["customer_id"],
+                 day=L.date(dt.date.fromisoformat(day)) if day else ""), ""]  # fmt: skip
     for e in journey["events"]:
-        flags = list(e["flags"])
+        flags = [L.flag(f) for f in e["flags"]]
         if "days_without_service" in e:
-            flags.append(f"{e['days_without_service']:g} days without service")
+            flags.append(L.n_count("journeys.days_without_service", e["days_without_service"], 2))
         flag_text = f"  ⚠ {', '.join(flags)}" if flags else ""
-        lines.append(f"{e['local_at']}  {e['kind']:<12} {e['id']:<12} {e['detail']}{flag_text}")
+        kind = L.opt(f"event.{e['kind']}", e["kind"])
+        lines.append(f"{e['local_at']}  {kind:<12} {e['id']:<12} {e['detail']}{flag_text}")
     s = journey["summary"]
-    lines += ["", "Summary: " + ", ".join(f"{n} {k}" for k, n in s["by_kind"].items())]
+    kinds = ", ".join(f"{L.num(n)} {L.opt(f'event.{k}', k)}" for k, n in s["by_kind"].items())
+    lines += ["", L.t("cli.summary", events=kinds)]
     if s["by_flag"]:
-        lines.append("What went wrong: " + ", ".join(f"{k} ×{n}" for k, n in s["by_flag"].items()))
-    lines.append(f"Days without service: {s['days_without_service']:g}")
+        wrong = ", ".join(f"{L.flag(k)} ×{L.num(n)}" for k, n in s["by_flag"].items())
+        lines.append(L.t("cli.went_wrong", flags=wrong))
+    lines.append(L.t("cli.days_without_service", days=L.count(s["days_without_service"], 2)))
     return "\n".join(lines)

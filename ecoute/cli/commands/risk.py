@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from ecoute.cli.commands._common import fail, row_limit, settings_of
 from ecoute.cli.output import FORMAT_HELP, check_format
+
+if TYPE_CHECKING:
+    from ecoute.reports.i18n import Lang
 
 risk_app = typer.Typer(
     rich_markup_mode=None,  # help is plain text: brackets are data, never markup
@@ -56,6 +59,10 @@ def risk(
             "temporary table).",
         ),
     ] = False,
+    lang: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--lang", metavar="LANG", help="en, fr or nl (default: [report] language)."),
+    ] = None,
 ) -> None:
     """List the riskiest customers at the cut-off with their reasons (rules, or the trained
     model when mode = "learned" in the risk settings), as the build scored them."""
@@ -65,6 +72,7 @@ def risk(
 
     import duckdb
 
+    from ecoute.reports.i18n import LanguageError, words_for
     from ecoute.warehouse.connection import WarehouseMissing, connect
     from ecoute.warehouse.python.risk_read import band_counts, scores_for_reading, top_records
 
@@ -72,6 +80,10 @@ def risk(
     top = row_limit(limit, top)
     settings = settings_of(ctx)
     cutoff = _as_of(as_of)
+    try:
+        words = words_for(settings, lang)
+    except LanguageError as exc:
+        fail(str(exc), 2)
     try:
         con = connect(settings, read_only=not store)
     except WarehouseMissing as exc:
@@ -86,11 +98,14 @@ def risk(
         fail(str(exc), 2)
     finally:
         con.close()
+    for r in records:  # the stored reasons are codes and values: said in the chosen language
+        r["reason_codes"], r["reasons"] = r["reasons"], words.reasons(r["reasons"])
     day = records[0]["as_of"] if records else (cutoff.isoformat() if cutoff else None)
     mode = records[0]["mode"] if records else None
     if fmt == "json":
         customers = [
-            {k: r[k] for k in ("customer_id", "score", "band", "reasons")} for r in records
+            {k: r[k] for k in ("customer_id", "score", "band", "reasons", "reason_codes")}
+            for r in records
         ]
         payload = {"as_of": day, "mode": mode, "customers": customers}
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -107,7 +122,7 @@ def risk(
             )
         typer.echo(out.getvalue(), nl=False)
     else:
-        _table(records, day, mode, counts)
+        _table(records, day, mode, counts, words)
 
 
 def _store(con, settings, cutoff):  # noqa: ANN001, ANN202
@@ -125,20 +140,21 @@ def _store(con, settings, cutoff):  # noqa: ANN001, ANN202
     return ScoreRun(scored.table, scored.as_of, True)
 
 
-def _table(records: list[dict], day: str | None, mode: str | None, counts: dict[str, int]) -> None:
+def _table(records: list[dict], day: str | None, mode: str | None, counts: dict[str, int],
+           L: Lang) -> None:  # fmt: skip
     if not records:
-        typer.echo("No active customer at this cut-off.")
+        typer.echo(L.t("cli.risk_none"))
         return
-    typer.echo(
-        f"Churn risk as of {day} ({mode} mode): {sum(counts.values()):,} customers — "
-        f"high {counts.get('high', 0):,}, medium {counts.get('medium', 0):,}, "
-        f"low {counts.get('low', 0):,}\n"
-    )
+    typer.echo(L.t(
+        "cli.risk_title", as_of=day or "–",  # ISO, as --as-of takes it
+        mode=L.opt(f"risk.mode_{mode}", str(mode)), customers=L.num(sum(counts.values())),
+        **{band: L.num(counts.get(band, 0)) for band in ("high", "medium", "low")},
+    ) + "\n")  # fmt: skip
     from ecoute.cli.output import table
 
-    header = ["customer_id", "score", "band", "reasons"]
-    body = [[r["customer_id"], f"{r['score']:.3f}", r["band"], "; ".join(r["reasons"])]
-            for r in records]  # fmt: skip
+    header = [L.t(f"cli.col_{c}") for c in ("customer_id", "score", "band", "reasons")]
+    body = [[r["customer_id"], L.num(r["score"], 3), L.opt(f"band.{r['band']}", r["band"]),
+             "; ".join(r["reasons"])] for r in records]  # fmt: skip
     table(header, body, numeric=[False, True, False, False])
 
 

@@ -20,6 +20,10 @@ def worst(
     limit: Annotated[int, typer.Option(metavar="N", help="How many customers.", min=1)] = 10,
     top: Annotated[Optional[int], typer.Option(hidden=True)] = None,  # noqa: UP045 - old name
     fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help=FORMAT_HELP)] = "table",
+    lang: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--lang", metavar="LANG", help="en, fr or nl (default: [report] language)."),
+    ] = None,
 ) -> None:
     """Customers ranked by a weighted count of the week's failures (unannounced missed visit 5,
     announced missed visit 3, dropped call without callback 3, repair target missed 3, day
@@ -28,10 +32,15 @@ def worst(
     import duckdb
 
     from ecoute.cli.output import emit, write_json
+    from ecoute.reports.i18n import LanguageError, words_for
     from ecoute.reports.metrics import WORST_COLUMNS, worst_customers
     from ecoute.warehouse.connection import WarehouseMissing, connect
 
     check_format(fmt)
+    try:
+        words = words_for(settings_of(ctx), lang)
+    except LanguageError as exc:
+        fail(str(exc), 2)
     monday = parse_week(week)
     limit = row_limit(limit, top)
     try:
@@ -48,5 +57,5 @@ def worst(
     if fmt == "json":
         write_json({"week": week, "customers": rows})
         return
-    emit(rows, fmt, title=f"Customers whose week went worst, {week}", columns=WORST_COLUMNS,
-         empty=f"No failure recorded in week {week}.")  # fmt: skip
+    emit(rows, fmt, title=words.t("cli.worst_title", week=week), columns=WORST_COLUMNS,
+         empty=words.t("cli.worst_none", week=week))  # fmt: skip

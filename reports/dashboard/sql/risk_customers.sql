@@ -13,7 +13,7 @@ select
     customers.segment,
     risk.score,
     risk.band,
-    array_to_string(risk.reasons, '; ') as reasons
+    risk.reasons  -- codes and values, said in the dashboard's language (Lang.reasons)
 from marts.rpt_customers__risk as risk
 inner join cutoff using (as_of)
 left join core.dim_customers as customers using (customer_id)

@@ -121,6 +121,18 @@ def test_customer_json_and_text(warehouse):
     assert run(warehouse, "customer", "C404").exit_code == 2  # a typo, said in one line
 
 
+def test_customer_and_worst_in_french_and_dutch(warehouse):
+    """--lang says the journey's facts, flags and titles in that language (the mart holds codes
+    and JSON facts); an unknown language is a usage error."""
+    text = run(warehouse, "customer", "C2", "--lang", "fr").stdout
+    assert text.startswith("Client C2 (heure locale)")
+    assert "appel entrant" in text and "inbound call" not in text
+    assert "Ce qui a mal tourné : " in text and "coupé" in text
+    worst = run(warehouse, "worst", "--week", "2026-W10", "--lang", "nl").stdout
+    assert worst.startswith("Klanten met de slechtste week, 2026-W10")
+    assert run(warehouse, "customer", "C2", "--lang", "de").exit_code == 2
+
+
 def test_worst(warehouse):
     result = run(warehouse, "worst", "--week", "2026-W10", "--top", "5", "--format", "json")
     assert result.exit_code == 0, result.output

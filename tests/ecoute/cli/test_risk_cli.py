@@ -31,8 +31,20 @@ def test_json_per_customer(warehouse):
     assert doc["as_of"] == "2026-03-15" and doc["mode"] == "rules"
     by_id = {c["customer_id"]: c for c in doc["customers"]}
     assert set(by_id) == {"C1", "C2", "C3", "C4", "C7"}
-    assert set(by_id["C4"]) == {"customer_id", "score", "band", "reasons"}
+    assert set(by_id["C4"]) == {"customer_id", "score", "band", "reasons", "reason_codes"}
     assert by_id["C4"]["reasons"][0] == "mentions switching operator"
+    assert by_id["C4"]["reason_codes"][0] == {
+        "code": "churn_threat_messages", "value": 1.0, "text": None
+    }
+
+
+def test_reasons_in_the_language_asked_for(warehouse):
+    """--lang says the stored codes in French; an unknown language is a usage error."""
+    result = run(warehouse, "--as-of", "2026-03-15", "--format", "json", "--lang", "fr")
+    assert result.exit_code == 0, result.output
+    by_id = {c["customer_id"]: c for c in json.loads(result.output)["customers"]}
+    assert by_id["C4"]["reasons"][0] == "parle de changer d'opérateur"
+    assert run(warehouse, "--lang", "de").exit_code == 2
     assert 0 <= by_id["C4"]["score"] <= 1 and by_id["C4"]["band"] in ("low", "medium", "high")
 
 

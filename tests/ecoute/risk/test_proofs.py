@@ -41,13 +41,6 @@ def test_ibm_telco_held_out_auc(tmp_path):
     assert evaluation == [("learned", "stratified"), ("rules", "stratified")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="since the demo's calibration (docs/demo.md) failures are rare and churn is mostly "
-    "the base hazard: on 5,000 customers the learned model's ROC AUC is 0.496 against the "
-    "rules' 0.611 (10,000 customers: 0.490 vs 0.469). The demo's churn signal needs "
-    "re-planting before this proof holds again",
-)
 def test_learned_beats_rules_on_the_demo_world(tmp_path):
     try:
         from ecoute.demo import generate

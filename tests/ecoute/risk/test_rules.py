@@ -1,4 +1,5 @@
-"""Rules mode by hand: the weighted sum, its logistic, the bands and the words."""
+"""Rules mode by hand: the weighted sum, its logistic, the bands and the reasons (codes and
+values; their words in each language are tested in tests/reports/test_i18n.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 import pytest
 
 from ecoute.risk.rules import band_of, bands_of, rules_score, score_columns, score_row
-from ecoute.risk.signals import describe
+from ecoute.risk.signals import Reason, reason
 
 W = {
     "intercept": -4.0,
@@ -57,17 +58,17 @@ def test_band_cut_offs_are_inclusive_from_below(score, band):
     assert band_of(score, BANDS) == band
 
 
-def test_reasons_in_plain_words_heaviest_first():
+def test_reasons_heaviest_first_with_their_values():
     scored = score_row(
         row(dropped_without_callback=2, missed_visits_unannounced=1, open_repair_days=16.4,
             churn_threat_messages=1),
         W, BANDS, top=4,
     )  # fmt: skip
     assert scored.reasons == (
-        "mentions switching operator",  # 2.0
-        "missed visit, not announced",  # 1.2
-        "2 dropped calls without callback",  # 1.0
-        "open repair for 16 days",  # 0.82
+        Reason("churn_threat_messages", 1.0),  # 2.0
+        Reason("missed_visits_unannounced", 1.0),  # 1.2
+        Reason("dropped_without_callback", 2.0),  # 1.0
+        Reason("open_repair_days", 16.4),  # 0.82
     )
     assert scored.band == "high"
 
@@ -76,41 +77,43 @@ def test_top_limits_the_reasons():
     scored = score_row(
         row(dropped_without_callback=1, missed_visits_unannounced=2), W, BANDS, top=1
     )
-    assert scored.reasons == ("2 missed visits, not announced",)
+    assert scored.reasons == (Reason("missed_visits_unannounced", 2.0),)
 
 
 def test_counts_are_capped_but_said_as_they_are():
     many = score_row(row(repeat_contacts=40), W, BANDS)
     five = score_row(row(repeat_contacts=5), W, BANDS)
     assert many.score == five.score
-    assert many.reasons == ("40 repeat contacts",)
+    assert many.reasons == (Reason("repeat_contacts", 40.0),)
 
 
 def test_new_customer_and_fee_are_reasons_when_they_weigh():
     scored = score_row(row(tenure_days=100, monthly_fee=90), W, BANDS)
-    assert scored.reasons == ("customer for 3 months", "pays 90 a month")
+    # said with the tenure and the fee themselves, not the rules' flag and fee / 100
+    assert scored.reasons == (Reason("tenure", 100.0), Reason("monthly_fee", 90.0))
     cheap = score_row(row(monthly_fee=20), W, BANDS)  # 0.06 < 0.1: not worth naming
     assert cheap.reasons == ()
 
 
+ROW = {"tenure_days": 400, "monthly_fee": 45.0, "missed_visits_unannounced": 2,
+       "missed_visits_announced": 1, "long_repairs": 3}  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    ("name", "value", "words"),
+    ("name", "value", "expected"),
     [
-        ("dropped_without_callback", 1, "1 dropped call without callback"),
-        ("dropped_without_callback", 2, "2 dropped calls without callback"),
-        ("missed_visits_unannounced", 1, "missed visit, not announced"),
-        ("missed_visits_announced", 1, "missed visit (announced)"),
-        ("open_repair_days", 1.2, "open repair for 1 day"),
-        ("days_without_service", 4.25, "4.2 days without service"),
-        ("ombudsman_threat_messages", 1, "threatens to go to the ombudsman"),
-        ("compensation_request_messages", 2, "asks for compensation"),
-        ("long_repairs", 1, "repair that took more than 3 days"),
-        ("repeat_contacts", 3, "3 repeat contacts"),
-        ("unlogged_calls", 2, "2 calls not logged"),
+        ("repeat_contacts", 3, Reason("repeat_contacts", 3.0)),
+        ("days_without_service", 4.25, Reason("days_without_service", 4.25)),
+        ("new_customer", 1.0, Reason("tenure", 400.0)),
+        ("tenure_days", 400, Reason("tenure", 400.0)),
+        ("monthly_fee_per_100_eur", 0.45, Reason("monthly_fee", 45.0)),
+        ("long_repairs_decayed", 1.7, Reason("long_repairs", 3.0)),  # said as the plain count
+        ("missed_visits_decayed", 2.2, Reason("missed_visits", 3.0)),  # 2 + 1
+        ("days_since_last_failure", 12, Reason("days_since_last_failure", 12.0)),
     ],
 )
-def test_words(name, value, words):
-    assert describe(name, value, {}) == words
+def test_each_feature_is_a_code_and_a_value(name, value, expected):
+    assert reason(name, value, ROW) == expected
 
 
 def test_the_worst_customers_do_not_saturate_and_keep_their_order():
@@ -159,7 +162,9 @@ def test_scoring_by_columns_is_scoring_row_by_row():
     columns = {n: [r.get(n) for r in rows] for n in names}
     expected = [score_row(r, W, BANDS, top=2) for r in rows]
     assert score_columns(columns, W, BANDS, top=2) == expected
-    assert expected[3].reasons == ("1 dropped call without callback", "5 repeat contacts")
+    assert expected[3].reasons == (
+        Reason("dropped_without_callback", 1.0), Reason("repeat_contacts", 5.0)
+    )
     assert expected[4].reasons == ()
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from ecoute.risk.config import RiskConfig, risk_config
 from ecoute.risk.learned import explain, feature_spec, fit, make_estimator, predict
+from ecoute.risk.signals import Reason
 from ecoute.warehouse.python.risk import RISK_TABLE, risk_step, score_customers, store_scores
 from ecoute.warehouse.runner import build
 from tests.ecoute.risk._fixtures import small_world
@@ -28,17 +29,22 @@ def test_rules_scores_with_reasons(world):
     con, settings = world
     scores = score_customers(con, settings, dt.date(2026, 3, 15))
     rows = {r["customer_id"]: r for r in scores.to_dicts()}
-    assert rows["C4"]["reasons"][0] == "mentions switching operator"
-    # 1.2 + 0.6 + 0.5 (joined on 2025-12-01) in the default weights
+    assert rows["C4"]["reasons"][0] == _r("churn_threat_messages", 1.0)
+    # 1.2 + 0.6 + 0.5 (joined on 2025-12-01, 104 days before the cut-off) in the default weights
     assert rows["C2"]["reasons"] == [
-        "missed visit, not announced",
-        "missed visit (announced)",
-        "customer for 3 months",
+        _r("missed_visits_unannounced", 1.0),
+        _r("missed_visits_announced", 1.0),
+        _r("tenure", 104.0),
     ]
-    assert rows["C3"]["reasons"][0] == "open repair for 15 days"
-    assert rows["C1"]["reasons"][0] == "1 dropped call without callback"
+    assert rows["C3"]["reasons"][0]["code"] == "open_repair_days"
+    assert int(rows["C3"]["reasons"][0]["value"]) == 15
+    assert rows["C1"]["reasons"][0] == _r("dropped_without_callback", 1.0)
     assert set(scores["mode"]) == {"rules"}
     assert scores["score"].to_list() == sorted(scores["score"].to_list(), reverse=True)
+
+
+def _r(code, value=None, text=None):
+    return {"code": code, "value": value, "text": text}
 
 
 def test_store_replaces_one_cut_off_and_keeps_the_others(world):
@@ -53,7 +59,8 @@ def test_store_replaces_one_cut_off_and_keeps_the_others(world):
         con.execute(f"select column_name, column_type from (describe {RISK_TABLE})").fetchall()
     )
     assert types == {"customer_id": "VARCHAR", "as_of": "DATE", "score": "DOUBLE",
-                     "band": "VARCHAR", "reasons": "VARCHAR[]", "mode": "VARCHAR"}  # fmt: skip
+                     "band": "VARCHAR", "reasons": 'STRUCT(code VARCHAR, "value" DOUBLE, "text" VARCHAR)[]',
+                     "mode": "VARCHAR"}  # fmt: skip
 
 
 def test_build_step_scores_the_default_cut_off(world):
@@ -133,8 +140,8 @@ def test_learned_model_learns_and_explains():
     assert roc_auc_score(labels, p) > 0.7
     reasons = explain(trained, frame, p, top=2)
     worst = int(np.argmax(frame["missed_visits_unannounced"].to_numpy() * 10 + p))
-    assert any("missed visit" in r for r in reasons[worst])
-    assert any(r == ("Contract: Month-to-month") for rs in reasons for r in rs)
+    assert any(r.code.startswith("missed_visits") for r in reasons[worst])
+    assert any(r == Reason("extra.Contract", None, "Month-to-month") for rs in reasons for r in rs)
 
 
 def test_too_few_churners_to_train():
@@ -157,5 +164,25 @@ def test_learned_mode_uses_the_trained_model(world, tmp_path):
     rows = {r["customer_id"]: r for r in scores.to_dicts()}
     assert set(scores["mode"]) == {"learned"} and len(rows) == 5
     # The model learned that missed visits and month-to-month contracts make people leave.
-    assert "missed visit, not announced" in rows["C2"]["reasons"]
-    assert "Contract: Month-to-month" in rows["C1"]["reasons"]
+    assert _r("missed_visits_unannounced", 1.0) in rows["C2"]["reasons"]
+    assert _r("extra.Contract", None, "Month-to-month") in rows["C1"]["reasons"]
+
+
+def test_a_warehouse_from_before_reasons_were_data_is_migrated(world):
+    """An old risk table (reasons varchar[]: English sentences) gets the new column when the
+    next scores are stored; its history keeps each sentence as a reason of code 'text'."""
+    con, settings = world
+    con.execute(f"drop table if exists {RISK_TABLE}")
+    con.execute(
+        f"create table {RISK_TABLE} (customer_id varchar, as_of date, score double, "
+        "band varchar, reasons varchar[], mode varchar)"
+    )
+    con.execute(f"insert into {RISK_TABLE} values ('C1', '2026-01-05', 0.3, 'medium', "
+                "['2 repeat contacts'], 'rules')")  # fmt: skip
+    store_scores(con, score_customers(con, settings, dt.date(2026, 3, 15)))
+    old = con.execute(f"select reasons from {RISK_TABLE} where as_of = '2026-01-05'").fetchone()
+    assert old == ([_r("text", None, "2 repeat contacts")],)
+    (c1,) = con.execute(
+        f"select reasons from {RISK_TABLE} where as_of = '2026-03-15' and customer_id = 'C1'"
+    ).fetchone()
+    assert c1[0] == _r("dropped_without_callback", 1.0)

@@ -163,12 +163,17 @@ def test_the_dashboard_in_french_has_no_english_label(dash_world) -> None:
         page.wait_for_selector("#by-region .bars path", timeout=30_000)
         page.wait_for_selector("#worst-table", timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "dashboard_fr.png"), full_page=True)
-        # The churn-risk reasons are sentences the risk engine stores in the warehouse, in
-        # English (ecoute/risk): not this page's words, and not translated yet (docs/dashboard.md).
-        page.evaluate("() => document.querySelectorAll('#risk-table td:last-child')"
-                      ".forEach(td => td.remove())")
+        # The churn-risk reasons are codes and values in the warehouse, said here in French
+        # (they were English sentences before: the check now covers them).
+        assert page.locator("#risk-table td:last-child").count() > 0
         text = page.inner_text("body").replace("\u202f", " ").replace("\u00a0", " ")
+        # The journey view: its event details are the mart's facts, said in French.
+        page.goto(f"{url}/customer/{dash_world.worst_customer}")
+        page.wait_for_selector("#journey-table", timeout=30_000)
+        journey = page.inner_text("body").replace("\u202f", " ").replace("\u00a0", " ")
     assert english_leaks(text, "fr") == []
+    assert english_leaks(journey, "fr") == []
+    assert "appel entrant" in journey and "inbound call" not in journey
     assert "Qui souffre le plus" in text and "Toutes les régions" in text
     assert " juin 2026" in text or " juil. 2026" in text or " mai 2026" in text
 

@@ -1,6 +1,7 @@
 -- One customer's story as events in time order: every call, ticket, appointment, message and
 -- notification of an identified customer, each with the flags of what went wrong (computed on
--- the facts, listed here in words). Tickets that took service away carry when it was lost and
+-- the facts, as codes) and its facts as JSON (queue, wait, status...: data, not sentences; a
+-- reader says them in its language, ecoute.reports.i18n.Lang.detail). Tickets that took service away carry when it was lost and
 -- when it came back, so a reader can count the days without service as of any date.
 with calls as (
     select * from core.fct_calls
@@ -53,15 +54,16 @@ call_events as (
             case when is_unlogged then 'unlogged' end,
             case when is_context_loss then 'context_lost' end
         ], flag -> flag is not null) as flags,
-        concat_ws(', ',
-            initiation || ' call',
-            'queue ' || queue,
-            'agent ' || agent_id,
-            'waited ' || round(wait_s)::bigint || ' s',
-            case when is_answered then 'talked ' || round(handle_s / 60.0, 1) || ' min' else 'not answered' end,
-            'outcome ' || outcome,
-            'ticket ' || ticket_id
-        ) as detail,
+        to_json({
+            'initiation': initiation,
+            'queue': queue,
+            'agent': agent_id,
+            'wait_s': round(wait_s)::bigint,
+            'answered': coalesce(is_answered, false),
+            'handle_min': case when is_answered then round(handle_s / 60.0, 1) end,
+            'outcome': outcome,
+            'ticket': ticket_id
+        }) as facts,
         null::timestamptz as service_lost_from_at,
         null::timestamptz as service_back_at
     from calls
@@ -79,13 +81,13 @@ ticket_events as (
             case when is_reopened then 'reopened' end,
             case when is_first_time_fix = false then 'not_fixed_first_visit' end
         ], flag -> flag is not null) as flags,
-        concat_ws(', ',
-            coalesce(category, 'uncategorised') || ' ticket',
-            'status ' || status,
-            'service loss ' || service_loss,
-            'reopened ' || reopened_count || ' times',
-            'outage ' || outage_id
-        ) as detail,
+        to_json({
+            'category': category,
+            'status': status,
+            'service_loss': service_loss,
+            'reopened': reopened_count,
+            'outage': outage_id
+        }) as facts,
         case when is_service_lost then opened_at end as service_lost_from_at,
         case when is_service_lost then service_restored_at end as service_back_at
     from tickets
@@ -105,13 +107,13 @@ appointment_events as (
             case when is_due and is_wide_window then 'whole_day_window' end,
             case when status = 'customer_absent' then 'customer_absent' end
         ], flag -> flag is not null) as flags,
-        concat_ws(', ',
-            'visit ' || status,
-            'window ' || round(window_h, 1) || ' h',
-            'booked ' || round(lead_time_days, 1) || ' days ahead',
-            'technician ' || technician_id,
-            'ticket ' || ticket_id
-        ) as detail,
+        to_json({
+            'status': status,
+            'window_h': round(window_h, 1),
+            'lead_days': round(lead_time_days, 1),
+            'technician': technician_id,
+            'ticket': ticket_id
+        }) as facts,
         null::timestamptz as service_lost_from_at,
         null::timestamptz as service_back_at
     from appointments
@@ -130,7 +132,7 @@ message_events as (
             ], flag -> flag is not null),
             list_transform(intents, intent -> 'intent:' || intent)
         ) as flags,
-        concat_ws(', ', channel || ' message', subject) as detail,
+        to_json({'channel': channel, 'subject': subject}) as facts,
         null::timestamptz as service_lost_from_at,
         null::timestamptz as service_back_at
     from messages
@@ -143,7 +145,7 @@ notification_events as (
         'notification' as kind,
         notification_id as event_id,
         []::varchar[] as flags,
-        concat_ws(', ', kind || ' notification', 'by ' || channel, 'about ' || ref_id) as detail,
+        to_json({'notification': kind, 'channel': channel, 'ref': ref_id}) as facts,
         null::timestamptz as service_lost_from_at,
         null::timestamptz as service_back_at
     from notifications
@@ -169,7 +171,7 @@ final as (
         kind,
         event_id,
         flags,
-        detail,
+        facts,
         service_lost_from_at,
         service_back_at,
         intent_evidence.intent_evidence
