@@ -17,6 +17,11 @@ from ecoute.etl.contract import Bounds, Entity, Field, Rule
 from ecoute.etl.mapping import EntityMapping
 from ecoute.etl.timezones import local_to_utc_sql
 
+# Columns a reader adds beside the record's own (its line, its JSON path): never part of
+# ``extra``. Only these: a vendor's own key that merely starts with "_" (Zendesk-style `_id`,
+# a CSV `_note`) is the record's and is kept.
+READER_COLUMNS = frozenset({"_line", "_path"})
+
 TRUE_WORDS = ("true", "t", "1", "yes", "y", "oui", "o", "ja", "j", "vrai", "waar")
 FALSE_WORDS = ("false", "f", "0", "no", "n", "non", "nee", "faux", "nein", "onwaar")
 _OFFSET = r"([zZ]|[+-]\d\d(:?\d\d)?)$"
@@ -139,7 +144,7 @@ def clean_sql(
     native = _native_fields(entity, mapping, feeds, types)
     used = set(feeds.values())
     # Columns read only by expressions stay in ``extra`` too: the record as received survives.
-    extra = [c for c in columns if c not in used and not c.startswith("_")]
+    extra = [c for c in columns if c not in used and c not in READER_COLUMNS]
     received = [c for c in columns if c != "_line"]
     text = [f"{_text_expr(f, mapping, feeds, types)} as {q('t__' + f.name)}"
             for f in entity.fields if f.name not in native]  # fmt: skip

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from ecoute.etl.clean import is_pii_column, lit, q
+from ecoute.etl.clean import READER_COLUMNS, is_pii_column, lit, q
 from ecoute.etl.contract import Entity
 from ecoute.etl.extract import ExtractError, Reject, Source, file_format
 from ecoute.etl.mapping import EntityMapping, MappingError
@@ -178,7 +178,7 @@ def shaped_source(
     keys = [r[0] for r in con.execute(
         "select distinct unnest(_keys) k from _shape_rec order by k"
     ).fetchall()]  # fmt: skip
-    plain = [(k, _json_path([k])) for k in keys if k not in paths and not k.startswith("_")]
+    plain = [(k, _json_path([k])) for k in keys if k not in paths and k not in READER_COLUMNS]
     plain += [(p, _plain_json_path(p)) for p in paths if _plain_json_path(p)]
     cols = [f"nullif(_v[{i + 1}], '') as {q(name)}" for i, (name, _) in enumerate(plain)]
     cols += [f"nullif({path_sql(p)}, '') as {q(p)}" for p in paths if not _plain_json_path(p)]
@@ -261,7 +261,7 @@ def _fast(
     inner = [f"json_extract_string({q(top)}, [" + ", ".join(
         lit(_json_path(n[1:])) for n in split.values() if len(n) > 1 and n[0] == top
     ) + f"]::varchar[]) as {q('_o' + str(i))}" for i, top in enumerate(tops)]  # fmt: skip
-    plain = [k for k in keys if k not in paths and not k.startswith("_")]
+    plain = [k for k in keys if k not in paths and k not in READER_COLUMNS]
     cols = [f"nullif({_text_of(k, read[k])}, '') as {q(k)}" for k in plain]
     value = {}
     for p, names in split.items():

@@ -176,3 +176,45 @@ def test_a_version_inside_an_object_ranks_copies_in_the_fast_reading(settings, t
     assert con.execute("select status from raw.tickets where ticket_id = '7'").fetchone() == (
         "pending",
     )
+
+
+@pytest.mark.parametrize("blank_line", [False, True], ids=["fast", "careful"])
+def test_a_vendor_key_starting_with_an_underscore_stays_in_extra(settings, tmp_path, blank_line):
+    """Zendesk-style `_id` and `_note` are the record's own keys, not the reader's: both ticket
+    rows keep them in `extra` (the fast reading, and the careful one a trailing blank line
+    forces); only the reader's `_line`/`_path` are left out."""
+    rows = [
+        {"id": 7, "_id": "z-7", "opened": "2026-06-15T07:00:00Z", "_note": "vip"},
+        {"id": 8, "_id": "z-8", "opened": "2026-06-16T07:00:00Z", "_note": None},
+    ]
+    text = "".join(json.dumps(r) + "\n" for r in rows) + ("\n" if blank_line else "")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "t.jsonl").write_text(text)
+    (tmp_path / "m.yaml").write_text(
+        "entities:\n  tickets:\n    path: t.jsonl\n    format: jsonl\n"
+        "    columns: {ticket_id: id, opened_at: opened}\n"
+        "    defaults: {customer_id: c1, category: other, status: open}\n"
+    )
+    (f,) = run_load(settings, tmp_path / "in", tmp_path / "m.yaml").files
+    assert (f.read, f.loaded) == (2, 2)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    extra = dict(con.execute(
+        "select ticket_id, extra::varchar from raw.tickets order by ticket_id"
+    ).fetchall())  # fmt: skip
+    assert '"_id":"z-7"' in extra["7"].replace(" ", "") and "vip" in extra["7"]
+    assert '"_id":"z-8"' in extra["8"].replace(" ", "")
+    assert "_line" not in extra["7"] and "_path" not in extra["7"]
+
+
+def test_a_csv_column_starting_with_an_underscore_stays_in_extra(settings, tmp_path):
+    """A CSV header `_note` is the operator's column: kept in `extra` like any other."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "tickets.csv").write_text(
+        "ticket_id,customer_id,opened_at,category,status,_note\n"
+        "T1,C1,2026-06-15 09:00:00,internet,open,call back first\n"
+    )
+    (f,) = run_load(settings, tmp_path / "in").files
+    assert (f.read, f.loaded) == (1, 1)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    (extra,) = con.execute("select extra::varchar from raw.tickets").fetchone()
+    assert "_note" in extra and "call back first" in extra
