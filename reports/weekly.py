@@ -519,6 +519,10 @@ def _environment() -> Any:
     env.filters["date"] = jinja2.pass_context(lambda c, v: c["L"].date(v))
     env.filters["when"] = jinja2.pass_context(lambda c, v: c["L"].when(v))
     env.filters["flag"] = jinja2.pass_context(lambda c, v: c["L"].flag(v))
+    # The marts name the slice of events without a queue/category/technician "(none)".
+    env.filters["slice"] = jinja2.pass_context(
+        lambda c, v: c["L"].t("report.no_slice") if v == NO_REGION else v
+    )
     return env
 
 

@@ -230,3 +230,12 @@ def test_a_french_report_says_the_risk_reasons_in_french(tiny):
     assert english_leaks(risk["fr"], "fr") == []
     assert "missed visits, not announced" in english_leaks(risk["en"], "fr")
     assert "repeat contacts" in english_leaks(risk["en"], "fr")
+
+
+def test_the_slice_without_a_queue_is_named_in_the_reader_s_language(french):
+    """The marts call the calls without a queue "(none)"; a French reader reads "(aucun)"."""
+    queues = next(s for s in french.context["sections"] if "contact_centre_queues" in s["data"])
+    rows = queues["data"]["contact_centre_queues"]
+    rows.append({**rows[0], "queue": "(none)"})
+    text = _visible_text(render(french, "full"))
+    assert "(aucun)" in text and "(none)" not in text
