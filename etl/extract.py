@@ -447,9 +447,7 @@ def _jsonl_source(
     try:
         con.execute(
             f"create or replace temp table {lines} as select row_number() over () as _line, line "
-            f"from read_csv({lit(str(target))}, columns={{'line': 'varchar'}}, header=false, "
-            "delim='\\x1f', quote='', escape='', new_line='\\n', strict_mode=false, "
-            f"max_line_size={caps.max_json_line_bytes + 1024})"
+            f"from {lines_sql(target, caps.max_json_line_bytes + 1024)}"
         )
     except duckdb.Error as exc:
         raise ExtractError(f"{path}: cannot read as JSON Lines: {_first_line(exc)}") from exc
@@ -525,6 +523,14 @@ def _to_utf8(line: bytes) -> bytes:
         return line
     except UnicodeDecodeError:
         return line.decode("cp1252", errors="replace").encode("utf-8")
+
+
+def lines_sql(path: Path, max_line_size: int | None = None) -> str:
+    """The file's lines as text, ``line``, in order: no delimiter, quote or escape, so a line is
+    never split or joined at a quote (JSON Lines read line by line)."""
+    size = "" if max_line_size is None else f", max_line_size={max_line_size}"
+    return (f"read_csv({lit(str(path))}, columns={{'line': 'varchar'}}, header=false, "
+            f"delim='\\x1f', quote='', escape='', new_line='\\n', strict_mode=false{size})")  # fmt: skip
 
 
 def _first_line(exc: BaseException) -> str:

@@ -30,7 +30,7 @@ import duckdb
 
 from ecoute.etl.clean import READER_COLUMNS, is_pii_column, lit, q
 from ecoute.etl.contract import Entity
-from ecoute.etl.extract import ExtractError, Reject, Source, file_format
+from ecoute.etl.extract import ExtractError, Reject, Source, file_format, lines_sql
 from ecoute.etl.mapping import EntityMapping, MappingError
 
 _SEGMENT = re.compile(r"([^.\[\]]+)((?:\[[^\]]*\])*)")
@@ -233,7 +233,7 @@ def fast_source(
             # A blank line is NULL here: not an object either.
             "select count(*), count(*) filter (where not coalesce(len(keys) > 0 or "
             "starts_with(ltrim(line), '{'), false)), list(distinct keys) "
-            f"from (select line, json_keys(line) as keys from {_lines_sql(path)})"
+            f"from (select line, json_keys(line) as keys from {lines_sql(path)})"
         ).fetchone()
     except duckdb.Error:
         return None
@@ -287,12 +287,6 @@ def _text_of(key: str, duck_type: str) -> str:
     return f"(case when starts_with({q(key)}, '\"') then json_extract_string({q(key)}, '$') else {q(key)}::varchar end)"
 
 
-def _lines_sql(path: Path) -> str:
-    """The file's lines as text, ``line``, in order (a line is never split at a quote)."""
-    return (f"read_csv({lit(str(path))}, columns={{'line': 'varchar'}}, header=false, "
-            "delim='\\x1f', quote='', escape='', new_line='\\n', strict_mode=false)")  # fmt: skip
-
-
 def read_whole(con: duckdb.DuckDBPyConnection, source: ShapedSource) -> bool:
     """Whether the fast reading typed one row per line (else the careful reading decides)."""
     return int(con.execute(f"select count(*) from {source.typed}").fetchone()[0]) == source.lines
@@ -308,20 +302,14 @@ def set_aside_typed(
     if not mapping.version:
         return
     t, key, v = source.typed, entity.key, "_v"
-    order = (f"try_cast({v} as double) desc nulls last, try_cast({v} as timestamptz) desc "
-             f"nulls last, {v} desc nulls last, _pos desc")  # fmt: skip
     repeated = (f"select {key} from {t} where {key} is not null and {v} is not null "
                 "group by all having count(*) > 1")  # fmt: skip
     older = (f"select _pos from (select _pos, row_number() over (partition by {key} "
-             f"order by {order}) as n from {t} where {key} in ({repeated}) "
+             f"order by {_latest_first(v, '_pos')}) as n from {t} where {key} in ({repeated}) "
              f"and {v} is not null) where n > 1")  # fmt: skip
     if _has_rows(con, entity.name):
-        version = lit(mapping.version)
-        older += (f" union select _pos from {t} s where {v} is not null and exists (select 1 "
-                  f"from raw.{entity.name} r where r.{key} = s.{key} and coalesce("
-                  f"try_cast(r.extra ->> {version} as double) > try_cast({v} as double), "
-                  f"try_cast(r.extra ->> {version} as timestamptz) > try_cast({v} as timestamptz), "
-                  "false))")  # fmt: skip
+        older += (f" union select _pos from {t} s where {v} is not null and "
+                  f"{_newer_stored(entity, mapping, f's.{key}', v)}")  # fmt: skip
     con.execute(f"create or replace temp table _older_pos as {older}")
     n = int(con.execute("select count(*) from _older_pos").fetchone()[0])
     if not n:
@@ -335,7 +323,7 @@ def set_aside_typed(
     con.execute(
         "create or replace temp table _superseded as select _line, 'line ' || _line as _path, "
         f"{record}::varchar as _record from (select row_number() over () as _line, line "
-        f"from {_lines_sql(source.path)}) where _line in (select _pos + 1 from _older_pos) "
+        f"from {lines_sql(source.path)}) where _line in (select _pos + 1 from _older_pos) "
         "order by _line"
     )
     source.typed = f"(select * from {t} where _pos not in (select _pos from _older_pos))"
@@ -358,9 +346,7 @@ def _records(con: duckdb.DuckDBPyConnection, path: Path, mapping: EntityMapping)
     con.execute(
         "create or replace temp table _shape_rec as select _line as _ord, _line, "
         "'line ' || _line as _path, line as rec, try(json_keys(line)) as _keys "
-        f"from (select row_number() over () as _line, line from read_csv({lit(str(path))}, "
-        "columns={'line': 'varchar'}, header=false, delim='\\x1f', quote='', escape='', "
-        "new_line='\\n', strict_mode=false))"
+        f"from (select row_number() over () as _line, line from {lines_sql(path)})"
     )
     # Text is only looked at when the keys did not already say "an object with keys".
     bad = (
@@ -440,23 +426,31 @@ def _older_sql(con: duckdb.DuckDBPyConnection, entity: Entity, mapping: EntityMa
     already in the warehouse (kept in ``extra``) is older too, so a late re-delivery never
     rolls a record back."""
     key, v = _key_sql(entity, mapping), q(mapping.version)
-    order = (
-        f"try_cast({v} as double) desc nulls last, try_cast({v} as timestamptz) desc nulls last, "
-        f"{v} desc nulls last, _line desc"
-    )
-    version = lit(mapping.version)
-    stored = (
-        f"exists (select 1 from raw.{entity.name} r where r.{entity.key} = ({key})::varchar and "
-        f"coalesce(try_cast(r.extra ->> {version} as double) > try_cast({v} as double), "
-        f"try_cast(r.extra ->> {version} as timestamptz) > try_cast({v} as timestamptz), false))"
-    )
-    if not _has_rows(con, entity.name):
-        stored = "false"
+    stored = "false"
+    if _has_rows(con, entity.name):
+        stored = _newer_stored(entity, mapping, f"({key})::varchar", v)
     return (
         f"({key})::varchar as _k, case when ({key}) is null or {v} is null then false "
-        f"else row_number() over (partition by ({key})::varchar order by {order}) > 1 "
-        f"or {stored} end as _older"
+        f"else row_number() over (partition by ({key})::varchar order by "
+        f"{_latest_first(v, '_line')}) > 1 or {stored} end as _older"
     )
+
+
+def _latest_first(v: str, delivery: str) -> str:
+    """Versions latest first: as numbers, else as instants, else as text; on a tie the later
+    delivery (``delivery``: the line or position) wins."""
+    return (f"try_cast({v} as double) desc nulls last, try_cast({v} as timestamptz) desc "
+            f"nulls last, {v} desc nulls last, {delivery} desc")  # fmt: skip
+
+
+def _newer_stored(entity: Entity, mapping: EntityMapping, key: str, v: str) -> str:
+    """Whether the warehouse already holds a later version of the record keyed ``key`` (its
+    version is kept in ``extra``): a late re-delivery never rolls a record back."""
+    version = lit(mapping.version)
+    return (f"exists (select 1 from raw.{entity.name} r where r.{entity.key} = {key} and "
+            f"coalesce(try_cast(r.extra ->> {version} as double) > try_cast({v} as double), "
+            f"try_cast(r.extra ->> {version} as timestamptz) > try_cast({v} as timestamptz), "
+            "false))")  # fmt: skip
 
 
 def _set_aside(
