@@ -209,9 +209,7 @@ def _say_reason(L: Lang, code: str, value: float | None, text: str | None) -> st
         return L.t("risk_reason.fee", amount=L.num(value))
     if code in _COUNTED and value is not None:
         rounding = _COUNTED[code]
-        count = rounding(value) if rounding else round(value, 1)
-        form = "one" if count == 1 else "other"
-        return L.t(f"risk_reason.{code}.{form}", count=L.count(count))
+        return L.n_count(f"risk_reason.{code}", rounding(value) if rounding else round(value, 1))
     # a category (plan, an extra attribute of the customer table), or a code this version
     # does not know: its name and its value, never nothing
     name = L.opt(f"risk_reason.attribute.{code}", code.removeprefix("extra."))

@@ -29,7 +29,7 @@ import duckdb
 
 from ecoute.core.settings import Settings
 from ecoute.core.sql_literals import literal as sql_literal
-from ecoute.reports.i18n import EN, Lang, lang, language_of
+from ecoute.reports.i18n import EN, Lang, words_for
 from ecoute.reports.metrics import CATALOGUE, WORST_REASONS, settlement
 
 HERE = Path(__file__).parent
@@ -319,7 +319,7 @@ def collect(
     from ecoute.reports.metrics import build_params, targets_of, week_metrics
 
     cfg = settings.section("report")
-    L = lang(language_of(settings, language))
+    L = words_for(settings, language)
     targets = targets_of(settings)
     trend_weeks = max(int(cfg.get("trend_weeks", 8)), 2)
     top = int(cfg.get("worst_top", 10))

@@ -20,7 +20,7 @@ from ecoute.core.settings import Settings
 from ecoute.reports.dashboard import data as D
 from ecoute.reports.dashboard import figures as F
 from ecoute.reports.dashboard.access import Access
-from ecoute.reports.i18n import EN, Lang, lang, language_of
+from ecoute.reports.i18n import EN, Lang, words_for
 from ecoute.reports.metrics import CATALOGUE, targets_of
 
 ASSETS = Path(__file__).with_name("assets")
@@ -42,7 +42,7 @@ class Config:
     @classmethod
     def from_settings(cls, settings: Settings, language: str | None = None) -> Config:
         s = settings.section("dashboard")
-        L = lang(language_of(settings, language))
+        L = words_for(settings, language)
         wanted = s.get("kpis") or D.DEFAULT_KPIS
         unknown = [m for m in wanted if CATALOGUE.get(m) is None]
         if unknown:

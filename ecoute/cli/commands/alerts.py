@@ -48,12 +48,11 @@ def alerts(
     fmt = check_format(legacy_format(fmt))
     monday = parse_week(week)
     settings = settings_of(ctx)
-    from ecoute.reports.i18n import LanguageError, language_of
-    from ecoute.reports.i18n import lang as language
+    from ecoute.reports.i18n import LanguageError, words_for
 
     try:
         rules = rules_from(settings.section("alerts"))
-        words = language(language_of(settings, lang))
+        words = words_for(settings, lang)
     except (RuleError, LanguageError) as exc:
         fail(str(exc), 2)
     try:
