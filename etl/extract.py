@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from ecoute.core.errors import first_line
 from ecoute.etl.clean import lit, q
 from ecoute.etl.lines import Caps, oversized, resplit
 from ecoute.etl.mapping import EntityMapping
@@ -172,7 +173,7 @@ def _careful_source(
         split = resplit(target, caps, delimiter=mapping.delimiter, encoding=mapping.encoding,
                         header=mapping.header, folder=folder)  # fmt: skip
     except (OSError, EOFError) as exc:
-        raise ExtractError(f"{path}: cannot read: {_first_line(exc)}") from exc
+        raise ExtractError(f"{path}: cannot read: {first_line(exc)}") from exc
     if not split.columns:
         release(split.path)
         return _empty_source(con, path)
@@ -275,7 +276,7 @@ def _csv_source(
             columns = [r[0] for r in sniff.execute(f"describe select * from {scan}").fetchall()]
     except duckdb.Error as exc:
         release(temp)
-        raise ExtractError(f"{path}: cannot read as CSV: {_first_line(exc)}") from exc
+        raise ExtractError(f"{path}: cannot read as CSV: {first_line(exc)}") from exc
     return Source(path, scan, columns, "csv", header_lines=1 if mapping.header else 0,
                   transcoded=transcode, rejects_table=table, temp_file=temp)  # fmt: skip
 
@@ -367,7 +368,7 @@ def _gunzip(path: Path, folder: str | None, caps: Caps) -> Path:
                 out.write(chunk)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         os.unlink(name)
-        raise ExtractError(f"{path}: truncated or corrupt gzip: {_first_line(exc)}") from exc
+        raise ExtractError(f"{path}: truncated or corrupt gzip: {first_line(exc)}") from exc
     except BaseException:
         os.unlink(name)
         raise
@@ -429,7 +430,7 @@ def _column_types(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> dict[
     try:
         return {r[0]: r[1] for r in con.execute(f"describe select * from {sql}").fetchall()}
     except duckdb.Error as exc:
-        raise ExtractError(f"{path}: cannot read: {_first_line(exc)}") from exc
+        raise ExtractError(f"{path}: cannot read: {first_line(exc)}") from exc
 
 
 def _jsonl_source(
@@ -450,7 +451,7 @@ def _jsonl_source(
             f"from {lines_sql(target, caps.max_json_line_bytes + 1024)}"
         )
     except duckdb.Error as exc:
-        raise ExtractError(f"{path}: cannot read as JSON Lines: {_first_line(exc)}") from exc
+        raise ExtractError(f"{path}: cannot read as JSON Lines: {first_line(exc)}") from exc
     finally:
         if target != path:
             release(target)
@@ -531,10 +532,6 @@ def lines_sql(path: Path, max_line_size: int | None = None) -> str:
     size = "" if max_line_size is None else f", max_line_size={max_line_size}"
     return (f"read_csv({lit(str(path))}, columns={{'line': 'varchar'}}, header=false, "
             f"delim='\\x1f', quote='', escape='', new_line='\\n', strict_mode=false{size})")  # fmt: skip
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _short(text: str) -> str:

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import duckdb
 
 from ecoute.core.db import connect
+from ecoute.core.errors import first_line
 from ecoute.core.settings import Settings
 from ecoute.etl import SOURCES
 from ecoute.etl.clean import CleanError, bind, clean_sql, lit
@@ -236,7 +237,7 @@ def _load(
         con.commit()
     except BaseException as exc:
         con.rollback()
-        message = _reason(exc)
+        message = first_line(exc)
         if isinstance(exc, GateClosed):
             result.checks = exc.checks
         result.status, result.message = "failed", message
@@ -492,7 +493,7 @@ def _type_rows(
             base = con.execute("select coalesce(min(rowid), 0) from _typed").fetchone()[0]
             source.typed = f"(select rowid - {int(base)} as _pos, * from _typed)"
     except duckdb.Error as exc:
-        raise LoadError(f"{source.path}: cannot read or map: {_reason(exc)}") from exc
+        raise LoadError(f"{source.path}: cannot read or map: {first_line(exc)}") from exc
     finally:
         release(source.temp_file)
     collect_rejects(con, source)
@@ -613,11 +614,6 @@ def _record_failure(
     if result.checks is not None:
         result.checks.record(con)
     con.commit()
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 __all__ = [

@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from ecoute.core.errors import first_line as core_first_line
 from ecoute.expectations.suites import ExpectationSpec, Raw, render
 
 CHECKS_DIR = Path(__file__).with_name("checks")
@@ -177,7 +178,6 @@ def run_sql(con: duckdb.DuckDBPyConnection, query: str, batch_sql: str) -> Outco
     return Outcome("passed" if count == 0 else "failed", {"unexpected_rows": count, "rows": rows})
 
 
-def first_line(exc: Any) -> str:
+def first_line(exc: BaseException) -> str:
     """An error's first line, short enough for the results table."""
-    text = str(exc).strip()
-    return text.splitlines()[0][:500] if text else type(exc).__name__
+    return core_first_line(exc, limit=500)
