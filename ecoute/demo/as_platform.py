@@ -146,10 +146,14 @@ def _servicenow(con: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
         "create or replace temp table _canon_tickets as select row_number() over () as _row, * "
         f"from read_parquet({lit(str(source))})"
     )
-    select = (SQL_DIR / "servicenow.sql").read_text(encoding="utf-8")
-    target = out_dir / "incident.csv"
-    con.execute(f"copy ({select}) to {lit(str(target))} (format csv, header, force_quote *)")
+    _write_csv(con, "servicenow.sql", out_dir / "incident.csv")
     source.unlink()
+
+
+def _write_csv(con: duckdb.DuckDBPyConnection, sql_file: str, target: Path) -> None:
+    """The platform's CSV export: the rows of ``sql_file``, a header, every value quoted."""
+    select = (SQL_DIR / sql_file).read_text(encoding="utf-8")
+    con.execute(f"copy ({select}) to {lit(str(target))} (format csv, header, force_quote *)")
 
 
 # The demo's French Excel appointments columns (cp1252, ";", local dd/mm/yyyy times).
@@ -180,9 +184,7 @@ def _salesforce_fs(con: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
         "create or replace temp table _canon_appointments as select "
         f"row_number() over () as _row, {', '.join(cols)} from {read}"
     )
-    select = (SQL_DIR / "salesforce_fs.sql").read_text(encoding="utf-8")
-    target = out_dir / "ServiceAppointment.csv"
-    con.execute(f"copy ({select}) to {lit(str(target))} (format csv, header, force_quote *)")
+    _write_csv(con, "salesforce_fs.sql", out_dir / "ServiceAppointment.csv")
     source.unlink()
 
 
