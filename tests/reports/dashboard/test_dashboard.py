@@ -647,6 +647,7 @@ def test_the_landing_html_is_the_first_view_drawn(tiny) -> None:
     calls (B1–B6), week 9 two (A1, A2), so the inbound-calls tile says 6 and its panel has two
     points at 2 and 6; missed visits has one week with visits (W10); first-time fix is not
     settled yet, so its tile says so and its panel draws no point, as the live figure."""
+    import html
     import json
     import re
     import urllib.request
@@ -682,6 +683,15 @@ def test_the_landing_html_is_the_first_view_drawn(tiny) -> None:
     drawn = {t: s.count("<circle") for t, s in panels.values()}
     assert drawn == live
     assert drawn["Missed visits"] == 1 and drawn["Fixed at first visit"] == 0
+    # in French, the whole first view is French: no English phrase, French numbers and dates
+    from tests.reports.test_i18n import english_leaks
+
+    fr = create_app(tiny, warm_up=False, language="fr").server.test_client().get("/")
+    text = html.unescape(re.sub(r"<[^>]+>", " ", _first_view(fr.get_data(as_text=True))))
+    text = text.replace("\u202f", " ").replace("\u00a0", " ")
+    assert english_leaks(text, "fr") == []
+    assert "Appels entrants" in text and "83,3 %" in text
+    assert " 2 mars " in text  # the trend's last week, as the French page writes it
 
 
 def test_the_static_first_view_escapes_operator_text() -> None:
