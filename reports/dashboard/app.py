@@ -753,7 +753,11 @@ def _after_first_paint(app: Any, parts: dict[str, Any]) -> dict[str, str]:
     """Dash's scripts deferred and its renderer started once they have run: the browser paints
     the first view before compiling 2.4 MB of script (run in place, they held the first paint
     back by 1 to 3 s on the loaded machine). Deferred scripts keep their order and run before
-    DOMContentLoaded, the renderer's one line then, as Dash would have run it at the end."""
+    DOMContentLoaded, the renderer's one line then, as Dash would have run it at the end.
+    Nothing is changed unless that line is found (deferred scripts with the renderer run in
+    place would start it before its scripts)."""
+    if not app.renderer or app.renderer not in parts["renderer"]:
+        return {}
     return {
         "scripts": parts["scripts"].replace("<script src=", "<script defer src="),
         "renderer": parts["renderer"].replace(
