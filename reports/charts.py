@@ -143,7 +143,10 @@ def _multiples(ctx: dict[str, Any], L: Lang = EN) -> str:
 
 
 def _line_panel(x: list[str], y: list[float | None], levels: list[tuple[str, float]],
-                L: Lang, suffix: str, label: str) -> str:  # fmt: skip
+                L: Lang, suffix: str, label: str, *, y_range: tuple[float, float] | None = None,
+                line: str = NAVY, level_colour: str | None = None) -> str:  # fmt: skip
+    """One small multiple. `y_range`, `line` and `level_colour` are for the dashboard's static
+    first view, drawn with its live figure's axis range and colours (reports/dashboard)."""
     width, height = 220, 130
     left, right, top, bottom = 40, width - 26, 8, height - 18
     known = [v for v in y if v is not None] + [lv for _, lv in levels]
@@ -152,6 +155,8 @@ def _line_panel(x: list[str], y: list[float | None], levels: list[tuple[str, flo
     if suffix == " %" and high <= 100:
         top_value = min(top_value, 100.0)  # a share never needs an axis past 100 %
     ticks = nice_ticks(low, top_value, 3)
+    if y_range is not None:
+        ticks = nice_ticks(y_range[0], y_range[1], 3)
     y_of = _scale(ticks[0], ticks[-1], top, bottom)
     step = (right - left) / max(len(x) - 1, 1)
     body = _axis(ticks, y_of, left, right, L, suffix)
@@ -161,6 +166,7 @@ def _line_panel(x: list[str], y: list[float | None], levels: list[tuple[str, flo
             body.append(_text(left + i * step, height - 5, week, 9, "middle", "#666"))
     for key, level in levels:
         colour = GREEN if key == "green" else RED
+        colour = level_colour or colour
         yl = y_of(level)
         body.append(
             f'<line class="target-line" x1="{left}" x2="{right}" y1="{yl:.1f}" y2="{yl:.1f}" '
@@ -173,11 +179,11 @@ def _line_panel(x: list[str], y: list[float | None], levels: list[tuple[str, flo
             continue
         xi, yi = left + i * step, y_of(v)
         path.append(f"{xi:.1f},{yi:.1f}")
-        points.append(f'<circle cx="{xi:.1f}" cy="{yi:.1f}" r="2.2" fill="{NAVY}"/>')
+        points.append(f'<circle cx="{xi:.1f}" cy="{yi:.1f}" r="2.2" fill="{line}"/>')
     for run in " ".join(p or "|" for p in path).split("|"):
         if run.strip():
             body.append(
-                f'<polyline points="{run.strip()}" fill="none" stroke="{NAVY}" stroke-width="2"/>'
+                f'<polyline points="{run.strip()}" fill="none" stroke="{line}" stroke-width="2"/>'
             )
     body += points
     return _svg(width, height, body, label)

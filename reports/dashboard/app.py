@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import html as html_text
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from urllib.parse import quote, unquote
 from ecoute.core.settings import Settings
 from ecoute.reports.dashboard import data as D
 from ecoute.reports.dashboard import figures as F
+from ecoute.reports.dashboard import first_view as FV
 from ecoute.reports.dashboard.access import Access
 from ecoute.reports.i18n import EN, Lang, words_for
 from ecoute.reports.metrics import CATALOGUE, targets_of
@@ -714,49 +714,83 @@ def default_view(app: Any, reader: D.Reader, cfg: Config, period: dict[str, Any]
 
 
 def _first_paint(app: Any, reader: D.Reader, cfg: Config, current_weeks: Any) -> None:
-    """The landing page's HTML carries the default view's header and KPI tiles as plain HTML.
+    """The landing page's HTML carries the whole first view: header, controls, status, KPI
+    tiles and the trends as inline SVG (:mod:`reports.dashboard.first_view`).
 
-    Dash draws nothing before its scripts (1.2 MB) are parsed and the layout fetched and
-    rendered: 2 to 7 s on the shared machine before a number showed. The tiles are what a
-    manager opens the page for, so they are in the HTML itself (the same facts as the live
-    tiles, from the per-version cache), shown at first paint and replaced by the live page
-    when React mounts. (Preloading plotly.js, 4.8 MB, was tried: its compiling delayed the
-    live page by 2 to 3 s and drew the graphs no sooner.) docs/dashboard.md, "Landing time"."""
+    Dash draws nothing before its scripts (1.2 MB) and plotly.js (1.2 MB) are parsed and run:
+    2.6 s on the default demo here, longer for the smallest Dash page that draws a graph. The
+    first view is what a manager opens the page for, so the server sends it drawn; the live
+    page is laid out invisibly in the same boxes and takes its place once its trends are
+    drawn (style.css). Built once per warehouse version, like the layout. (Preloading
+    plotly.js, 4.8 MB, was tried: its compiling delayed the live page by 2 to 3 s and drew the
+    graphs no sooner.) docs/dashboard.md, "Landing time"."""
     plain = app.interpolate_index
+    built: dict[str, Any] = {}
+
+    def first_view() -> str:
+        version = reader.version()
+        if built.get("version") != version:
+            period, options = current_weeks()
+            view, stale = first_paint_html(reader, cfg, period, options)
+            if stale:  # a load holds the file: the last figures, but not for this version
+                return view
+            built["html"], built["version"] = view, version
+        return built["html"]
 
     def interpolate_index(**parts: Any) -> str:
         from flask import request
 
         if request.path == cfg.url_prefix:
             with contextlib.suppress(D.WarehouseBusy):
-                period, options = current_weeks()
-                parts["app_entry"] = first_paint_html(reader, cfg, period, options)
+                parts["app_entry"] = first_view() + parts["app_entry"]
+                parts.update(_after_first_paint(app, parts))
         return plain(**parts)
 
     app.interpolate_index = interpolate_index
 
 
+def _after_first_paint(app: Any, parts: dict[str, Any]) -> dict[str, str]:
+    """Dash's scripts deferred and its renderer started once they have run: the browser paints
+    the first view before compiling 2.4 MB of script (run in place, they held the first paint
+    back by 1 to 3 s on the loaded machine). Deferred scripts keep their order and run before
+    DOMContentLoaded, the renderer's one line then, as Dash would have run it at the end.
+    Nothing is changed unless that line is found (deferred scripts with the renderer run in
+    place would start it before its scripts)."""
+    if not app.renderer or app.renderer not in parts["renderer"]:
+        return {}
+    return {
+        "scripts": parts["scripts"].replace("<script src=", "<script defer src="),
+        "renderer": parts["renderer"].replace(
+            app.renderer,
+            f'document.addEventListener("DOMContentLoaded", function () {{ {app.renderer} }});',
+        ),
+    }
+
+
 def first_paint_html(reader: D.Reader, cfg: Config, period: dict[str, Any],
-                     options: dict[str, Any]) -> str:  # fmt: skip
-    """``react-entry-point`` holding the default view's header and tiles as static HTML (every
-    text escaped: catalogue labels and formatted numbers, never markup)."""
-    e = html_text.escape
+                     options: dict[str, Any]) -> tuple[str, bool]:  # fmt: skip
+    """The default view (the picker's first values, no filter, weekly) as static HTML, and
+    whether its figures are stale. Every text is escaped (see first_view)."""
     L = cfg.L
     f = D.default_filters(period, cfg.weeks)
-    kpis = landing_data(reader, cfg, f, "week").value["kpis"]
-    tiles = "".join(
-        f'<div class="kpi"><div class="kpi-label">{e(t["label"])}</div>'
-        f'<div class="kpi-value">{e(t["value"])}</div>'
-        f'<div class="{e(t["delta_class"])}">{e(t["delta"])}</div>'
-        f'<span class="{e(t["pill_class"])}">{e(t["pill"])}</span></div>'
-        for t in tile_facts(cfg, kpis, options, f)
+    view = landing_view(reader, cfg, period, options, f, "week")
+    first, last = default_dates(period, cfg)
+    labels = {key: L.t(f"dash.{key}") for key in ("weeks", "region", "segment", "category",
+                                                   "trend", "weekly", "daily", "all_segments",
+                                                   "all_categories")}  # fmt: skip
+    labels["all_regions"] = L.t("scope.all_regions")
+    dates = (L.short_date(dt.date.fromisoformat(first)), L.short_date(dt.date.fromisoformat(last)))
+    status = view["status"] + (" " + view["stale"] if view["stale"] else "")
+    html_view = FV.page_html(
+        tagline=L.t("dash.tagline"),
+        caption=view["caption"],
+        controls=FV.controls_html(labels, dates),
+        hint=L.t("dash.drill_hint"),
+        status=status,
+        tiles=FV.tiles_html(view["facts"]),
+        trends=FV.trends_svg(view["figure"], cfg.kpis, L.t("dash.trends_week"), L),
     )
-    return (
-        '<div id="react-entry-point"><div class="page" data-first-paint="">'
-        f'<header><div><span class="brand">Écoute</span><span class="tagline"> '
-        f'{e(L.t("dash.tagline"))}</span></div><div class="caption">{e(describe(f, L))}</div>'
-        f'</header><div class="kpis">{tiles}</div></div></div>'
-    )
+    return html_view, bool(view["stale"])
 
 
 # Dash answers every path under its prefix with the page (a catch-all route for its client-side
@@ -857,26 +891,39 @@ def view_kpis(reader: D.Reader, cfg: Config, period: dict[str, Any], options: di
     f = filters_from(period, start, end, region, drill)
     grain = grain if grain in ("week", "day") else "week"
     try:
-        fetched = landing_data(reader, cfg, f, grain)
+        view = landing_view(reader, cfg, period, options, f, grain)
     except D.WarehouseBusy as exc:
         return ([], F.empty(L.t("dash.trend"), str(exc)), html.P(str(exc), className="notice"),
                 describe(f, L))  # fmt: skip
+    tiles = kpi_tiles(cfg, {}, options, f, view["facts"])
+    status: list[Any] = [html.Span(view["status"])]
+    if view["stale"]:
+        status.append(html.Span(" " + view["stale"], className="stale"))
+    return tiles, view["figure"], status, view["caption"]
+
+
+def landing_view(reader: D.Reader, cfg: Config, period: dict[str, Any], options: dict[str, Any],
+                 f: D.Filters, grain: str) -> dict[str, Any]:  # fmt: skip
+    """What the tiles, the status line, the trends and the caption say for one filter state:
+    the live callback renders it as components, the static first view as HTML and SVG (one
+    source of the figures). Raises WarehouseBusy when nothing was ever read."""
+    L = cfg.L
+    fetched = landing_data(reader, cfg, f, grain)
     got = fetched.value
     facts = tile_facts(cfg, got["kpis"], options, f)
-    tiles = kpi_tiles(cfg, got["kpis"], options, f, facts)
     week = got["kpis"]["week"]
     _, w, _ = week.isocalendar()
     _, pw, _ = got["kpis"]["previous_week"].isocalendar()
-    status: list[Any] = [html.Span(L.t(
-        "dash.status", week=w, start=L.short_date(week),
-        end=L.short_date(week + dt.timedelta(days=6)), previous=pw,
-        horizon=L.when(period["horizon_local"])))]  # fmt: skip
-    if fetched.stale:
-        status.append(html.Span(" " + L.t("dash.stale", at=f"{fetched.read_at:%H:%M:%S}"),
-                                className="stale"))  # fmt: skip
     unavailable = {t["metric"]: t["delta"] for t in facts if t["not_recorded"]}
-    figure = F.trends(got["series"], cfg.kpis, cfg.targets, grain, unavailable, L)
-    return tiles, figure, status, describe(f, L)
+    return {
+        "facts": facts,
+        "status": L.t("dash.status", week=w, start=L.short_date(week),
+                      end=L.short_date(week + dt.timedelta(days=6)), previous=pw,
+                      horizon=L.when(period["horizon_local"])),
+        "stale": L.t("dash.stale", at=f"{fetched.read_at:%H:%M:%S}") if fetched.stale else None,
+        "figure": F.trends(got["series"], cfg.kpis, cfg.targets, grain, unavailable, L),
+        "caption": describe(f, L),
+    }  # fmt: skip
 
 
 DATE_PICKER_FORMAT = "D MMM YYYY"  # moment.js: the same "6 Jul 2026" as L.short_date

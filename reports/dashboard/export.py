@@ -25,17 +25,12 @@ from ecoute.reports.dashboard.app import (
     landing_data,
     tile_facts,
 )
+from ecoute.reports.dashboard.first_view import tiles_html
 from ecoute.reports.i18n import EN, Lang
 
 
 def _tiles(cfg: Config, kpis: dict[str, Any], options: dict[str, Any], f: D.Filters) -> str:
-    return "".join(
-        f'<div class="kpi"><div class="kpi-label">{html.escape(t["label"])}</div>'
-        f'<div class="kpi-value">{html.escape(t["value"])}</div>'
-        f'<div class="{t["delta_class"]}">{html.escape(t["delta"])}</div>'
-        f'<span class="{t["pill_class"]}">{html.escape(t["pill"])}</span></div>'
-        for t in tile_facts(cfg, kpis, options, f)
-    )
+    return tiles_html(tile_facts(cfg, kpis, options, f))
 
 
 def _worst(rows: list[dict[str, Any]], L: Lang = EN) -> str:

@@ -196,8 +196,16 @@ DATE = r"\d{1,2} [A-Z][a-z]{2} \d{4}"  # "6 Jul 2026", the page's one date forma
 FIRST_VIEW_GRAPHS = ("#trends", "#by-region", "#by-queue", "#by-team")
 
 
+# The first view's boxes (x, y, width, height) under `root`: header to the trends' card.
+BOXES = """(root) => ['header', '.controls', '.drill-bar', '.status', '.kpis', '.kpis + .card']
+  .map(s => { const b = document.querySelector(root).querySelector(s).getBoundingClientRect();
+              return [b.x, b.y, b.width, b.height].map(Math.round); })"""
+
+
 def test_the_first_view_is_served_whole_and_reads_well(dash_world) -> None:
-    """With every callback request refused, the landing page still shows its tiles and its four
+    """The page's HTML alone (Dash's scripts refused) shows the tiles and the trends drawn as
+    SVG; the live page then takes its place in the same boxes with the same tile values.
+    With every callback request refused, the landing page still shows its tiles and its four
     charts: they are in the first served layout, no round trip needed. On that page: one date
     format; the picker and the caption end on the same Sunday, the tiles' week; rate axes span
     at least 20 points; a change of 0.0 pt is grey ■, not a red ▲.
@@ -211,6 +219,15 @@ def test_the_first_view_is_served_whole_and_reads_well(dash_world) -> None:
     # 4 of the world's 8 weeks: the first view is the picker's range, not every week
     app = create_app(dash_world.settings.with_overrides(dashboard={"kpis": kpis, "weeks": 4}))
     with serve(app.server) as url, chromium() as browser:
+        # Without Dash's scripts the page's HTML alone shows the first view, drawn
+        static = browser.new_page(viewport={"width": 1440, "height": 900})
+        static.route("**/_dash-component-suites/**", lambda route: route.abort())
+        static.goto(url + "/")
+        static.wait_for_selector("#first-view .static-graph svg polyline", timeout=30_000)
+        static_boxes = static.evaluate(BOXES, "#first-view")
+        static_tiles = [t.strip() for t in static.locator("#first-view .kpi-value").all_inner_texts()]
+        static.close()
+
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         asked: list[str] = []
 
@@ -227,7 +244,11 @@ def test_the_first_view_is_served_whole_and_reads_well(dash_world) -> None:
             assert box and box["width"] > 300 and box["height"] > 200, graph
         # the only callback a first visit asks for is the router's (a journey URL needs it)
         assert all('"output":"..landing.style' in body for body in asked), asked
-        for tile in page.locator(".kpi").all():
+        # the live view took the static one's place, in the same boxes, saying the same
+        page.wait_for_selector("#first-view", state="hidden", timeout=30_000)
+        assert page.evaluate(BOXES, "#react-entry-point") == static_boxes
+        assert [t.strip() for t in page.locator("#kpis .kpi-value").all_inner_texts()] == static_tiles
+        for tile in page.locator("#kpis .kpi").all():
             box = tile.bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= 1440
 

@@ -622,3 +622,90 @@ def test_the_served_plotly_bundle_is_the_python_packages_version() -> None:
 
     head = (ASSETS / "plotly-basic.min.js").read_text(encoding="utf-8")[:200]
     assert re.search(r"plotly\.js \(basic - minified\) v(\S+)", head)[1] == get_plotlyjs_version()
+
+
+# --- the static first view (first_view.py) ----------------------------------------------------
+
+
+def _first_view(page: str) -> str:
+    """The static first view of a served landing page (before Dash's entry point)."""
+    return page[page.index('<div id="first-view"') : page.index('<div id="react-entry-point"')]
+
+
+def _panels(view: str) -> dict[str, tuple[str, str]]:
+    """metric → (its title, its SVG) of the static trends."""
+    import re
+
+    found = re.findall(r'<div class="static-panel" data-metric="([^"]+)">'
+                       r'<div class="static-panel-title">(.*?)</div>(.*?)</svg>', view)  # fmt: skip
+    return {metric: (title, svg) for metric, title, svg in found}
+
+
+def test_the_landing_html_is_the_first_view_drawn(tiny) -> None:
+    """A plain GET of / on the tiny warehouse (tests/reports/_report_fixtures.py), no script
+    run: the tiles and the trends are in the HTML, the trends as SVG. By hand: week 10 has six
+    calls (B1–B6), week 9 two (A1, A2), so the inbound-calls tile says 6 and its panel has two
+    points at 2 and 6; missed visits has one week with visits (W10); first-time fix is not
+    settled yet, so its tile says so and its panel draws no point, as the live figure."""
+    import html
+    import json
+    import re
+    import urllib.request
+
+    from tests.reports.dashboard._browser import serve
+
+    app = create_app(tiny, warm_up=False)
+    with serve(app.server) as url:
+        page = urllib.request.urlopen(url + "/").read().decode("utf-8")
+        again = urllib.request.urlopen(url + "/").read().decode("utf-8")
+        layout = json.loads(urllib.request.urlopen(url + "/_dash-layout").read())
+    view = _first_view(page)
+    assert _first_view(again) == view  # built once per warehouse version
+    assert "<script" not in view
+    # Dash's scripts wait for the first paint (deferred), its renderer for them
+    assert "<script src=" not in page and page.count("<script defer src=") >= 5
+    assert 'addEventListener("DOMContentLoaded", function () { var renderer' in page
+    tile = re.search(r'data-metric="inbound_calls">.*?<div class="kpi-value">(.*?)</div>', view)
+    assert tile and tile.group(1) == "6"
+    assert re.search(r'data-metric="first_time_fix_rate">.*?<div class="kpi-value">not settled',
+                     view)  # fmt: skip
+    panels = _panels(view)
+    assert len(panels) == 8 and panels["inbound_calls"][0] == "Inbound calls"
+    title, svg = panels["inbound_calls"]
+    ticks = {t: float(y) - 3 for y, t in re.findall(r'y="([\d.]+)"[^>]*class="tick-left">([^<]+)<',
+                                                   svg)}  # fmt: skip
+    per_call = (ticks["0"] - ticks["8"]) / 8
+    points = [float(cy) for cy in re.findall(r'<circle [^>]*cy="([\d.]+)"', svg)]
+    assert [round((ticks["0"] - cy) / per_call, 6) for cy in points] == [2, 6]
+    assert ">2 Mar</text>" in svg  # the last point's week, in the page's language
+    # the same points as the live figure's, panel by panel (unsettled weeks left out alike)
+    live = {t["name"]: len(t["x"]) for t in _props(layout, "trends")["figure"]["data"]}
+    drawn = {t: s.count("<circle") for t, s in panels.values()}
+    assert drawn == live
+    assert drawn["Missed visits"] == 1 and drawn["Fixed at first visit"] == 0
+    # in French, the whole first view is French: no English phrase, French numbers and dates
+    from tests.reports.test_i18n import english_leaks
+
+    fr = create_app(tiny, warm_up=False, language="fr").server.test_client().get("/")
+    text = html.unescape(re.sub(r"<[^>]+>", " ", _first_view(fr.get_data(as_text=True))))
+    text = text.replace("\u202f", " ").replace("\u00a0", " ")
+    assert english_leaks(text, "fr") == []
+    assert "Appels entrants" in text and "83,3 %" in text
+    assert " 2 mars " in text  # the trend's last week, as the French page writes it
+
+
+def test_the_static_first_view_escapes_operator_text() -> None:
+    """Text from the data (a region in the caption, a label) is shown as text: a `</svg>` or a
+    `<script>` in it stays escaped in the HTML and in the SVG."""
+    from ecoute.reports.dashboard import first_view as FV
+    from ecoute.reports.i18n import EN
+
+    evil = '</svg><script>alert("x")</script>'
+    kpis = (("inbound_calls", evil, "count", "higher"),)
+    figure = F.trends({"inbound_calls": [(dt.date(2026, 3, 2), 6.0)]}, kpis, {}, "week")
+    svg = FV.trends_svg(figure, kpis, evil, EN)
+    page = FV.page_html(tagline=evil, caption=f"1 Mar – 8 Mar · {evil}", controls="",
+                        hint=evil, status=evil, tiles=FV.tiles_html([]), trends=svg)  # fmt: skip
+    assert "<script" not in page and page.count("</svg>") == 1
+    assert "&lt;/svg&gt;&lt;script&gt;" in page
+    assert 'aria-label="&lt;/svg&gt;&lt;script&gt;alert(&quot;x&quot;)' in page
