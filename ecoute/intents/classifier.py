@@ -278,7 +278,7 @@ def _concept_hit(
                 continue
             for index, tok in enumerate(toks):
                 noun = tok.folded in rule.any_actor
-                if not noun and clauses.lemma(tok.raw, language) not in rule.other_actor:
+                if not noun and not rule.acts(tok.raw, tok.folded, language):
                     continue
                 if not noun and any(t.folded in clause.self_subjects for t in toks[:index]):
                     continue  # "je ne peux pas passer": the customer is the one not coming

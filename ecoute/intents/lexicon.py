@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from ecoute.intents.normalize import fold_pattern
+from ecoute.intents.lemmas import forms_of, lemma
 
 LANGUAGES: tuple[str, ...] = ("fr", "nl", "de", "en")
 LEXICON_DIR = Path(__file__).parent / "lexicons"
@@ -59,6 +60,14 @@ class ConceptRule:
     any_actor: frozenset[str]  # words (folded, as written): nouns such as "réponse", "nieuws"
     other_actor: frozenset[str]  # verb lemmas that count only when the customer is not the subject
     context: re.Pattern[str] | None  # the message must also mention this (a technician...)
+    # Forms of the other_actor lemmas from the shipped table (lemmas.py); None: ask simplemma.
+    forms: frozenset[str] | None = None
+
+    def acts(self, raw: str, folded: str, language: str) -> bool:
+        """True if the word (lower case as written; folded) is a form of a verb lemma."""
+        if self.forms is not None:
+            return raw in self.forms or folded in self.other_actor
+        return lemma(raw, language) in self.other_actor
 
 
 @dataclass(frozen=True)
@@ -167,18 +176,24 @@ def _token_regex(patterns: list[str]) -> re.Pattern[str] | None:
     return re.compile("(?:" + "|".join(fold_pattern(p) for p in patterns) + r")\Z")
 
 
-def compile_clause(spec: dict[str, Any] | None) -> ClauseRules | None:
+def _concept(name: str, rule: dict[str, Any], language: str) -> ConceptRule:
+    other_actor = _words(list(rule.get("other_actor", [])))
+    return ConceptRule(
+        intent=name,
+        any_actor=_words(list(rule.get("any_actor", []))),
+        other_actor=other_actor,
+        context=_alternation(list(rule.get("context", []))),
+        forms=forms_of(language, other_actor),
+    )
+
+
+def compile_clause(spec: dict[str, Any] | None, language: str) -> ClauseRules | None:
     """Compile a lexicon's `clause:` section (negation across the verb, who acts, reported
     speech, concept rules)."""
     if not spec:
         return None
     concepts = tuple(
-        ConceptRule(
-            intent=name,
-            any_actor=_words(list(rule.get("any_actor", []))),
-            other_actor=_words(list(rule.get("other_actor", []))),
-            context=_alternation(list(rule.get("context", []))),
-        )
+        _concept(name, rule, language)
         for name, rule in (spec.get("concepts", {}) or {}).items()
     )
     return ClauseRules(
@@ -207,7 +222,7 @@ def compile_language(data: dict[str, Any]) -> LanguageRules:
         post_window=int(negation.get("post_window", 0)),
         post_negators=_whole_words(list(negation.get("negators", []))),
         negative_words=_alternation(list(data.get("negative_words", []))),
-        clause=compile_clause(data.get("clause")),
+        clause=compile_clause(data.get("clause"), data["language"]),
     )
 
 
