@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from ecoute.intents.normalize import fold_pattern
 from ecoute.intents.lemmas import forms_of, lemma
+from ecoute.intents.normalize import fold_pattern
 
 LANGUAGES: tuple[str, ...] = ("fr", "nl", "de", "en")
 LEXICON_DIR = Path(__file__).parent / "lexicons"
