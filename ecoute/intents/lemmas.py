@@ -76,13 +76,16 @@ def build_table(wanted: dict[str, set[str]]) -> dict[str, dict[str, list[str]]]:
 
 
 def concept_lemmas() -> dict[str, set[str]]:
-    """The verb lemmas (`other_actor`) of every built-in concept, per language."""
+    """The verb lemmas of every built-in concept and final verb, per language."""
     from ecoute.intents.lexicon import load_rules
 
     out: dict[str, set[str]] = {}
     for language, rules in load_rules().items():
-        for concept in rules.clause.concepts if rules.clause else ():
-            out.setdefault(language, set()).update(concept.other_actor)
+        if rules.clause is None:
+            continue
+        verbs = out.setdefault(language, set())
+        verbs.update(*(c.other_actor for c in rules.clause.concepts))
+        verbs.update(*(f.verbs for f in rules.clause.final_verbs))
     return out
 
 

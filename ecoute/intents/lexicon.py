@@ -65,9 +65,33 @@ class ConceptRule:
 
     def acts(self, raw: str, folded: str, language: str) -> bool:
         """True if the word (lower case as written; folded) is a form of a verb lemma."""
-        if self.forms is not None:
-            return raw in self.forms or folded in self.other_actor
-        return lemma(raw, language) in self.other_actor
+        return is_form(raw, folded, self.other_actor, self.forms, language)
+
+
+def is_form(
+    raw: str, folded: str, lemmas: frozenset[str], forms: frozenset[str] | None, language: str
+) -> bool:
+    """True if the word is a form of one of lemmas: the shipped forms, else simplemma."""
+    if forms is not None:
+        return raw in forms or folded in lemmas
+    return lemma(raw, language) in lemmas
+
+
+@dataclass(frozen=True)
+class FinalVerbRule:
+    """A stance said by its verb alone: the customer is the subject, and a verb of the list
+    ends the clause, nothing after it but `tail` words ("je vais changer !", "fin du mois je
+    décale.", "I'm leaving."). With an object after it the verb means something else ("je vais
+    changer de box"), so it does not count."""
+
+    intent: str
+    verbs: frozenset[str]  # lemmas, folded
+    tail: frozenset[str]  # words that may follow the verb before the clause ends
+    forms: frozenset[str] | None = None
+    others_before: frozenset[str] = frozenset()  # a word just before the verb naming another
+
+    def acts(self, raw: str, folded: str, language: str) -> bool:
+        return is_form(raw, folded, self.verbs, self.forms, language)
 
 
 @dataclass(frozen=True)
@@ -82,6 +106,7 @@ class ClauseRules:
     concepts: tuple[ConceptRule, ...] = ()
     after_negators: frozenset[str] = frozenset()  # negators that follow the verb ("kam nicht")
     window: int = 4  # how many tokens before a concept a negator may stand
+    final_verbs: tuple[FinalVerbRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,10 +218,20 @@ def compile_clause(spec: dict[str, Any] | None, language: str) -> ClauseRules | 
     if not spec:
         return None
     concepts = tuple(
-        _concept(name, rule, language)
-        for name, rule in (spec.get("concepts", {}) or {}).items()
+        _concept(name, rule, language) for name, rule in (spec.get("concepts", {}) or {}).items()
+    )
+    final_verbs = tuple(
+        FinalVerbRule(
+            intent=name,
+            verbs=_words(list(rule.get("verbs", []))),
+            tail=_words(list(rule.get("tail", []))),
+            others_before=_words(list(rule.get("others_before", []))),
+            forms=forms_of(language, _words(list(rule.get("verbs", [])))),
+        )
+        for name, rule in (spec.get("final_verbs", {}) or {}).items()
     )
     return ClauseRules(
+        final_verbs=final_verbs,
         negators=_token_regex(list(spec.get("negators", []))),
         ne=_words(list(spec.get("ne", []))),
         ne_negators=_words(list(spec.get("ne_negators", []))),

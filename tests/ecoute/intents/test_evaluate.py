@@ -20,6 +20,8 @@ from ecoute.intents.corpora import (
     S6_TEST_STRATA,
     S6B_GROWTH_SEED,
     S6B_GROWTH_STRATA,
+    S7_GROWTH_SEED,
+    S7_GROWTH_STRATA,
     draw_grown_test,
     draw_growth,
     draw_sample,
@@ -140,6 +142,7 @@ def test_labels_match_the_fixed_seed_samples(external_data_dir):
 
 S6 = "grown_s6_"  # files of the second growth (session 6)
 S6B = "grown_s6b_"  # the third growth (session 6, tuning only, French)
+S7 = "grown_s7_"  # the fourth growth (session 7, tuning only)
 
 
 def _files(folder: Path, prefix: str) -> pl.DataFrame:
@@ -154,8 +157,8 @@ def test_grown_labels_match_their_draws(external_data_dir):
     before = _tuning_keys(False) | _keys(load_labels(TEST_DIR, grown=False))
     grown_test = load_labels(TEST_DIR).filter(~pl.col("all_intents"))
     grown_tuning = load_labels().filter(~pl.col("all_intents"))
-    s6b = _keys(_files(LABEL_DIR, S6B))
-    s6_test, s6_tuning = _keys(_files(TEST_DIR, S6)), _keys(_files(LABEL_DIR, S6)) | s6b
+    s6b, s7 = _keys(_files(LABEL_DIR, S6B)), _keys(_files(LABEL_DIR, S7))
+    s6_test, s6_tuning = _keys(_files(TEST_DIR, S6)), _keys(_files(LABEL_DIR, S6)) | s6b | s7
     grown_test = grown_test.filter(~pl.struct("source", "row_id").is_in(
         [{"source": s, "row_id": r} for s, r in s6_test]))  # fmt: skip
     grown_tuning = grown_tuning.filter(~pl.struct("source", "row_id").is_in(
@@ -170,8 +173,10 @@ def test_grown_labels_match_their_draws(external_data_dir):
     for folder, prefix, strata, seed, exclude in (
         (TEST_DIR, S6, S6_TEST_STRATA, S6_TEST_SEED, before),
         (LABEL_DIR, S6, S6_GROWTH_STRATA, S6_GROWTH_SEED, before | s6_test),
-        (LABEL_DIR, S6B, S6B_GROWTH_STRATA, S6B_GROWTH_SEED, before | s6_test | s6_tuning - s6b),
-    ):
+        (LABEL_DIR, S6B, S6B_GROWTH_STRATA, S6B_GROWTH_SEED,
+         before | s6_test | s6_tuning - s6b - s7),
+        (LABEL_DIR, S7, S7_GROWTH_STRATA, S7_GROWTH_SEED, before | s6_test | s6_tuning - s7),
+    ):  # fmt: skip
         labelled = _files(folder, prefix)
         for source in CORPORA:
             drawn = draw_strata(source, exclude, strata[source], seed, external_data_dir)
