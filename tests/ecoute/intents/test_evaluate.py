@@ -53,7 +53,8 @@ MIN_SUPPORT = 10  # fewer positives than this cannot measure a 0.7 recall
 UNDER_SUPPORTED = {("en", "missed_appointment")}
 # Targets MISSED on the test split (525 texts after the session-6 growth), measured once per
 # candidate after its rules and model choice were frozen (commits 891768d, 3f0dfca, 318aae5;
-# the last two give these same figures). Not tuned away on the test split: each needs new
+# the last two give these same figures; session 7: acd8012, which moved only English
+# compensation, 25 -> 26 of 35). Not tuned away on the test split: each needs new
 # tuning text of its kind. strict: a fix shows up as XPASS and fails, so the list stays true.
 MISSED = {
     ("fr", "churn_threat"): "P 0.79 (31 tp, 8 fp) R 0.82: résiliation named as advice, by "
@@ -63,7 +64,7 @@ MISSED = {
     "'au nez' or an object pronoun",
     ("en", "churn_threat"): "P 0.74 R 0.67 (14 of 21): CFPB finance narratives (policies, "
     "memberships, accounts closed in passing or by the company)",
-    ("en", "compensation_request"): "P 0.71 R 0.71 (25 of 35): money back asked without refund "
+    ("en", "compensation_request"): "P 0.72 R 0.74 (26 of 35): money back asked without refund "
     "words, refunds mentioned in passing",
     ("en", "dropped_call"): "R 0.58 (7 of 12): calls ended without the lexicon's phrasing",
 }
