@@ -20,6 +20,7 @@ from ecoute.intents.lexicon import (
     LANGUAGES,
     ClauseRules,
     ConceptRule,
+    FinalVerbRule,
     IntentRules,
     LanguageRules,
     load_rules,
@@ -278,7 +279,7 @@ def _concept_hit(
                 continue
             for index, tok in enumerate(toks):
                 noun = tok.folded in rule.any_actor
-                if not noun and clauses.lemma(tok.raw, language) not in rule.other_actor:
+                if not noun and not rule.acts(tok.raw, tok.folded, language):
                     continue
                 if not noun and any(t.folded in clause.self_subjects for t in toks[:index]):
                     continue  # "je ne peux pas passer": the customer is the one not coming
@@ -320,9 +321,42 @@ def find_intents(
                 hit = _concept_hit(reading, concept, lang.clause, lang.language)
                 if hit is not None:
                     hits[concept.intent] = hit
+        for final in lang.clause.final_verbs:
+            if final.intent not in hits:
+                hit = _final_verb_hit(reading, final, lang.clause, lang.language)
+                if hit is not None:
+                    hits[final.intent] = hit
     if voided is not None:
         voided |= seen_voided - hits.keys()
     return list(hits.values())
+
+
+def _final_verb_hit(
+    reading: _Reading, rule: FinalVerbRule, clause: ClauseRules, language: str
+) -> IntentHit | None:
+    """First clause that ends on one of the rule's verbs, the customer its subject, not
+    negated, quoted or reported ("je vais changer !", "fin du mois je décale")."""
+    for span in reading.clauses:
+        toks = clauses.tokens(reading.original, span)
+        last = len(toks) - 1
+        while last >= 0 and toks[last].folded in rule.tail:
+            last -= 1
+        if last < 1 or not rule.acts(toks[last].raw, toks[last].folded, language):
+            continue
+        if toks[last - 1].folded in rule.others_before:
+            continue
+        subject = next((t for t in reversed(toks[:last]) if t.folded in clause.self_subjects), None)
+        if subject is None or _negator_near(toks, last, clause) is not None:
+            continue
+        if _reported(reading, toks[last].start, toks[last].end, clause):
+            continue
+        return IntentHit(
+            rule.intent,
+            reading.original[subject.start : toks[last].end],
+            reading.original[span.start : span.end].strip(),
+            "final_verb",
+        )
+    return None
 
 
 _LETTER = re.compile(r"[^\W\d_]")

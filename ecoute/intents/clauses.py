@@ -2,9 +2,9 @@
 negation spans the verb, "il ne rappelle jamais"), who acts in them (the customer or someone
 else), and which parts are quoted or reported speech.
 
-Lemmas come from simplemma (its dictionaries ship inside the wheel: no download, no model
-hub), so one concept ("rappeler", "komen", "come") covers every inflection of the verb without
-a hand-written stem per form. Pure: no I/O besides simplemma's packaged data, no clock.
+Lemmas come from simplemma's dictionaries (through `lemmas.py`: a shipped table of the forms
+the concepts need), so one concept ("rappeler", "komen", "come") covers every inflection of the
+verb without a hand-written stem per form. Pure: no I/O, no clock.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ecoute.intents.normalize import fold_char
 
@@ -100,13 +99,3 @@ def scopes(text: str, span: Span) -> Iterator[Span]:
         start = m.end()
     if span.end > start:
         yield Span(start, span.end)
-
-
-@lru_cache(maxsize=200_000)
-def lemma(word: str, language: str) -> str:
-    """simplemma's lemma of one lower-case word, folded like the lexicons (cached: the
-    lemmatizer costs ~30 µs a call, and words repeat)."""
-    import simplemma
-
-    found = simplemma.lemmatize(word, lang=language)
-    return "".join(fold_char(c) for c in found.lower())

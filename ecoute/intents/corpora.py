@@ -440,3 +440,30 @@ S6B_GROWTH_STRATA: dict[str, list[tuple[str, int, str | None]]] = {
     COMCAST: [],
     CFPB: [],
 }
+
+
+# Fourth growth (session 7), TUNING only: a fresh draw for the kinds the issue names and the
+# targets that stay below on held-out text (French visits and cut calls, English churn and
+# compensation said in other words). Rows outside every label file of both splits.
+S7_GROWTH_SEED = 20261207
+S7_GROWTH_STRATA: dict[str, list[tuple[str, int, str | None]]] = {
+    FR_TWEETS: [
+        ("random", 10, None),
+        (
+            "missed_appointment",
+            15,
+            r"technicien|rdv|rendez.vous|intervention|passage|venu|attend|personne",
+        ),
+        ("dropped_call", 10, r"raccroch|coup[ée]|ça coupe|ca coupe|appel"),
+        ("churn_threat", 10, r"r[ée]sili|quitter|partir|concurren|ailleurs|changer|adieu|fuir"),
+    ],
+    COMCAST: [
+        ("churn_threat", 8, r"cancel|terminat|switch|leav|clos|port|another provider"),
+        ("compensation_request", 8, r"refund|credit|reimburs|compens|money|waive|owe|back"),
+        ("dropped_call", 4, r"hung|hang|drop|disconnect|cut off|call"),
+    ],
+    CFPB: [
+        ("churn_threat", 6, r"cancel my|cancel the|close my|closed my|switch|terminat"),
+        ("compensation_request", 6, r"refund|reimburs|compensat|credit back|waive|money back"),
+    ],
+}

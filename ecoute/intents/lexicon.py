@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from ecoute.intents.lemmas import forms_of, lemma
 from ecoute.intents.normalize import fold_pattern
 
 LANGUAGES: tuple[str, ...] = ("fr", "nl", "de", "en")
@@ -59,6 +60,38 @@ class ConceptRule:
     any_actor: frozenset[str]  # words (folded, as written): nouns such as "réponse", "nieuws"
     other_actor: frozenset[str]  # verb lemmas that count only when the customer is not the subject
     context: re.Pattern[str] | None  # the message must also mention this (a technician...)
+    # Forms of the other_actor lemmas from the shipped table (lemmas.py); None: ask simplemma.
+    forms: frozenset[str] | None = None
+
+    def acts(self, raw: str, folded: str, language: str) -> bool:
+        """True if the word (lower case as written; folded) is a form of a verb lemma."""
+        return is_form(raw, folded, self.other_actor, self.forms, language)
+
+
+def is_form(
+    raw: str, folded: str, lemmas: frozenset[str], forms: frozenset[str] | None, language: str
+) -> bool:
+    """True if the word is a form of one of lemmas: the shipped forms, else simplemma."""
+    if forms is not None:
+        return raw in forms or folded in lemmas
+    return lemma(raw, language) in lemmas
+
+
+@dataclass(frozen=True)
+class FinalVerbRule:
+    """A stance said by its verb alone: the customer is the subject, and a verb of the list
+    ends the clause, nothing after it but `tail` words ("je vais changer !", "fin du mois je
+    décale.", "I'm leaving."). With an object after it the verb means something else ("je vais
+    changer de box"), so it does not count."""
+
+    intent: str
+    verbs: frozenset[str]  # lemmas, folded
+    tail: frozenset[str]  # words that may follow the verb before the clause ends
+    forms: frozenset[str] | None = None
+    others_before: frozenset[str] = frozenset()  # a word just before the verb naming another
+
+    def acts(self, raw: str, folded: str, language: str) -> bool:
+        return is_form(raw, folded, self.verbs, self.forms, language)
 
 
 @dataclass(frozen=True)
@@ -73,6 +106,7 @@ class ClauseRules:
     concepts: tuple[ConceptRule, ...] = ()
     after_negators: frozenset[str] = frozenset()  # negators that follow the verb ("kam nicht")
     window: int = 4  # how many tokens before a concept a negator may stand
+    final_verbs: tuple[FinalVerbRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -167,21 +201,37 @@ def _token_regex(patterns: list[str]) -> re.Pattern[str] | None:
     return re.compile("(?:" + "|".join(fold_pattern(p) for p in patterns) + r")\Z")
 
 
-def compile_clause(spec: dict[str, Any] | None) -> ClauseRules | None:
+def _concept(name: str, rule: dict[str, Any], language: str) -> ConceptRule:
+    other_actor = _words(list(rule.get("other_actor", [])))
+    return ConceptRule(
+        intent=name,
+        any_actor=_words(list(rule.get("any_actor", []))),
+        other_actor=other_actor,
+        context=_alternation(list(rule.get("context", []))),
+        forms=forms_of(language, other_actor),
+    )
+
+
+def compile_clause(spec: dict[str, Any] | None, language: str) -> ClauseRules | None:
     """Compile a lexicon's `clause:` section (negation across the verb, who acts, reported
     speech, concept rules)."""
     if not spec:
         return None
     concepts = tuple(
-        ConceptRule(
+        _concept(name, rule, language) for name, rule in (spec.get("concepts", {}) or {}).items()
+    )
+    final_verbs = tuple(
+        FinalVerbRule(
             intent=name,
-            any_actor=_words(list(rule.get("any_actor", []))),
-            other_actor=_words(list(rule.get("other_actor", []))),
-            context=_alternation(list(rule.get("context", []))),
+            verbs=_words(list(rule.get("verbs", []))),
+            tail=_words(list(rule.get("tail", []))),
+            others_before=_words(list(rule.get("others_before", []))),
+            forms=forms_of(language, _words(list(rule.get("verbs", [])))),
         )
-        for name, rule in (spec.get("concepts", {}) or {}).items()
+        for name, rule in (spec.get("final_verbs", {}) or {}).items()
     )
     return ClauseRules(
+        final_verbs=final_verbs,
         negators=_token_regex(list(spec.get("negators", []))),
         ne=_words(list(spec.get("ne", []))),
         ne_negators=_words(list(spec.get("ne_negators", []))),
@@ -207,7 +257,7 @@ def compile_language(data: dict[str, Any]) -> LanguageRules:
         post_window=int(negation.get("post_window", 0)),
         post_negators=_whole_words(list(negation.get("negators", []))),
         negative_words=_alternation(list(data.get("negative_words", []))),
-        clause=compile_clause(data.get("clause")),
+        clause=compile_clause(data.get("clause"), data["language"]),
     )
 
 

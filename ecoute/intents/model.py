@@ -15,12 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+
+if TYPE_CHECKING:
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+# scikit-learn and scipy are imported where a model is fitted or applied, never at import:
+# they cost 6–9 s under load, and no model ships while every intent keeps the rules alone.
 
 MODEL_DIR = Path(__file__).parent / "models"
 # How a model's verdict combines with the rules' for one intent (chosen by cross-validation):
@@ -48,6 +52,8 @@ MIN_POSITIVES = 5  # an intent with fewer labelled positives gets no model
 
 
 def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     words = TfidfVectorizer(
         ngram_range=(1, 2), min_df=2, sublinear_tf=True, strip_accents="unicode"
     )
@@ -77,6 +83,8 @@ class IntentModel:
         self, texts: Sequence[str], rules: Sequence[Sequence[str]] | None = None
     ) -> sparse.csr_matrix:
         """The n-gram matrix, and the rules' verdicts per text when the model reads them."""
+        from scipy import sparse
+
         parts = [self.words.transform(texts), self.chars.transform(texts)]
         if self.rule_features:
             found = rules if rules is not None else [[] for _ in texts]
@@ -115,6 +123,8 @@ def fit(texts: Sequence[str], gold: Sequence[Sequence[str]], language: str,
     """Train one logistic regression per intent that has enough positives; with the rules'
     verdicts per text (rules), the model also reads them as features. labelled: the intents
     each text was labelled for (default: all); an intent learns only from its labelled texts."""
+    from sklearn.linear_model import LogisticRegression
+
     words, chars = _vectorizers()
     words.fit(texts)
     chars.fit(texts)
@@ -136,7 +146,7 @@ def _vec_state(vec: TfidfVectorizer) -> dict[str, Any]:
 
 
 def _vec_from(state: dict[str, Any], template: TfidfVectorizer) -> TfidfVectorizer:
-    vec = TfidfVectorizer(**{**template.get_params(), "vocabulary": state["vocabulary"]})
+    vec = type(template)(**{**template.get_params(), "vocabulary": state["vocabulary"]})
     vec.fit(["x"])  # builds the analyzer with the fixed vocabulary
     vec.idf_ = np.array(state["idf"])
     return vec

@@ -159,3 +159,34 @@ def test_detector_not_built_at_import():
         "assert c._detector.cache_info().currsize == 0"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("je vais changer !", "fr", "je vais changer"),  # the verb ends the clause
+        ("fin du mois je décale.", "fr", "je décale"),
+        ("I'm done, I am leaving now.", "en", "I am leaving"),  # "now" is a tail word
+        ("je vais changer de box", "fr", None),  # an object: not leaving
+        ("je ne vais pas partir.", "fr", None),  # negated
+        ("je l'ai vu se barrer !", "fr", None),  # "se": someone else leaves
+        ("il va partir.", "fr", None),  # the customer is not the subject
+        ("I had to leave a message.", "en", None),
+    ],
+)
+def test_leaving_said_by_the_final_verb(text, language, expected):
+    hits = [h for h in classify(text, language).intents if h.intent == "churn_threat"]
+    assert [h.phrase for h in hits] == ([expected] if expected else [])
+    assert all(h.method == "final_verb" for h in hits)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("j'attends le technicien depuis une semaine", True),  # a wait that lasts
+        ("le réparateur que vous deviez envoyer est toujours invisible", True),
+        ("j'attends un technicien dans 4 jours", False),  # a date ahead
+    ],
+)
+def test_a_visit_told_as_a_wait(text, expected):
+    assert ("missed_appointment" in names(text, "fr")) is expected

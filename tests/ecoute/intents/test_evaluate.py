@@ -20,6 +20,8 @@ from ecoute.intents.corpora import (
     S6_TEST_STRATA,
     S6B_GROWTH_SEED,
     S6B_GROWTH_STRATA,
+    S7_GROWTH_SEED,
+    S7_GROWTH_STRATA,
     draw_grown_test,
     draw_growth,
     draw_sample,
@@ -51,7 +53,8 @@ MIN_SUPPORT = 10  # fewer positives than this cannot measure a 0.7 recall
 UNDER_SUPPORTED = {("en", "missed_appointment")}
 # Targets MISSED on the test split (525 texts after the session-6 growth), measured once per
 # candidate after its rules and model choice were frozen (commits 891768d, 3f0dfca, 318aae5;
-# the last two give these same figures). Not tuned away on the test split: each needs new
+# the last two give these same figures; session 7: acd8012, which moved only English
+# compensation, 25 -> 26 of 35). Not tuned away on the test split: each needs new
 # tuning text of its kind. strict: a fix shows up as XPASS and fails, so the list stays true.
 MISSED = {
     ("fr", "churn_threat"): "P 0.79 (31 tp, 8 fp) R 0.82: résiliation named as advice, by "
@@ -61,7 +64,7 @@ MISSED = {
     "'au nez' or an object pronoun",
     ("en", "churn_threat"): "P 0.74 R 0.67 (14 of 21): CFPB finance narratives (policies, "
     "memberships, accounts closed in passing or by the company)",
-    ("en", "compensation_request"): "P 0.71 R 0.71 (25 of 35): money back asked without refund "
+    ("en", "compensation_request"): "P 0.72 R 0.74 (26 of 35): money back asked without refund "
     "words, refunds mentioned in passing",
     ("en", "dropped_call"): "R 0.58 (7 of 12): calls ended without the lexicon's phrasing",
 }
@@ -140,6 +143,7 @@ def test_labels_match_the_fixed_seed_samples(external_data_dir):
 
 S6 = "grown_s6_"  # files of the second growth (session 6)
 S6B = "grown_s6b_"  # the third growth (session 6, tuning only, French)
+S7 = "grown_s7_"  # the fourth growth (session 7, tuning only)
 
 
 def _files(folder: Path, prefix: str) -> pl.DataFrame:
@@ -154,8 +158,8 @@ def test_grown_labels_match_their_draws(external_data_dir):
     before = _tuning_keys(False) | _keys(load_labels(TEST_DIR, grown=False))
     grown_test = load_labels(TEST_DIR).filter(~pl.col("all_intents"))
     grown_tuning = load_labels().filter(~pl.col("all_intents"))
-    s6b = _keys(_files(LABEL_DIR, S6B))
-    s6_test, s6_tuning = _keys(_files(TEST_DIR, S6)), _keys(_files(LABEL_DIR, S6)) | s6b
+    s6b, s7 = _keys(_files(LABEL_DIR, S6B)), _keys(_files(LABEL_DIR, S7))
+    s6_test, s6_tuning = _keys(_files(TEST_DIR, S6)), _keys(_files(LABEL_DIR, S6)) | s6b | s7
     grown_test = grown_test.filter(~pl.struct("source", "row_id").is_in(
         [{"source": s, "row_id": r} for s, r in s6_test]))  # fmt: skip
     grown_tuning = grown_tuning.filter(~pl.struct("source", "row_id").is_in(
@@ -170,8 +174,10 @@ def test_grown_labels_match_their_draws(external_data_dir):
     for folder, prefix, strata, seed, exclude in (
         (TEST_DIR, S6, S6_TEST_STRATA, S6_TEST_SEED, before),
         (LABEL_DIR, S6, S6_GROWTH_STRATA, S6_GROWTH_SEED, before | s6_test),
-        (LABEL_DIR, S6B, S6B_GROWTH_STRATA, S6B_GROWTH_SEED, before | s6_test | s6_tuning - s6b),
-    ):
+        (LABEL_DIR, S6B, S6B_GROWTH_STRATA, S6B_GROWTH_SEED,
+         before | s6_test | s6_tuning - s6b - s7),
+        (LABEL_DIR, S7, S7_GROWTH_STRATA, S7_GROWTH_SEED, before | s6_test | s6_tuning - s7),
+    ):  # fmt: skip
         labelled = _files(folder, prefix)
         for source in CORPORA:
             drawn = draw_strata(source, exclude, strata[source], seed, external_data_dir)
