@@ -82,7 +82,8 @@ lint: $(BIN)/python
 BENCH_BUILD_CUSTOMERS ?= 200000
 BENCH_DEMO ?= bench/out/demo.duckdb
 BENCH_GATE_ROWS ?= 2000000
-bench: $(BIN)/python
+BENCH_PACK_ROWS ?= 1000000
+bench: install
 	$(UV) sync --frozen --python $(PY_VERSION) --group dev --group spark --group bench
 	@rc=0; \
 	$(BIN)/python -m bench.run --rows $(BENCH_ROWS) || rc=1; \
@@ -90,6 +91,8 @@ bench: $(BIN)/python
 	test -f $(BENCH_DEMO) || $(BIN)/ecoute --warehouse $(BENCH_DEMO) demo --out bench/out/demo \
 	  --end-week $(DEMO_WEEK) >/dev/null || rc=1; \
 	$(BIN)/python -m bench.reads --warehouse $(BENCH_DEMO) --week $(DEMO_WEEK) || rc=1; \
+	$(BIN)/python -m bench.dashboard_landing --warehouse $(BENCH_DEMO) || rc=1; \
+	$(BIN)/python -m bench.packs --rows $(BENCH_PACK_ROWS) || rc=1; \
 	$(BIN)/python -m bench.expectations --rows $(BENCH_GATE_ROWS) --demo bench/out/demo --gate-clock || rc=1; \
 	$(BIN)/python -m bench.world --customers $(BENCH_CUSTOMERS) || rc=1; \
 	$(BIN)/python -m bench.daily --customers $(BENCH_CUSTOMERS) || rc=1; \
