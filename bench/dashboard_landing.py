@@ -188,7 +188,9 @@ def served(warehouse: Path, timeout_s: float) -> Iterator[str]:
     try:
         while True:
             if server.poll() is not None:
-                raise SystemExit(f"the dashboard did not start: {server.stderr.read().decode()[-500:]}")
+                raise SystemExit(
+                    f"the dashboard did not start: {server.stderr.read().decode()[-500:]}"
+                )
             with contextlib.suppress(OSError):
                 urllib.request.urlopen(url, timeout=5).read()  # also warms the server's caches
                 break
@@ -245,8 +247,10 @@ def write_results(mine: dict[str, float], theirs: dict[str, float],
     (OUT / "dashboard_landing.json").write_text(json.dumps({
         "page": mine, "peer": theirs, "target_view_s": TARGET_S, "met": met,
         "calibration_cpu_wall_s": calibration_s}, indent=2))  # fmt: skip
-    print(f"first view drawn {mine['view_s']:.2f} s (target < {TARGET_S} s): "
-          f"{'met' if met else 'MISSED'}")
+    print(
+        f"first view drawn {mine['view_s']:.2f} s (target < {TARGET_S} s): "
+        f"{'met' if met else 'MISSED'}"
+    )
     if not met:
         raise SystemExit(1)
 
