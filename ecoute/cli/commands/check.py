@@ -9,7 +9,6 @@ import typer
 from ecoute.cli.commands._common import fail, settings_of, timezone_of
 from ecoute.cli.output import FORMAT_HELP, check_format, local_time
 
-
 # What a verdict shows; every value is text (observed and expected hold JSON).
 COLUMNS = ("suite", "expectation", "column", "severity", "status", "observed", "expected",
            "exception")  # fmt: skip
