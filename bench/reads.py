@@ -39,15 +39,15 @@ READS = (
 )
 
 
-def paired(name: str, argv: list[str], peer: list[str], rounds: int) -> tuple[Step, Step]:
-    """Median wall and CPU seconds (and the largest peak RSS) of ``rounds`` runs of `argv` and
-    of its peer, alternating which goes first."""
-    mine, theirs = [], []
+def paired(commands: dict[str, list[str]], rounds: int) -> dict[str, Step]:
+    """Median wall and CPU seconds (and the largest peak RSS) of ``rounds`` runs of each
+    command, the order rotated every round so none always runs first."""
+    steps: dict[str, list[Step]] = {name: [] for name in commands}
+    names = list(commands)
     for i in range(rounds):
-        pair = [(mine, name, argv), (theirs, "peer", peer)]
-        for steps, label, command in pair if i % 2 == 0 else reversed(pair):
-            steps.append(measure(label, command))
-    return _median(name, mine), _median("peer", theirs)
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            steps[name].append(measure(name, commands[name]))
+    return {name: _median(name, runs) for name, runs in steps.items()}
 
 
 def _median(name: str, steps: list[Step]) -> Step:
@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--customer", default=None, help="default: the riskiest customer")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", action="append", help="only this read (repeatable)")
+    parser.add_argument(
+        "--baseline", type=Path, help="another ecoute (an older checkout's) run beside each read"
+    )
     args = parser.parse_args(argv)
     customer = args.customer or _a_customer(args.warehouse)
     ecoute = [str(Path(sys.executable).with_name("ecoute")), "--warehouse", str(args.warehouse)]
@@ -73,7 +76,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.only and name not in args.only:
                 continue
             filled = [a.format(week=args.week, customer=customer, out=out) for a in command]
-            step, peer_step = paired(name, ecoute + filled, peer, args.rounds)
+            commands = {"read": ecoute + filled, "peer": peer}
+            if args.baseline:
+                commands["baseline"] = [str(args.baseline), *ecoute[1:], *filled]
+            measured = paired(commands, args.rounds)
+            step, peer_step = measured["read"], measured["peer"]
             row = {"read": name, "seconds": step.seconds, "cpu_s": step.cpu_s,
                    "peer_seconds": peer_step.seconds, "peer_cpu_s": peer_step.cpu_s,
                    "ratio": round(step.seconds / peer_step.seconds, 1),
@@ -86,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
                   f"peer {peer_step.seconds:4.2f} s ({peer_step.cpu_s:4.2f})  "
                   f"×{row['ratio']:<4} (CPU ×{row['cpu_ratio']:<4}) {step.peak_mb:5.0f} MB  "
                   f"target {target:.0f} s {'ok' if row['met'] else 'MISSED'}", flush=True)  # fmt: skip
+            if args.baseline:
+                base = measured["baseline"]
+                row |= {"baseline_seconds": base.seconds, "baseline_cpu_s": base.cpu_s}
+                print(f"{'  (baseline)':<22} {base.seconds:5.2f} s ({base.cpu_s:4.2f} CPU-s)")
     load = {"load_average_before": load_before, "load_average_after": os.getloadavg()}
     print(
         f"load average (1, 5, 15 min): before {_load(load_before)}, after {_load(os.getloadavg())}"
