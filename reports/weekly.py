@@ -264,12 +264,25 @@ def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
     return bool(row and row[0])
 
 
+def tables_present(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every ``schema.table`` (and view) of the warehouse, in one query: asking the catalogue
+    table by table cost ~10 ms each, a dozen times per report."""
+    return {r["qualified"] for r in run_query(con, "tables", {}) or []}
+
+
 def run_query(
-    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: Mapping[str, Any],
+    tables: set[str] | None = None,
 ) -> list[dict[str, Any]] | None:
-    """Rows of ``queries/<name>.sql`` as dicts, or None when a table it needs is missing.
-    ``$name`` in the query is replaced by the parameter's SQL literal."""
-    if not all(table_exists(con, t) for t in query_requires(name)):
+    """Rows of ``queries/<name>.sql`` as dicts, or None when a table it needs is missing (from
+    `tables`, :func:`tables_present`, when given). ``$name`` in the query is replaced by the
+    parameter's SQL literal."""
+    required = query_requires(name)
+    if tables is not None and not all(t in tables for t in required):
+        return None
+    if tables is None and not all(table_exists(con, t) for t in required):
         return None
 
     def value(match: re.Match[str]) -> str:
@@ -344,7 +357,8 @@ def collect(
         "window_end_at": dt.datetime.combine(week_end + dt.timedelta(days=7), dt.time(0), tz),
         "max_loads": int(cfg.get("quality_max_loads", 5)),
     }
-    trend = _trend(run_query(con, "trend", base) or [], weeks)
+    present = tables_present(con)
+    trend = _trend(run_query(con, "trend", base, present) or [], weeks)
     for metric, series in trend.items():  # an unsettled week is no point on a chart
         trend[metric] = [
             (label, v if settlement(metric, w, 7, params).settled else None)
@@ -389,7 +403,7 @@ def collect(
             if region is not None and name in section.national_only_queries:
                 results[name] = None
                 continue
-            results[name] = run_query(con, name, {**base, **extra})
+            results[name] = run_query(con, name, {**base, **extra}, present)
             if section.derive:
                 extra = section.derive(results)
         if section.optional and section.queries and results[section.queries[0]] is None:
