@@ -13,6 +13,7 @@ clients strip anyway; the charts are in the attached PDF and HTML).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -549,8 +550,13 @@ def _compiled_templates() -> Any:
     owns it); none when it cannot be made, and the templates are compiled as before."""
     import jinja2
 
+    class Cache(jinja2.FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            with contextlib.suppress(OSError):  # a full or read-only disk: only not kept
+                super().dump_bytecode(bucket)
+
     try:
-        return jinja2.FileSystemBytecodeCache()
+        return Cache()
     except (OSError, RuntimeError):
         return None
 
