@@ -58,17 +58,16 @@ def run_weekly(
 
     from ecoute.reports.alerts import RuleError, rules_from
     from ecoute.reports.i18n import LanguageError, language_of
-    from ecoute.reports.mail import MailError, check_headers
     from ecoute.reports.weekly import regions
     from ecoute.warehouse.connection import WarehouseBusy, WarehouseMissing, connect
 
     try:
         rules_from(settings.section("alerts"))
         language = language_of(settings, language)
-        if email:
-            check_headers(settings)
-    except (RuleError, LanguageError, MailError) as exc:
+    except (RuleError, LanguageError) as exc:
         raise ReportRunError(str(exc), 2) from exc
+    if email:
+        _check_mail(settings)
     options = {"language": language, "appendix": appendix}
     try:
         con = connect(settings, read_only=True)  # waits for a running load, saying so on stderr
@@ -93,6 +92,15 @@ def run_weekly(
             raise ReportRunError("the marts are missing: run `ecoute build` first") from exc
     finally:
         con.close()
+
+
+def _check_mail(settings: Settings) -> None:
+    from ecoute.reports.mail import MailError, check_headers  # smtplib: only when e-mailing
+
+    try:
+        check_headers(settings)
+    except MailError as exc:
+        raise ReportRunError(str(exc), 2) from exc
 
 
 def _one(con, settings, week_start, out_dir, region, pdf, email, echo, options) -> Result:  # noqa: ANN001

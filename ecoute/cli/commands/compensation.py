@@ -61,10 +61,8 @@ def compensation(
 
     import duckdb
 
-    from ecoute.cli.output import write_json
-    from ecoute.compensation import PackError
+    from ecoute.cli.output import write_csv, write_json
     from ecoute.warehouse.connection import WarehouseMissing, connect
-    from ecoute.warehouse.python.compensation import owed_table
 
     if week and customer:
         fail("give --week or --customer, not both", 2)
@@ -77,75 +75,97 @@ def compensation(
     try:
         if pack is not None and not _has_pack(con, pack):
             _build_pack(con, pack, settings)
-        rows = owed_table(con, week, customer, pack=pack)
+        rows = _owed(con, week, customer, pack)
     except duckdb.CatalogException:
         fail("core.fct_compensation is missing: run `ecoute build` (or pass --pack NAME)")
-    except (PackError, ValueError, FileNotFoundError) as exc:
+    except (ValueError, FileNotFoundError) as exc:  # a pack's own errors are ValueErrors too
         fail(str(exc), 2)
     finally:
         con.close()
     if fmt == "json":
         records = [
             {**{c: r[c] for c in COLUMNS}, "trace_data": json.loads(r["trace_json"] or "null")}
-            for r in rows.to_dicts()
+            for r in rows
         ]
         write_json(records)
-        return
-    frame = rows.select(COLUMNS)
-    if fmt == "csv":
-        typer.echo(frame.write_csv(), nl=False)
-        return
-    _table(rows, week, customer, pack, trace)
+    elif fmt == "csv":
+        write_csv(COLUMNS, rows)
+    else:
+        _table(rows, week, customer, pack, trace)
 
 
-def _table(frame, week: str | None, customer: str | None, pack: str | None, trace: bool) -> None:  # noqa: ANN001
-    import polars as pl
+def _owed(con, week: str | None, customer: str | None, pack: str | None) -> list[dict]:  # noqa: ANN001
+    """Rows of core.fct_compensation by the build's own query (``owed_table``), as dicts: the
+    model's module (polars, the rule engine) is not imported to read a few hundred rows."""
+    import re
 
+    from ecoute.core.sql_literals import literal
+    from ecoute.warehouse.python import sql
+
+    start, end = _week_bounds(week) if week else (None, None)
+    params = {"week_start": start, "week_end": end, "customer_id": customer, "pack": pack}
+    # Values as literals: binding a Python value makes DuckDB import pandas (~1 s of a read).
+    text = re.sub(r"\$([a-z_]+)\b", lambda m: literal(params[m.group(1)]),
+                  sql("compensation", "owed_table"))  # fmt: skip
+    cursor = con.execute(text)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def _week_bounds(week: str):  # noqa: ANN202 - (Monday, next Monday)
+    """`2026-W14` -> its Monday and the next (half-open), as ``owed_table`` reads a week."""
+    import datetime as dt
+
+    try:
+        year, number = week.upper().split("-W")
+        monday = dt.date.fromisocalendar(int(year), int(number), 1)
+    except ValueError as err:
+        raise ValueError(f"week must look like 2026-W14, not {week!r}") from err
+    return monday, monday + dt.timedelta(days=7)
+
+
+def _table(rows: list[dict], week: str | None, customer: str | None, pack: str | None,
+           trace: bool) -> None:  # fmt: skip
     from ecoute.cli.output import say, table
 
     scope = " · ".join(
         p for p in (f"week {week}" if week else "", f"customer {customer}" if customer else "",
                     f"pack {pack}" if pack else "") if p
     )  # fmt: skip
-    if frame.height == 0:
+    if not rows:
         say(f"Nothing owed{' for ' + scope if scope else ''}.")
         return
     title = f"Compensation owed{' — ' + scope if scope else ''}: one line per incident"
     header = ["customer", "incident", "kind", "rule", "due from", "days", "amount", "outstanding"]
     body, traces = [], []
-    for customer_id, rows in _by_customer(frame):
-        for r in rows:
+    for customer_id, mine in _by_customer(rows):
+        for r in mine:
             body.append([customer_id, r["incident_id"], r["incident_kind"],
                          f"{r['pack']}/{r['rule']}", r["accrued_date"].isoformat(),
                          _days(r), _money(r["currency"], r["amount"]),
                          _money(r["currency"], r["outstanding_amount"])])  # fmt: skip
             traces.append(r)
-        body.append(_total_row(customer_id, rows))
+        body.append(_total_row(customer_id, mine))
         traces.append(None)
     if trace:
         _traced(header, body, traces, title)
     else:
         table(header, body, title, numeric=[False] * 5 + [True] * 3)
-    totals = frame.group_by("currency").agg(
-        amount=pl.col("amount").sum(),
-        customers=pl.col("customer_id").n_unique(),
-        outstanding=pl.col("outstanding_amount").sum(),
-        known=pl.col("outstanding_amount").is_not_null().all(),
-    )
     say()
-    for row in totals.sort("currency").iter_rows(named=True):
-        n = row["customers"]
-        say(
-            f"total {_money(row['currency'], row['amount'])} owed to {n:,} customer{'s' * (n != 1)}"
-        )
-        outstanding = _money(row["currency"], row["outstanding"]) if row["known"] else UNKNOWN
-        say(f"still outstanding: {outstanding}")
+    for currency in sorted({r["currency"] for r in rows}):
+        owed = [r for r in rows if r["currency"] == currency]
+        n = len({r["customer_id"] for r in owed})
+        amount = sum(r["amount"] for r in owed)
+        say(f"total {_money(currency, amount)} owed to {n:,} customer{'s' * (n != 1)}")
+        outstanding = [r["outstanding_amount"] for r in owed]
+        known = all(o is not None for o in outstanding)
+        say(f"still outstanding: {_money(currency, sum(outstanding)) if known else UNKNOWN}")
 
 
-def _by_customer(frame):  # noqa: ANN001, ANN202
-    rows = frame.sort(["customer_id", "accrued_date", "incident_id"]).to_dicts()
+def _by_customer(rows: list[dict]):  # noqa: ANN202
+    ordered = sorted(rows, key=lambda r: (r["customer_id"], r["accrued_date"], r["incident_id"]))
     groups: dict[str, list[dict]] = {}
-    for r in rows:
+    for r in ordered:
         groups.setdefault(r["customer_id"], []).append(r)
     return groups.items()
 
