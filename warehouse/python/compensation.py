@@ -12,10 +12,9 @@ out (documented in docs/compensation.md).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ from ecoute.core.settings import Settings
 from ecoute.core.sql_literals import literal
 from ecoute.warehouse import incremental as inc
 from ecoute.warehouse.python import sql
+from ecoute.warehouse.python.owed import owed_sql
 from ecoute.warehouse.runner import PythonStep
 
 TABLE = "core.fct_compensation"
@@ -277,23 +277,8 @@ def owed_table(
     *,
     pack: str | None = None,
 ) -> pl.DataFrame:
-    """Rows of core.fct_compensation, optionally for one ISO week (`2026-W14`, by the date
-    the compensation first became due), one customer and one pack."""
-    start, end = iso_week_bounds(week) if week else (None, None)
-    params = {"week_start": start, "week_end": end, "customer_id": customer_id, "pack": pack}
-    # Values as literals: binding a Python value makes DuckDB import pandas (~1 s of a read).
-    text = re.sub(r"\$([a-z_]+)\b", lambda m: literal(params[m.group(1)]), _sql("owed_table"))
-    return con.execute(text).pl()
-
-
-def iso_week_bounds(week: str) -> tuple[date, date]:
-    """`2026-W14` -> (Monday 2026-03-30, Monday 2026-04-06): half-open."""
-    try:
-        year, number = week.upper().split("-W")
-        monday = date.fromisocalendar(int(year), int(number), 1)
-    except ValueError as err:
-        raise ValueError(f"week must look like 2026-W14, not {week!r}") from err
-    return monday, monday + timedelta(days=7)
+    """Rows of core.fct_compensation (:func:`~ecoute.warehouse.python.owed.owed_sql`)."""
+    return con.execute(owed_sql(week, customer_id, pack)).pl()
 
 
 def _incidents(

@@ -95,33 +95,13 @@ def compensation(
 
 
 def _owed(con, week: str | None, customer: str | None, pack: str | None) -> list[dict]:  # noqa: ANN001
-    """Rows of core.fct_compensation by the build's own query (``owed_table``), as dicts: the
-    model's module (polars, the rule engine) is not imported to read a few hundred rows."""
-    import re
+    """Rows of core.fct_compensation by the build's own query, as dicts: the model's module
+    (polars, the rule engine) is not imported to read a few hundred rows."""
+    from ecoute.warehouse.python.owed import owed_sql
 
-    from ecoute.core.sql_literals import literal
-    from ecoute.warehouse.python import sql
-
-    start, end = _week_bounds(week) if week else (None, None)
-    params = {"week_start": start, "week_end": end, "customer_id": customer, "pack": pack}
-    # Values as literals: binding a Python value makes DuckDB import pandas (~1 s of a read).
-    text = re.sub(r"\$([a-z_]+)\b", lambda m: literal(params[m.group(1)]),
-                  sql("compensation", "owed_table"))  # fmt: skip
-    cursor = con.execute(text)
+    cursor = con.execute(owed_sql(week, customer, pack))
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-
-
-def _week_bounds(week: str):  # noqa: ANN202 - (Monday, next Monday)
-    """`2026-W14` -> its Monday and the next (half-open), as ``owed_table`` reads a week."""
-    import datetime as dt
-
-    try:
-        year, number = week.upper().split("-W")
-        monday = dt.date.fromisocalendar(int(year), int(number), 1)
-    except ValueError as err:
-        raise ValueError(f"week must look like 2026-W14, not {week!r}") from err
-    return monday, monday + dt.timedelta(days=7)
 
 
 def _table(rows: list[dict], week: str | None, customer: str | None, pack: str | None,
