@@ -7,8 +7,9 @@ Every ``warehouse/models/<schema>/<name>.sql`` becomes ``OUT/models/<schema>/<na
 ``schema.table`` references rewritten: ``raw.x`` → ``{{ source('raw', 'x') }}``, a model or a
 Python step's table → ``{{ ref('x') }}``. The SQL is otherwise unchanged, so dbt builds what our
 runner builds (staging as views, the rest as tables, in the same schemas). The parameters stay
-``getvariable('…')``: a pre-hook sets them on the model's connection with the types our runner
-binds (``warehouse/runner.set_params``), so no literal changes a type.
+``getvariable('…')``: a pre-hook sets them on the model's connection as our runner does
+(``warehouse/runner.set_params``: literals of the types a bound value would have), so no
+parameter changes a type.
 
 The Python steps (working-day calendar, message intents, compensation, churn scores) become dbt
 Python models that call our step on dbt's connection (``--steps python``, the default: the

@@ -48,6 +48,7 @@ from typing import Any
 
 import duckdb
 
+from ecoute.core.sql_literals import literal, text
 from ecoute.warehouse import periods
 from ecoute.warehouse.config import AT_CUTOFF, CONFIG_FILE, FIRST, KEYED, LAST
 from ecoute.warehouse.runner import (
@@ -155,17 +156,14 @@ def ensure_builds_table(con: duckdb.DuckDBPyConnection) -> None:
 def record(con: duckdb.DuckDBPyConnection, outcome: Outcome, fp: str, started: float) -> None:
     """One row of meta.builds: the next incremental build starts after ``through_load_id``."""
     ensure_builds_table(con)
+    kind, reason, fp_, scope, seconds, steps = (
+        literal(v) for v in (outcome.kind, outcome.reason, fp, outcome.scope,
+                             round(time.time() - started, 3), json.dumps(outcome.seconds))
+    )  # fmt: skip
     con.execute(
-        "insert into meta.builds select coalesce(max(build_id), 0) + 1, now(), ?, ?, "
-        "(select coalesce(max(load_id), 0) from meta.loads), ?, ?, ?, ? from meta.builds",
-        [
-            outcome.kind,
-            outcome.reason,
-            fp,
-            outcome.scope,
-            round(time.time() - started, 3),
-            json.dumps(outcome.seconds),
-        ],  # fmt: skip
+        f"insert into meta.builds select coalesce(max(build_id), 0) + 1, now(), {kind}, "
+        f"{reason}, (select coalesce(max(load_id), 0) from meta.loads), {fp_}, {scope}, "
+        f"{seconds}, {steps} from meta.builds"
     )
 
 
@@ -404,8 +402,9 @@ def _pending(nodes: list[Node]) -> list[str]:
 
 def _set_previous_horizon(con: duckdb.DuckDBPyConnection, horizon: tuple[Any, Any]) -> None:
     """The previous build's horizons, for the Python steps' pending queries to compare with."""
-    con.execute("set variable previous_horizon_at = ?::timestamptz", [horizon[0]])
-    con.execute("set variable previous_contacts_horizon_at = ?::timestamptz", [horizon[1]])
+    # Literals, not bound values (which make DuckDB's client import pandas).
+    con.execute(f"set variable previous_horizon_at = {literal(horizon[0])}::timestamptz")
+    con.execute(f"set variable previous_contacts_horizon_at = {literal(horizon[1])}::timestamptz")
 
 
 def _step_pending(con: duckdb.DuckDBPyConnection, nodes: list[Node]) -> list[str]:
@@ -519,20 +518,20 @@ def _park(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 def _exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
     sql = (
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ? "
-        "and database_name = current_database()"
+        f"select count(*) from duckdb_tables() where schema_name = {text(schema)} "
+        f"and table_name = {text(name)} and database_name = current_database()"
     )
-    return con.execute(sql, [schema, name]).fetchone()[0] > 0
+    return con.execute(sql).fetchone()[0] > 0
 
 
 def _cutoff_column(con: duckdb.DuckDBPyConnection, table: str) -> str:
     """The column of the parked previous table that holds each row's cut-off."""
     schema, name = table.split(".")
     sql = (
-        "select column_name from duckdb_columns() where schema_name = ? and table_name = ? "
-        "and database_name = current_database()"
+        f"select column_name from duckdb_columns() where schema_name = {text(schema)} "
+        f"and table_name = {text('_prev_' + name)} and database_name = current_database()"
     )
-    columns = {r[0] for r in con.execute(sql, [schema, f"_prev_{name}"]).fetchall()}
+    columns = {r[0] for r in con.execute(sql).fetchall()}
     found = [c for c in CUTOFF_COLUMNS if c in columns]
     if not found:
         raise ValueError(f"{table} is {AT_CUTOFF} but has none of the columns {CUTOFF_COLUMNS}")
@@ -557,8 +556,8 @@ def _merge(con: duckdb.DuckDBPyConnection, table: str, key: str, at: str | None 
 
 def _drop_work(con: duckdb.DuckDBPyConnection) -> None:
     names = con.execute(
-        "select table_name from duckdb_tables() where temporary and starts_with(table_name, ?)",
-        [f"{WORK}_"],
+        "select table_name from duckdb_tables() where temporary "
+        f"and starts_with(table_name, {text(WORK + '_')})"
     ).fetchall()
     for (name,) in names:
         con.execute(f"drop table temp.{name}")

@@ -43,6 +43,7 @@ from typing import Any
 
 import duckdb
 
+from ecoute.core.sql_literals import literal, text
 from ecoute.warehouse.config import PeriodRows
 from ecoute.warehouse.runner import Model
 
@@ -130,7 +131,7 @@ class Marts:
         self.atomic = atomic
         self.affected: dict[str, str | None] = {}  # mart → its affected-periods table, None: all
         con.execute(f"create or replace temp table {WORK}_old_horizon as "
-                    "select ?::timestamptz as old_at", [old_horizon])  # fmt: skip
+                    f"select {literal(old_horizon)}::timestamptz as old_at")  # fmt: skip
 
     def build(self, model: Model, run: Callable[[Model], None], outcome: Any) -> None:
         """Rebuild ``model`` over its affected periods, or in full when they cannot be told;
@@ -284,7 +285,7 @@ def _by_table(found: tuple[PeriodRows, ...]) -> dict[str, list[PeriodRows]]:
 def _exists(con: duckdb.DuckDBPyConnection, temp_table: str) -> bool:
     return bool(
         con.execute(
-            "select count(*) from duckdb_tables() where temporary and table_name = ?",
-            [temp_table],
+            "select count(*) from duckdb_tables() where temporary "
+            f"and table_name = {text(temp_table)}"
         ).fetchone()[0]
     )

@@ -27,6 +27,7 @@ from typing import Any
 
 import duckdb
 
+from ecoute.core.sql_literals import literal, text
 from ecoute.warehouse import config
 from ecoute.warehouse.config import ModelConfig
 
@@ -174,9 +175,21 @@ def _dependencies(
 
 
 def set_params(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
-    """Expose each parameter to SQL as ``getvariable('<name>')``."""
+    """Expose each parameter to SQL as ``getvariable('<name>')``, written as a literal of the
+    type a bound value would have: binding a Python value makes DuckDB's client import pandas,
+    a second or more per build (docs/performance.md, Session 7)."""
     for key, value in params.items():
-        con.execute(f"set variable {key} = ?", [value])
+        con.execute(f"set variable {key} = {param_literal(value)}")
+
+
+def param_literal(value: Any) -> str:
+    """``value`` as a SQL literal (ecoute.core.sql_literals), a float as a DOUBLE with the same
+    bits (a plain ``0.5`` would be a DECIMAL, and a long one may lose its last bit)."""
+    if isinstance(value, float):
+        return f"{text(repr(value))}::double"
+    if isinstance(value, list | tuple) and value and all(isinstance(v, float) for v in value):
+        return "[" + ", ".join(param_literal(v) for v in value) + "]"
+    return literal(value)
 
 
 def build(

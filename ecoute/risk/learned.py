@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import polars as pl
 
 from ecoute.risk.config import RiskConfig
@@ -31,6 +30,11 @@ from ecoute.risk.signals import (
     category,
     reason,
 )
+
+# pandas only where the model is fitted or applied (``design``): the rules mode imports this
+# module and should not pay pandas' import (~1 s).
+if TYPE_CHECKING:
+    import pandas as pd
 
 # A feature moving the probability by less than this is not named as a reason.
 MIN_REASON_DROP = 0.005
@@ -84,6 +88,8 @@ def feature_spec(frame: pl.DataFrame, extra_keys: Sequence[str], window_days: in
 
 def design(frame: pl.DataFrame, spec: FeatureSpec) -> pd.DataFrame:
     """The model's input: floats for numbers (NaN when unknown), text for categories."""
+    import pandas as pd
+
     numeric = {
         c: frame[c].cast(pl.Float64, strict=False).to_numpy().astype(float) for c in spec.numeric
     }

@@ -21,13 +21,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecoute.risk.signals import (
-    COUNT_CAP,
-    DAY_CAP,
-    NEW_CUSTOMER_DAYS,
+    RULE_INPUTS,
     RULE_SIGNALS,
-    SERVICE_SIGNALS,
     Reason,
     reason,
+    rule_input,
     rule_inputs,
 )
 
@@ -75,8 +73,10 @@ def logistic(z: float) -> float:
 
 def soften(z: float) -> float:
     """The log-odds as they are up to 0, ln(1 + z) above: continuous, with the same slope at 0,
-    strictly increasing and unbounded, so no score saturates at 1 (module docstring)."""
-    return z if z <= 0 else math.log1p(z)
+    strictly increasing and unbounded, so no score saturates at 1 (module docstring). Written
+    ``log(1 + z)``, not ``log1p(z)``, as the build's SQL can write it (``ln(1 + z)``), so both
+    give the same bits (z > 0 here, where the two differ by an ulp at most)."""
+    return z if z <= 0 else math.log(1.0 + z)
 
 
 def rules_score(z: float) -> float:
@@ -156,7 +156,7 @@ def score_columns(
 
 
 def _input_columns(columns: Mapping[str, Sequence[Any]], n: int) -> dict[str, Any]:
-    """``rule_inputs`` as columns, in RULE_SIGNALS order."""
+    """``rule_inputs`` as columns, in RULE_SIGNALS order (signals.RULE_INPUTS, an op at a time)."""
     import numpy as np
 
     def numbers(name: str) -> Any:
@@ -165,14 +165,14 @@ def _input_columns(columns: Mapping[str, Sequence[Any]], n: int) -> dict[str, An
         return np.array([float(v or 0) for v in columns[name]], dtype=float)
 
     out = {}
-    for name in SERVICE_SIGNALS:
-        cap = DAY_CAP if name in ("open_repair_days", "days_without_service") else COUNT_CAP
-        out[name] = np.minimum(numbers(name), cap)
-    tenure = columns.get("tenure_days") or [None] * n
-    out["new_customer"] = np.array(
-        [float(t is not None and t < NEW_CUSTOMER_DAYS) for t in tenure], dtype=float
-    )
-    out["monthly_fee_per_100_eur"] = numbers("monthly_fee") / 100.0
+    for spec in RULE_INPUTS:
+        if spec.op == "cap":
+            out[spec.name] = np.minimum(numbers(spec.column), spec.constant)
+        elif spec.op == "below":
+            values = columns.get(spec.column) or [None] * n
+            out[spec.name] = np.array([rule_input(spec, v) for v in values], dtype=float)
+        else:
+            out[spec.name] = numbers(spec.column) / spec.constant
     return {name: out[name] for name in RULE_SIGNALS}
 
 

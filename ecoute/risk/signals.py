@@ -108,13 +108,43 @@ def category(name: str, value: Any) -> Reason:
     return Reason(name, None, None if value is None else str(value))
 
 
+@dataclass(frozen=True)
+class RuleInput:
+    """How the rules mode reads one signal from a feature row: the ``column``'s value (0 when
+    missing) at most ``constant`` (``op`` "cap"); 1 when it is known and below ``constant``,
+    else 0 ("below"); or divided by ``constant`` ("per"). The one definition of the inputs:
+    ``rule_inputs`` applies it here, the build writes it as SQL (warehouse/python/risk_rules.py)."""
+
+    name: str
+    column: str
+    op: str
+    constant: float
+
+
+DAY_SIGNALS = ("open_repair_days", "days_without_service")
+RULE_INPUTS = (
+    *(RuleInput(n, n, "cap", DAY_CAP if n in DAY_SIGNALS else COUNT_CAP) for n in SERVICE_SIGNALS),
+    RuleInput("new_customer", "tenure_days", "below", NEW_CUSTOMER_DAYS),
+    RuleInput("monthly_fee_per_100_eur", "monthly_fee", "per", 100.0),
+)
+
+
+def rule_input(spec: RuleInput, value: Any) -> float:
+    """One signal's input from its column's value."""
+    if spec.op == "cap":
+        return min(float(value or 0), spec.constant)
+    if spec.op == "below":
+        return float(value is not None and value < spec.constant)
+    return float(value or 0) / spec.constant
+
+
 def rule_inputs(row: Mapping[str, Any]) -> dict[str, float]:
     """The rules mode's signals for one feature row: counts, capped days, derived flags."""
-    out = {name: min(float(row.get(name) or 0), COUNT_CAP) for name in SERVICE_SIGNALS}
-    for name in ("open_repair_days", "days_without_service"):
-        out[name] = min(float(row.get(name) or 0), DAY_CAP)
-    tenure = row.get("tenure_days")
-    out["new_customer"] = float(tenure is not None and tenure < NEW_CUSTOMER_DAYS)
-    fee = row.get("monthly_fee")
-    out["monthly_fee_per_100_eur"] = float(fee or 0) / 100.0
-    return out
+    return {s.name: rule_input(s, row.get(s.column)) for s in RULE_INPUTS}
+
+
+def rule_reason(name: str) -> tuple[str, str]:
+    """The code a rules signal is said with and the column its value is read from, as
+    ``reason`` says it (``new_customer`` → ``tenure``, from ``tenure_days``)."""
+    code = _CODE_OF.get(name, name)
+    return code, _VALUE_FROM.get(code, name)

@@ -12,6 +12,7 @@ import duckdb
 import holidays
 
 from ecoute.core.settings import Settings
+from ecoute.core.sql_literals import literal
 from ecoute.warehouse.python import sql
 from ecoute.warehouse.runner import PythonStep
 
@@ -20,6 +21,9 @@ TABLE = "intermediate.int_calendar__working_days"
 EMPTY_YEAR = 2020
 
 Row = tuple[dt.date, bool, str | None, int]
+
+
+_COLUMNS = ("dates", "working", "names", "seq")
 
 
 def calendar_step(settings: Settings) -> PythonStep:
@@ -38,7 +42,8 @@ def build_calendar(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> No
     first, last = (first or EMPTY_YEAR) - 1, (last or first or EMPTY_YEAR) + 1
     rows = working_days(first, last, params["country"], params.get("subdivision"))
     con.execute(sql("calendar", "int_calendar__working_days"))
-    con.execute(sql("calendar", "insert"), [list(c) for c in zip(*rows, strict=True)])
+    columns = [literal(list(c)) for c in zip(*rows, strict=True)]
+    con.execute(sql("calendar", "insert").format(**dict(zip(_COLUMNS, columns, strict=True))))
 
 
 def working_days(first: int, last: int, country: str, subdivision: str | None) -> list[Row]:

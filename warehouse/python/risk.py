@@ -29,6 +29,7 @@ from ecoute.risk.signals import SERVICE_SIGNALS, Reason
 from ecoute.warehouse.config import AT_CUTOFF
 from ecoute.warehouse.python import sql
 from ecoute.warehouse.python.risk_features import FEATURES_MODEL, features_as_of
+from ecoute.warehouse.python.risk_rules import rules_scores_sql
 from ecoute.warehouse.runner import PythonStep
 
 RISK_TABLE = "marts.rpt_customers__risk"
@@ -141,7 +142,7 @@ def _clear_cutoffs(con: duckdb.DuckDBPyConnection, cutoffs: list[dt.date]) -> No
     # The table an incremental build parked keeps its rows; both must have today's columns.
     for table in (RISK_TABLE, "marts._prev_rpt_customers__risk"):
         migrate_reasons(con, table)
-    con.execute(f"delete from {RISK_TABLE} where as_of = any(?::date[])", [cutoffs])
+    con.execute(f"delete from {RISK_TABLE} where as_of = any({literal(cutoffs)}::date[])")
 
 
 _COLUMNS = (
@@ -190,9 +191,10 @@ def score_in_batches(
     store: bool = True,
 ) -> Scored:
     """Score every row of the feature relation ``features`` into ``marts.rpt_customers__risk``
-    (replacing its cut-off), or with ``store=False`` into a temporary table, one batch of
-    ``[warehouse] batch_customers`` customers at a time: memory holds one batch, not every
-    customer. Every customer's score depends on its own feature row only."""
+    (replacing its cut-off), or with ``store=False`` into a temporary table. The rules score
+    in one DuckDB query (risk_rules.py); a learned model one batch of ``[warehouse]
+    batch_customers`` customers at a time, so memory holds one batch, not every customer.
+    Every customer's score depends on its own feature row only."""
     cfg = risk_config(settings)
     model = _model_for(cfg)
     cutoffs = [r[0] for r in con.execute(f"select distinct as_of_date::date from {features}")
@@ -202,15 +204,34 @@ def score_in_batches(
         _clear_cutoffs(con, cutoffs)
     else:
         con.execute(f"create or replace temp table risk_scores ({_COLUMNS})")
+    if model is None:
+        # The rules in one query (risk_rules.py): no customer's features come into Python.
+        con.execute(f"insert into {table} {rules_scores_sql(features, cfg)}")
+        mode = "rules" if cutoffs else None
+    else:
+        mode = _score_batches(con, settings, features, table, cfg, model)
+    for day in cutoffs:
+        rebands(con, table, day, cfg)
+    return Scored(table, cutoffs[0] if cutoffs else None, mode)
+
+
+def _score_batches(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    features: str,
+    table: str,
+    cfg: RiskConfig,
+    model: TrainedModel | None,
+) -> str | None:
+    """Score ``features`` in Python (``score_frame``) one batch of customers at a time into
+    ``table``; returns the mode (None: no customer)."""
     mode = None
     for bucket in customer_buckets(con, batch_customers(settings), features):
         frame = con.execute(f"select * from {features} where {bucket.where()}").pl()
         scores = score_frame(frame, cfg, model)
         mode = mode or (scores["mode"][0] if scores.height else None)
         _insert(con, table, scores)
-    for day in cutoffs:
-        rebands(con, table, day, cfg)
-    return Scored(table, cutoffs[0] if cutoffs else None, mode)
+    return mode
 
 
 def rebands(con: duckdb.DuckDBPyConnection, table: str, as_of: dt.date, cfg: RiskConfig) -> None:

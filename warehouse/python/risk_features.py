@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from ecoute.core.settings import Settings
+from ecoute.core.sql_literals import literal
 from ecoute.risk.extras import with_extras
 from ecoute.warehouse.params import params_of
 from ecoute.warehouse.runner import MODELS_DIR, set_params
@@ -33,7 +34,7 @@ def features_as_of(
 ) -> pl.DataFrame:
     """One row per customer active at ``as_of`` (None: the model's default cut-off)."""
     set_params(con, params_of(settings))
-    con.execute("set variable risk_as_of = ?", [as_of])
+    con.execute(f"set variable risk_as_of = {literal(as_of)}")
     try:
         return con.execute(_model_sql()).pl()
     finally:
@@ -46,7 +47,7 @@ def materialize_features(
     """The features as of ``as_of`` in a temporary table (returned by name), so they can be
     read a batch of customers at a time without running the model once per batch."""
     set_params(con, params_of(settings))
-    con.execute("set variable risk_as_of = ?", [as_of])
+    con.execute(f"set variable risk_as_of = {literal(as_of)}")
     try:
         con.execute(f"create or replace temp table risk_features as {_model_sql()}")
     finally:

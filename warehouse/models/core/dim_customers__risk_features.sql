@@ -46,6 +46,12 @@ cutoff as (
         ) as as_of_date
 ),
 
+-- Ages are taken in whole microseconds (epoch_us(a) - epoch_us(b)), split into days and the
+-- rest as epoch(a - b) would add them, never as epoch(a - b) itself: subtracting two
+-- timestamptz is ICU's calendar arithmetic, ~100 µs a row (this model's largest cost), and in a
+-- session whose TimeZone is not UTC it counts local days, so a DST change moved the ages by an
+-- hour. The same numbers as before in a UTC session, to the last bit (docs/performance.md,
+-- Session 7).
 bounds as (
     select
         as_of_date,
@@ -104,7 +110,8 @@ call_signals as (
               and calls.started_at >= bounds.recent_start_at
         ) as dropped_without_callback_recent,
         -- *_decayed: each event weighs 0.5 ^ (its age / risk_half_life_days, 28 by default).
-        sum(power(0.5, epoch(bounds.as_of_at - calls.started_at) / bounds.half_life_s)) filter (
+        sum(power(0.5, ((epoch_us(bounds.as_of_at) - epoch_us(calls.started_at)) // 86400000000 * 86400
+            + (epoch_us(bounds.as_of_at) - epoch_us(calls.started_at)) % 86400000000 / 1e6) / bounds.half_life_s)) filter (
             where calls.is_dropped and calls.is_identified
               and drops.callback_window_end_at <= bounds.as_of_at
               and calls.has_callback = false
@@ -113,7 +120,8 @@ call_signals as (
         count(*) filter (where calls.is_abandoned) as abandoned_calls,
         count(*) filter (where calls.is_abandoned and calls.started_at >= bounds.recent_start_at)
             as abandoned_calls_recent,
-        sum(power(0.5, epoch(bounds.as_of_at - calls.started_at) / bounds.half_life_s))
+        sum(power(0.5, ((epoch_us(bounds.as_of_at) - epoch_us(calls.started_at)) // 86400000000 * 86400
+            + (epoch_us(bounds.as_of_at) - epoch_us(calls.started_at)) % 86400000000 / 1e6) / bounds.half_life_s))
             filter (where calls.is_abandoned) as abandoned_calls_decayed,
         max(ticket_calls.calls_on_ticket) as max_calls_per_ticket,
         -- Any drop counts here: whether it is called back may only be known after the cut-off.
@@ -135,7 +143,8 @@ contact_signals as (
         contacts.customer_id,
         count(*) as contacts,
         count(*) filter (where contacts.contact_at >= bounds.recent_start_at) as contacts_recent,
-        sum(power(0.5, epoch(bounds.as_of_at - contacts.contact_at) / bounds.half_life_s))
+        sum(power(0.5, ((epoch_us(bounds.as_of_at) - epoch_us(contacts.contact_at)) // 86400000000 * 86400
+            + (epoch_us(bounds.as_of_at) - epoch_us(contacts.contact_at)) % 86400000000 / 1e6) / bounds.half_life_s))
             as contacts_decayed,
         count(*) filter (where contacts.is_repeat) as repeat_contacts,
         max(contacts.contact_at) filter (where contacts.is_repeat) as last_repeat_at
@@ -157,7 +166,8 @@ visit_signals as (
         count(*) filter (
             where appointments.is_missed and appointments.window_start >= bounds.recent_start_at
         ) as missed_visits_recent,
-        sum(power(0.5, epoch(bounds.as_of_at - appointments.window_start) / bounds.half_life_s))
+        sum(power(0.5, ((epoch_us(bounds.as_of_at) - epoch_us(appointments.window_start)) // 86400000000 * 86400
+            + (epoch_us(bounds.as_of_at) - epoch_us(appointments.window_start)) % 86400000000 / 1e6) / bounds.half_life_s))
             filter (where appointments.is_missed) as missed_visits_decayed,
         max(appointments.window_start) filter (where appointments.is_missed) as last_missed_at
     from appointments
@@ -172,7 +182,8 @@ ticket_signals as (
     -- the cut-off is what makes the repair open *at* the cut-off, not knowledge of the future).
     select
         tickets.customer_id,
-        coalesce(max(epoch(bounds.as_of_at - tickets.opened_at) / 86400.0) filter (
+        coalesce(max(((epoch_us(bounds.as_of_at) - epoch_us(tickets.opened_at)) // 86400000000 * 86400
+            + (epoch_us(bounds.as_of_at) - epoch_us(tickets.opened_at)) % 86400000000 / 1e6) / 86400.0) filter (
             where tickets.is_fault
               and (tickets.service_restored_at is null
                    or tickets.service_restored_at >= bounds.as_of_at)
@@ -215,7 +226,8 @@ ticket_signals as (
                    or tickets.service_restored_at
                        > tickets.opened_at + to_seconds(bounds.long_repair_h * 3600))
         ) as long_repairs_recent,
-        sum(power(0.5, epoch(bounds.as_of_at - tickets.opened_at) / bounds.half_life_s)) filter (
+        sum(power(0.5, ((epoch_us(bounds.as_of_at) - epoch_us(tickets.opened_at)) // 86400000000 * 86400
+            + (epoch_us(bounds.as_of_at) - epoch_us(tickets.opened_at)) % 86400000000 / 1e6) / bounds.half_life_s)) filter (
             where tickets.is_fault
               and tickets.opened_at >= bounds.window_start_at
               and tickets.opened_at + to_seconds(bounds.long_repair_h * 3600) <= bounds.as_of_at
@@ -260,6 +272,10 @@ joined as (
         active.monthly_fee::double as monthly_fee,
         active.customer_since,
         active.extra,
+        epoch_us(bounds.as_of_at) - epoch_us(greatest(
+            call_signals.last_call_failure_at, contact_signals.last_repeat_at,
+            visit_signals.last_missed_at, message_intents.last_complaint_at
+        )) as since_last_failure_us,
         call_signals.* exclude (customer_id),
         contact_signals.* exclude (customer_id),
         visit_signals.* exclude (customer_id),
@@ -315,9 +331,9 @@ final as (
         coalesce(churn_threat_messages, 0) as churn_threat_messages,
         coalesce(ombudsman_threat_messages, 0) as ombudsman_threat_messages,
         coalesce(compensation_request_messages, 0) as compensation_request_messages,
-        round(epoch(as_of_at - greatest(
-            last_call_failure_at, last_repeat_at, last_missed_at, last_complaint_at
-        )) / 86400.0, 2)::double as days_since_last_failure,
+        round((since_last_failure_us // 86400000000 * 86400
+            + since_last_failure_us % 86400000000 / 1e6) / 86400.0, 2)::double
+            as days_since_last_failure,
         extra
     from joined
 )
