@@ -80,3 +80,14 @@ def test_every_python_package_is_installed() -> None:
             rel = init.parent.relative_to(REPO / folder).parts
             found.add(".".join([package, *rel]))
     assert found == listed
+
+
+def test_every_data_file_is_shipped() -> None:
+    """A file the code reads at run time (a SQL model, a lexicon, the vendored plotly.js) whose
+    kind pyproject's package-data does not name would be missing from an installed wheel,
+    though an editable checkout finds it."""
+    kinds = {Path(pattern).suffix for pattern in PYPROJECT["tool"]["setuptools"]["package-data"]["*"]}
+    tracked = subprocess.run(["git", "ls-files", *PYPROJECT["tool"]["setuptools"]["package-dir"].values()],
+                             cwd=REPO, capture_output=True, text=True, check=True).stdout.split()  # fmt: skip
+    unshipped = [f for f in tracked if Path(f).suffix not in {".py", *kinds}]
+    assert unshipped == []
