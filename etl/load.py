@@ -79,8 +79,9 @@ def merge(
 def _unordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """The insert into ``raw`` may store rows in any order: each carries its line (``_line``)
     and nothing reads raw in storage order. Keeping the file's order makes DuckDB's insert
-    merge the threads' row groups in sequence; without it, 1 million calls cost ~1.1 CPU-s
-    less to insert and checkpoint (docs/performance.md, session 7). The typed rows' own order
+    merge the threads' row groups in sequence; without it, inserting and checkpointing 1 million
+    calls took ~1.1 CPU-s less in isolation, though not measurably in a whole load on a busy
+    machine (docs/performance.md, session 7). The typed rows' own order
     (their positions) is fixed before this, by the Parquet file's row numbers."""
     before = con.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
     con.execute("set preserve_insertion_order = false")
