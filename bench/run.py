@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 OUT = Path(__file__).with_name("out")
-TARGETS = {"load_ratio": 2.0, "load_peak_mb": 2048}
+TARGETS = {"load_ratio": 1.5, "load_peak_mb": 2048}  # issue 23: load ≤ 1.5× bare read_csv
 
 
 @dataclass
@@ -69,7 +69,7 @@ def write_calls(path: Path, rows: int) -> None:
 def bench_load(rows: int, work: Path) -> dict[str, object]:
     data = work / "export"
     csv = data / "calls.csv"
-    if not csv.exists() or _rows_in(csv) != rows:
+    if not csv.exists() or _rows_in(work) != rows:
         print(f"writing {rows:,} call rows to {csv} …", flush=True)
         write_calls(csv, rows)
     py = sys.executable
@@ -88,8 +88,9 @@ def bench_load(rows: int, work: Path) -> dict[str, object]:
             "load_cpu_ratio": round(load.cpu_s / bare.cpu_s, 2)}  # fmt: skip
 
 
-def _rows_in(csv: Path) -> int:
-    marker = csv.with_suffix(".rows")
+def _rows_in(work: Path) -> int:
+    # Beside the export folder, not in it: the load would warn about a file it cannot place.
+    marker = work / "calls.rows"
     return int(marker.read_text()) if marker.exists() else -1
 
 
@@ -111,7 +112,8 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     results = bench_load(args.rows, args.work)
-    (args.work / "export" / "calls.rows").write_text(str(args.rows))
+    (args.work / "calls.rows").write_text(str(args.rows))
+    OUT.mkdir(parents=True, exist_ok=True)
     table, missed = report(results)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     (OUT / "results.md").write_text(table)

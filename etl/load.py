@@ -7,9 +7,11 @@ exact duplicate and changes nothing; a changed row replaces the current version,
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import duckdb
@@ -63,13 +65,30 @@ def merge(
         )
         con.execute(f"delete from {raw} where {key} in ({replaced})")
     names = ", ".join(entity.field_names())
-    con.execute(
-        f"insert into {raw} ({names}, extra, {LINEAGE_INSERT}) "
-        f"select {names}, extra, {load_id}, {lit(source_file)}, _ln, _row_hash from {rows_in}"
-    )
+    with _unordered(con):
+        con.execute(
+            f"insert into {raw} ({names}, extra, {LINEAGE_INSERT}) "
+            f"select {names}, extra, {load_id}, {lit(source_file)}, _ln, _row_hash from {rows_in}"
+        )
     for t in ("_multi", "_cur", "_seq", "_skip"):
         con.execute(f"drop table if exists {t}")
     return MergeCounts(loaded=int(total - dup), updated=int(upd), duplicate=int(dup))
+
+
+@contextlib.contextmanager
+def _unordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The insert into ``raw`` may store rows in any order: each carries its line (``_line``)
+    and nothing reads raw in storage order. Keeping the file's order makes DuckDB's insert
+    merge the threads' row groups in sequence; without it, inserting and checkpointing 1 million
+    calls took ~1.1 CPU-s less in isolation, though not measurably in a whole load on a busy
+    machine (docs/performance.md, session 7). The typed rows' own order
+    (their positions) is fixed before this, by the Parquet file's row numbers."""
+    before = con.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("set preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute(f"set preserve_insertion_order = {'true' if before else 'false'}")
 
 
 def _repeated_ids(con: duckdb.DuckDBPyConnection, key: str, ok: str) -> None:
