@@ -22,6 +22,7 @@ per path the mapping names.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,7 +187,7 @@ def shaped_source(
     plain = [(k, _json_path([k])) for k in tops if k not in as_json]
     plain += [(p, _plain_json_path(p)) for p in paths if _plain_json_path(p)]
     text = {name: f"nullif(_v[{i + 1}], '')" for i, (name, _) in enumerate(plain)}
-    text |= {k: f"_j[{i + 1}]" for i, k in enumerate(as_json)}
+    text |= {k: _without_fields(k, f"_j[{i + 1}]", mapping) for i, k in enumerate(as_json)}
     cols = [f"{text[k]} as {q(k)}" for k in tops]
     cols += [f"{text[p]} as {q(p)}" for p in paths if _plain_json_path(p)]
     cols += [f"nullif({path_sql(p)}, '') as {q(p)}" for p in paths if not _plain_json_path(p)]
@@ -275,8 +276,8 @@ def _fast(
         lit(_json_path(n[1:])) for n in split.values() if len(n) > 1 and n[0] == top
     ) + f"]::varchar[]) as {q('_o' + str(i))}" for i, top in enumerate(tops)]  # fmt: skip
     plain = [k for k in keys if k not in paths and k not in READER_COLUMNS]
-    cols = [f"{q(k)} as {q(k)}" if k in as_json else f"nullif({_text_of(k, read[k])}, '') as {q(k)}"
-            for k in plain]  # fmt: skip
+    cols = [f"{_without_fields(k, q(k), mapping)} as {q(k)}" if k in as_json
+            else f"nullif({_text_of(k, read[k])}, '') as {q(k)}" for k in plain]  # fmt: skip
     value = {}
     for p, names in split.items():
         if len(names) == 1:
@@ -292,6 +293,23 @@ def _fast(
     sql = f"(select {', '.join(cols)} from (select *, {', '.join(inner) or 'null as _o'} from {reader}))"
     return ShapedSource(path, sql, [*plain, *paths], "jsonl", carry=carry, lines=lines,
                         keys=tuple(keys), types=dict.fromkeys(as_json, "JSON"))  # fmt: skip
+
+
+def _without_fields(key: str, value: str, mapping: EntityMapping) -> str:
+    """``value``, the JSON of the top-level ``key``, without the members a field reads
+    (``Agent.Username`` for ``agent_id``): those are stored in their field, as a CSV column a
+    field reads is, not again in ``extra``. Only direct members of an object are left out;
+    deeper or bracketed paths, the version and what an expression reads stay."""
+    said = {*expression_paths(mapping), mapping.version}
+    names = [seg[1][0] for p in mapping.columns.values()
+             if p not in said and _plain_json_path(p)
+             for seg in [_segments(p)] if len(seg) == 2 and seg[0][0] == key]  # fmt: skip
+    if not names:
+        return value
+    patch = lit("{" + ",".join(json.dumps(n) + ":null" for n in dict.fromkeys(names)) + "}")
+    # A value that is not an object (a string, null) is kept whole: a patch would replace it.
+    return (f"(case when json_type({value}) = 'OBJECT' then json_merge_patch({value}, {patch}) "
+            f"else {value} end)")  # fmt: skip
 
 
 def json_columns(mapping: EntityMapping, keys: list[str]) -> set[str]:
