@@ -156,7 +156,8 @@ def test_a_clean_json_lines_file_is_read_fast_and_loads_what_the_careful_reading
 
 def test_a_version_inside_an_object_ranks_copies_in_the_fast_reading(settings, tmp_path):
     """Ticket 7 arrives at versions 2, then 1 (a late re-delivery); ticket 8 once: read 3 =
-    loaded 2 + superseded 1 (line 2, the older copy); ticket 7 keeps version 2's "pending"."""
+    loaded 2 + superseded 1 (line 2, the older copy); ticket 7 keeps version 2's "pending",
+    also when version 1 comes again in a later load."""
     rows = [
         {"id": 7, "meta": {"v": 2}, "opened": "2026-06-15T07:00:00Z", "status": "pending"},
         {"id": 7, "meta": {"v": 1}, "opened": "2026-06-15T07:00:00Z", "status": "open"},
@@ -173,6 +174,16 @@ def test_a_version_inside_an_object_ranks_copies_in_the_fast_reading(settings, t
     assert (f.read, f.loaded, f.superseded, f.quarantined) == (3, 2, 1, 0)
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     assert con.execute("select line from meta.superseded").fetchall() == [(2,)]
+    assert con.execute("select status from raw.tickets where ticket_id = '7'").fetchone() == (
+        "pending",
+    )
+    con.close()
+    # A later load re-delivers ticket 7 at version 1: older than the stored version 2 (read
+    # inside `meta`, kept as an object in extra), so superseded, never a roll-back.
+    (tmp_path / "in" / "t.jsonl").write_text(json.dumps(rows[1]) + "\n")
+    (f,) = run_load(settings, tmp_path / "in", tmp_path / "m.yaml").files
+    assert (f.read, f.loaded, f.superseded) == (1, 0, 1)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
     assert con.execute("select status from raw.tickets where ticket_id = '7'").fetchone() == (
         "pending",
     )
