@@ -178,8 +178,8 @@ def test_a_version_inside_an_object_ranks_copies_in_the_fast_reading(settings, t
         "pending",
     )
     con.close()
-    # A later load re-delivers ticket 7 at version 1: older than the stored version 2 (read
-    # inside `meta`, kept as an object in extra), so superseded, never a roll-back.
+    # A later load re-delivers ticket 7 at version 1: older than the stored version 2 (the
+    # path's value, kept in extra under its name `meta.v`), so superseded, never a roll-back.
     (tmp_path / "in" / "t.jsonl").write_text(json.dumps(rows[1]) + "\n")
     (f,) = run_load(settings, tmp_path / "in", tmp_path / "m.yaml").files
     assert (f.read, f.loaded, f.superseded) == (1, 0, 1)
