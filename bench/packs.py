@@ -8,6 +8,9 @@ process, and reports wall time, CPU time and peak memory. Target: the Connect lo
 the CSV load in wall time: the median of ``--rounds`` rounds, each running both loads back to
 back, which goes first alternating. Both must load every call. Writes bench/out/packs.json and
 bench/out/packs.md; exits 1 when the target is missed.
+
+``--baseline DIR``: DIR holds an older checkout as an importable ``ecoute`` package; its Connect
+load runs in the same rounds, so before and after are measured under the same machine load.
 """
 
 from __future__ import annotations
