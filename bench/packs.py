@@ -8,6 +8,9 @@ process, and reports wall time, CPU time and peak memory. Target: the Connect lo
 the CSV load in wall time: the median of ``--rounds`` rounds, each running both loads back to
 back, which goes first alternating. Both must load every call. Writes bench/out/packs.json and
 bench/out/packs.md; exits 1 when the target is missed.
+
+``--baseline DIR``: DIR holds an older checkout as an importable ``ecoute`` package; its Connect
+load runs in the same rounds, so before and after are measured under the same machine load.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from statistics import median
 from bench.run import OUT, Step, measure, write_calls
 
 TARGET = 2.0
+BASELINE = "Amazon Connect, baseline"
 
 
 def write_contact_records(csv: Path, target: Path) -> None:
@@ -46,7 +50,7 @@ def write_contact_records(csv: Path, target: Path) -> None:
     con.close()
 
 
-def bench(rows: int, work: Path, rounds: int = 2) -> dict[str, object]:
+def bench(rows: int, work: Path, rounds: int = 2, baseline: Path | None = None) -> dict[str, object]:
     csv_dir, connect_dir = work / "csv", work / "connect"
     csv = csv_dir / "calls.csv"
     records = connect_dir / "contact-records" / "records.jsonl"
@@ -58,6 +62,8 @@ def bench(rows: int, work: Path, rounds: int = 2) -> dict[str, object]:
         marker.write_text(str(rows))
     loads = {"contract CSV": (csv_dir, []),
              "Amazon Connect": (connect_dir, ["--source", "amazon-connect"])}  # fmt: skip
+    if baseline is not None:  # the same Connect load by older code, in the same rounds
+        loads[BASELINE] = (connect_dir, ["--source", "amazon-connect"])
     steps: list[Step] = []
     for r in range(rounds):
         # Alternate which load goes first: the machine is shared, and a round's load decides.
@@ -66,7 +72,11 @@ def bench(rows: int, work: Path, rounds: int = 2) -> dict[str, object]:
             folder, extra = loads[name]
             db = work / f"{folder.name}.duckdb"
             db.unlink(missing_ok=True)
-            argv = [sys.executable, "-m", "ecoute.cli", "load", str(folder), *extra,
+            cli = ["-m", "ecoute.cli"]
+            if name == BASELINE:
+                run = f"import sys; sys.path.insert(0, {str(baseline)!r}); from ecoute.cli import app; app()"
+                cli = ["-c", run]
+            argv = [sys.executable, *cli, "load", str(folder), *extra,
                     "--no-checks", "--no-build"]  # fmt: skip
             env = {"ECOUTE_WAREHOUSE": str(db), "ECOUTE__ETL__PII_KEY": "bench-key"}
             step = measure(name, argv, env)
@@ -75,10 +85,15 @@ def bench(rows: int, work: Path, rounds: int = 2) -> dict[str, object]:
             _check_counts(db, name, rows)
             print(f"  {step}", flush=True)
     csv_steps = [s for s in steps if s.name.startswith("contract CSV")]
-    connect_steps = [s for s in steps if s.name.startswith("Amazon Connect")]
+    connect_steps = [s for s in steps if s.name.startswith("Amazon Connect (round")]
     ratios = [c.seconds / v.seconds for c, v in zip(connect_steps, csv_steps, strict=True)]
     cpu = [c.cpu_s / v.cpu_s for c, v in zip(connect_steps, csv_steps, strict=True)]
+    base_steps = [s for s in steps if s.name.startswith(BASELINE)]
     return {
+        "baseline_ratio": round(median(b.seconds / v.seconds for b, v in zip(
+            base_steps, csv_steps, strict=True)), 2) if base_steps else None,  # fmt: skip
+        "baseline_cpu_ratio": round(median(b.cpu_s / v.cpu_s for b, v in zip(
+            base_steps, csv_steps, strict=True)), 2) if base_steps else None,  # fmt: skip
         "rows": rows,
         "steps": [asdict(s) for s in steps],
         # Each round's ratio is of two loads run back to back; the median round is quoted.
@@ -111,9 +126,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--work", type=Path, default=OUT / "packs")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="a folder whose `ecoute` package is older code: its Connect load "
+                        "runs in the same rounds, for a before/after in the same conditions")  # fmt: skip
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    results = bench(args.rows, args.work, args.rounds)
+    results = bench(args.rows, args.work, args.rounds, args.baseline)
     OUT.mkdir(parents=True, exist_ok=True)
     lines = ["| load | seconds | CPU seconds | peak MB |", "|---|---:|---:|---:|"]
     lines += [f"| {s['name']} | {s['seconds']} | {s['cpu_s']} | {s['peak_mb']} |"
@@ -122,6 +140,9 @@ def main() -> None:
               f"(target ≤ {TARGET}; rounds {results['ratios']}); in CPU time "
               f"{results['cpu_ratio']}; peak memory {results['peak_ratio']}; {results['rows']:,} calls, "
               f"{results['jsonl_mb']} MB of JSON Lines vs {results['csv_mb']} MB of CSV"]  # fmt: skip
+    if results["baseline_ratio"] is not None:
+        lines += ["", f"Baseline (older code) Connect ÷ contract CSV: {results['baseline_ratio']} "
+                  f"wall, {results['baseline_cpu_ratio']} CPU"]  # fmt: skip
     (OUT / "packs.json").write_text(json.dumps(results, indent=2))
     (OUT / "packs.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -227,6 +227,8 @@ def _as_text(column: str, types: Mapping[str, str]) -> str:
 
 
 def _received(column: str, mapping: EntityMapping, types: Mapping[str, str]) -> str:
+    if types.get("s__" + column) == "JSON":  # a JSON value stays JSON in the record
+        return q("s__" + column)
     value = _as_text("s__" + column, types)
     return f"pii_hash({value})" if is_pii_column(column, mapping) else value
 
@@ -443,11 +445,17 @@ def _ts_error(f: Field, mapping: EntityMapping, bounds: Bounds) -> str:
 
 
 def _extra_expr(extra: list[str], mapping: EntityMapping, types: Mapping[str, str]) -> str:
-    """Columns beyond the contract, kept as JSON; phone numbers and e-mails only as keyed hashes."""
+    """Columns beyond the contract, kept as JSON; phone numbers and e-mails only as keyed hashes.
+
+    A JSON column (a vendor record's nested object, number or string, etl/shape.py) goes in as
+    the JSON it is: an object stays an object, not its text escaped into a string."""
     if not extra:
         return "cast(null as json)"
     parts = []
     for c in extra:
+        if types.get(c) == "JSON":
+            parts.append(f"{lit(c)}, {q(c)}")
+            continue
         value = _trimmed(_as_text(c, types))
         if c in mapping.pii or _PII_NAME.search(c):
             value = f"pii_hash({value})"

@@ -551,7 +551,7 @@ def _set_pii_key(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     con.execute(
         "create or replace temp macro pii_hash(v) as case when v is null then null "
         "else sha256(getvariable('pii_key') || '|' || case when v like '%@%' then lower(trim(v)) "
-        "else regexp_replace(v, '[^0-9+]', '', 'g') end) end"
+        "else regexp_replace(v, '[^0-9+]+', '', 'g') end) end"
     )
 
 

@@ -22,13 +22,15 @@ per path the mapping names.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from ecoute.etl.clean import READER_COLUMNS, is_pii_column, lit, q
+from ecoute.etl import SOURCES
+from ecoute.etl.clean import READER_COLUMNS, _norm, is_pii_column, lit, q
 from ecoute.etl.contract import Entity
 from ecoute.etl.extract import ExtractError, Reject, Source, file_format, lines_sql
 from ecoute.etl.mapping import EntityMapping, MappingError
@@ -178,12 +180,21 @@ def shaped_source(
     keys = [r[0] for r in con.execute(
         "select distinct unnest(_keys) k from _shape_rec order by k"
     ).fetchall()]  # fmt: skip
-    plain = [(k, _json_path([k])) for k in keys if k not in paths and k not in READER_COLUMNS]
+    # The record's keys in the fast reading's order (so ``extra`` is the same text), each as
+    # text or, when nothing reads it as text, as JSON.
+    tops = [k for k in keys if k not in paths and k not in READER_COLUMNS]
+    as_json = [k for k in tops if k in json_columns(mapping, tops)]
+    plain = [(k, _json_path([k])) for k in tops if k not in as_json]
     plain += [(p, _plain_json_path(p)) for p in paths if _plain_json_path(p)]
-    cols = [f"nullif(_v[{i + 1}], '') as {q(name)}" for i, (name, _) in enumerate(plain)]
+    text = {name: f"nullif(_v[{i + 1}], '')" for i, (name, _) in enumerate(plain)}
+    text |= {k: _without_fields(k, f"_j[{i + 1}]", mapping) for i, k in enumerate(as_json)}
+    cols = [f"{text[k]} as {q(k)}" for k in tops]
+    cols += [f"{text[p]} as {q(p)}" for p in paths if _plain_json_path(p)]
     cols += [f"nullif({path_sql(p)}, '') as {q(p)}" for p in paths if not _plain_json_path(p)]
     listed = "[" + ", ".join(lit(jp) for _, jp in plain) + "]"
-    inner = f"(select *, json_extract_string(rec, {listed}::varchar[]) as _v from {rows})"
+    jsons = "[" + ", ".join(lit(_json_path([k])) for k in as_json) + "]"
+    inner = (f"(select *, json_extract_string(rec, {listed}::varchar[]) as _v, "
+             f"json_extract(rec, {jsons}::varchar[]) as _j from {rows})")  # fmt: skip
     select = f"select {', '.join(['_line', '_path', *cols])} from {inner}"
     if mapping.records or mapping.each:
         select += " order by _ord"
@@ -197,7 +208,8 @@ def shaped_source(
     con.execute("drop table if exists _shape_rec")
     hidden = ("_line", "_older", "_k")
     columns = [r[0] for r in con.execute("describe _src").fetchall() if r[0] not in hidden]
-    source = ShapedSource(path, "_src", columns, "jsonl", has_line=True, rejects=rejects)
+    source = ShapedSource(path, "_src", columns, "jsonl", has_line=True, rejects=rejects,
+                          types=dict.fromkeys(as_json, "JSON"))  # fmt: skip
     if older:
         _set_aside(con, source, mapping)
     return source
@@ -255,14 +267,17 @@ def _fast(
     split = {p: [n for n, _ in _segments(p)] for p in paths}
     tops = list(dict.fromkeys(n[0] for n in split.values() if len(n) > 1))
     # An object a path reads into is read as JSON, so a path into a string finds nothing.
-    read = {k: "JSON" if k in tops else "VARCHAR" for k in dict.fromkeys([*keys, *tops])}
+    as_json = json_columns(mapping, [k for k in keys if k not in paths])
+    read = {k: "JSON" if k in tops or k in as_json else "VARCHAR"
+            for k in dict.fromkeys([*keys, *tops])}  # fmt: skip
     reader = (f"read_json({lit(str(path))}, format='newline_delimited', records='true', "
               "columns={" + ", ".join(f"{lit(k)}: {lit(t)}" for k, t in read.items()) + "})")  # fmt: skip
     inner = [f"json_extract_string({q(top)}, [" + ", ".join(
         lit(_json_path(n[1:])) for n in split.values() if len(n) > 1 and n[0] == top
     ) + f"]::varchar[]) as {q('_o' + str(i))}" for i, top in enumerate(tops)]  # fmt: skip
     plain = [k for k in keys if k not in paths and k not in READER_COLUMNS]
-    cols = [f"nullif({_text_of(k, read[k])}, '') as {q(k)}" for k in plain]
+    cols = [f"{_without_fields(k, q(k), mapping)} as {q(k)}" if k in as_json
+            else f"nullif({_text_of(k, read[k])}, '') as {q(k)}" for k in plain]  # fmt: skip
     value = {}
     for p, names in split.items():
         if len(names) == 1:
@@ -277,7 +292,41 @@ def _fast(
         carry = ("_v",)
     sql = f"(select {', '.join(cols)} from (select *, {', '.join(inner) or 'null as _o'} from {reader}))"
     return ShapedSource(path, sql, [*plain, *paths], "jsonl", carry=carry, lines=lines,
-                        keys=tuple(keys))  # fmt: skip
+                        keys=tuple(keys), types=dict.fromkeys(as_json, "JSON"))  # fmt: skip
+
+
+def _without_fields(key: str, value: str, mapping: EntityMapping) -> str:
+    """``value``, the JSON of the top-level ``key``, without the members a field reads
+    (``Agent.Username`` for ``agent_id``): those are stored in their field, as a CSV column a
+    field reads is, not again in ``extra``. Only direct members of an object are left out;
+    deeper or bracketed paths, the version and what an expression reads stay."""
+    said = {*expression_paths(mapping), mapping.version}
+    names = [seg[1][0] for p in mapping.columns.values()
+             if p not in said and _plain_json_path(p)
+             for seg in [_segments(p)] if len(seg) == 2 and seg[0][0] == key]  # fmt: skip
+    if not names:
+        return value
+    patch = lit("{" + ",".join(json.dumps(n) + ":null" for n in dict.fromkeys(names)) + "}")
+    # A value that is not an object (a string, null) is kept whole: a patch would replace it.
+    return (f"(case when json_type({value}) = 'OBJECT' then json_merge_patch({value}, {patch}) "
+            f"else {value} end)")  # fmt: skip
+
+
+def json_columns(mapping: EntityMapping, keys: list[str]) -> set[str]:
+    """The top-level keys whose values are read as JSON (an object stays an object in ``extra``,
+    a number a number), in both readings alike so a record's row hash is one.
+
+    Only keys nothing reads as text: not a column a field names (nor the name of a contract
+    field the mapping does not feed, which the clean step may match by itself), not a name an
+    expression mentions, not the version, not personal data (hashed from its text)."""
+    fed = {*mapping.columns, *mapping.expressions}
+    fields = {_norm(f) for e in SOURCES.values() for f in e.field_names() if f not in fed}
+    named = {*mapping.columns.values(), mapping.version}
+    said = " ".join(mapping.expressions.values()).lower()
+    return {k for k in keys
+            if k not in READER_COLUMNS and k not in named and _norm(k) not in fields
+            and not is_pii_column(k, mapping)
+            and not re.search(r"(?<![\w])" + re.escape(k.lower()) + r"(?![\w])", said)}  # fmt: skip
 
 
 def _text_of(key: str, duck_type: str) -> str:

@@ -156,7 +156,8 @@ def test_a_clean_json_lines_file_is_read_fast_and_loads_what_the_careful_reading
 
 def test_a_version_inside_an_object_ranks_copies_in_the_fast_reading(settings, tmp_path):
     """Ticket 7 arrives at versions 2, then 1 (a late re-delivery); ticket 8 once: read 3 =
-    loaded 2 + superseded 1 (line 2, the older copy); ticket 7 keeps version 2's "pending"."""
+    loaded 2 + superseded 1 (line 2, the older copy); ticket 7 keeps version 2's "pending",
+    also when version 1 comes again in a later load."""
     rows = [
         {"id": 7, "meta": {"v": 2}, "opened": "2026-06-15T07:00:00Z", "status": "pending"},
         {"id": 7, "meta": {"v": 1}, "opened": "2026-06-15T07:00:00Z", "status": "open"},
@@ -173,6 +174,16 @@ def test_a_version_inside_an_object_ranks_copies_in_the_fast_reading(settings, t
     assert (f.read, f.loaded, f.superseded, f.quarantined) == (3, 2, 1, 0)
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     assert con.execute("select line from meta.superseded").fetchall() == [(2,)]
+    assert con.execute("select status from raw.tickets where ticket_id = '7'").fetchone() == (
+        "pending",
+    )
+    con.close()
+    # A later load re-delivers ticket 7 at version 1: older than the stored version 2 (the
+    # path's value, kept in extra under its name `meta.v`), so superseded, never a roll-back.
+    (tmp_path / "in" / "t.jsonl").write_text(json.dumps(rows[1]) + "\n")
+    (f,) = run_load(settings, tmp_path / "in", tmp_path / "m.yaml").files
+    assert (f.read, f.loaded, f.superseded) == (1, 0, 1)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
     assert con.execute("select status from raw.tickets where ticket_id = '7'").fetchone() == (
         "pending",
     )
@@ -218,3 +229,41 @@ def test_a_csv_column_starting_with_an_underscore_stays_in_extra(settings, tmp_p
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     (extra,) = con.execute("select extra::varchar from raw.tickets").fetchone()
     assert "_note" in extra and "call back first" in extra
+
+
+def test_untouched_keys_keep_their_json_in_extra_in_both_readings(settings, tmp_path):
+    """A JSON Lines file read with paths (etl/shape.py). Ticket 7's `meta` object, `score` number and `tags` array go into `extra` as JSON (an
+    object, a number, an array: not their text in a string); `kind`, which an expression reads,
+    stays text; `phone` is hashed; `meta.customer`, read by customer_id, is not repeated in
+    `extra`. The fast reading and the careful one (a trailing blank line)
+    store the same `extra` and the same row hash."""
+    import dataclasses
+
+    row = {"id": 7, "opened": "2026-06-15T07:00:00Z", "kind": "web", "score": 4.5,
+           "meta": {"agent": {"name": "A"}, "customer": "c1"}, "tags": ["x", "y"], "phone": "+32470123456"}  # fmt: skip
+    (tmp_path / "m.yaml").write_text(
+        "entities:\n  tickets:\n    path: t.jsonl\n    format: jsonl\n"
+        "    columns: {ticket_id: id, opened_at: opened, customer_id: meta.customer}\n"
+        "    expressions: {category: \"case when kind = 'web' then 'internet' end\"}\n"
+        "    defaults: {status: open}\n"
+    )
+    found = []
+    for name, tail in (("fast", ""), ("careful", "\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "t.jsonl").write_text(json.dumps(row) + "\n" + tail)
+        at = dataclasses.replace(settings, warehouse=tmp_path / f"{name}.duckdb")
+        (f,) = run_load(at, tmp_path / name, tmp_path / "m.yaml").files
+        assert (f.read, f.loaded) == (1, 1)
+        con = duckdb.connect(str(at.warehouse), read_only=True)
+        found.append(con.execute(
+            "select extra::varchar, _row_hash, json_type(extra, '$.meta'), extra ->> '$.meta.agent.name', "
+            "json_type(extra, '$.score'), json_type(extra, '$.tags'), json_type(extra, '$.kind'), "
+            "extra ->> 'phone', category, customer_id, json_exists(extra, '$.meta.customer') "
+            "from raw.tickets"
+        ).fetchone())  # fmt: skip
+        con.close()
+    assert found[0] == found[1]
+    assert found[0][2:7] == ("OBJECT", "A", "DOUBLE", "ARRAY", "VARCHAR")
+    assert found[0][7] not in (None, "+32470123456") and found[0][8] == "internet"
+    # `meta.customer` is stored in customer_id, as a CSV column a field reads: not again in extra.
+    assert found[0][9:] == ("c1", False)
