@@ -190,3 +190,30 @@ def test_leaving_said_by_the_final_verb(text, language, expected):
 )
 def test_a_visit_told_as_a_wait(text, expected):
     assert ("missed_appointment" in names(text, "fr")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent", "expected"),
+    [
+        # leaving for "le concurrent", back to a former provider, the grass elsewhere
+        ("sinon je pars chez le concurrent", "fr", "churn_threat", True),
+        ("je vais retourner chez mon ancien opérateur", "fr", "churn_threat", True),
+        ("l'herbe est peut-être plus verte ailleurs", "fr", "churn_threat", True),
+        # a planned visit the company cancels, however long its description
+        (
+            "rdv du technicien prévu le 3 mai entre 8 et 10h que vous avez annulé la veille",
+            "fr", "missed_appointment", True,
+        ),
+        ("14h-16h, toujours personne, pas un mot du technicien", "fr", "missed_appointment", True),
+        # who hangs up decides: the customer hanging up is not a dropped call
+        ("I finally hung up the phone on him.", "en", "dropped_call", False),
+        ("I was hung up on twice.", "en", "dropped_call", True),
+        ("The rep hung up on me.", "en", "dropped_call", True),
+        # cancelling a sale or PMI is not leaving; a cancellation fee still is
+        ("They refused to cancel the foreclosure sale.", "en", "churn_threat", False),
+        ("The lender must cancel the PMI at 78 %.", "en", "churn_threat", False),
+        ("Comcast cancellation fee", "en", "churn_threat", True),
+    ],
+)  # fmt: skip
+def test_kinds_from_the_s8_tuning_draw(text, language, intent, expected):
+    assert (intent in names(text, language)) is expected
