@@ -217,3 +217,15 @@ def test_a_visit_told_as_a_wait(text, expected):
 )  # fmt: skip
 def test_kinds_from_the_s8_tuning_draw(text, language, intent, expected):
     assert (intent in names(text, language)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("le serveur vocal ne répond pas à mes questions", False),  # someone on the line
+        ("le conseiller ne répond jamais à mes mails", True),  # an answer that never came
+        ("vous ne répondez pas depuis une semaine", True),
+    ],
+)
+def test_not_answering_questions_on_the_line_is_no_missed_callback(text, expected):
+    assert ("no_callback" in names(text, "fr")) is expected
