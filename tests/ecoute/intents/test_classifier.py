@@ -229,3 +229,15 @@ def test_kinds_from_the_s8_tuning_draw(text, language, intent, expected):
 )
 def test_not_answering_questions_on_the_line_is_no_missed_callback(text, expected):
     assert ("no_callback" in names(text, "fr")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("vous résiliez des lignes sans prévenir", False),  # the operator acts
+        ("pouvez-vous résilier mon abonnement", True),  # the customer asks
+        ("je veux que vous résiliez mon abonnement", True),
+    ],
+)
+def test_the_operator_as_actor_of_a_french_cancellation(text, expected):
+    assert ("churn_threat" in names(text, "fr")) is expected
