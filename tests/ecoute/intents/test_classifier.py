@@ -241,3 +241,15 @@ def test_not_answering_questions_on_the_line_is_no_missed_callback(text, expecte
 )
 def test_the_operator_as_actor_of_a_french_cancellation(text, expected):
     assert ("churn_threat" in names(text, "fr")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("Refund owing to us since March", "compensation_request", True),
+        ("The credit they promised has still not been received", "compensation_request", True),
+        ("He was going to hang up on me before I could ask.", "dropped_call", False),
+    ],
+)
+def test_english_kinds_owed_money_and_announced_hang_up(text, intent, expected):
+    assert (intent in names(text, "en")) is expected
