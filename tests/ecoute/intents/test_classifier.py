@@ -253,3 +253,16 @@ def test_the_operator_as_actor_of_a_french_cancellation(text, expected):
 )
 def test_english_kinds_owed_money_and_announced_hang_up(text, intent, expected):
     assert (intent in names(text, "en")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("rdv fixé entre 9h et 12h. j'ai pris ma matinée. il est 13h et rien", True),
+        ("je voudrais reporter mon rdv avec le technicien", False),  # the customer moves it
+        ("j'envoie une demande de report du rendez-vous", False),
+        ("le technicien a annulé le rendez-vous", True),
+    ],
+)
+def test_french_visit_window_passed_and_the_customer_moving_it(text, expected):
+    assert ("missed_appointment" in names(text, "fr")) is expected
