@@ -266,3 +266,17 @@ def test_english_kinds_owed_money_and_announced_hang_up(text, intent, expected):
 )
 def test_french_visit_window_passed_and_the_customer_moving_it(text, expected):
     assert ("missed_appointment" in names(text, "fr")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("réparez avant lundi ou c'est ciao", True),  # a goodbye ends the relation
+        ("je vais faire valoir mon droit de rétractation", True),
+        ("sfr me tente vraiment en ce moment", True),  # a competitor appeals
+        ("quel est le numéro de votre service résiliation ?", True),
+        ("merci pour votre résiliation rapide", False),  # the operator talking
+    ],
+)
+def test_french_leaving_said_in_other_words(text, expected):
+    assert ("churn_threat" in names(text, "fr")) is expected
