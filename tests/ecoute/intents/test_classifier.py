@@ -280,3 +280,17 @@ def test_french_visit_window_passed_and_the_customer_moving_it(text, expected):
 )
 def test_french_leaving_said_in_other_words(text, expected):
     assert ("churn_threat" in names(text, "fr")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("l'appel a été interrompu deux fois", True),  # the call as subject
+        ("ça coupe en pleine conversation avec le conseiller", True),
+        ("le conseiller m'a encore raccroché", True),  # the agent hangs up
+        ("le conseiller m'a dit de raccrocher", False),  # an instruction, no hang-up
+        ("coupure internet pendant la nuit", False),  # an outage, not a call
+    ],
+)
+def test_french_calls_cut_by_kind(text, expected):
+    assert ("dropped_call" in names(text, "fr")) is expected
