@@ -56,10 +56,11 @@ UNDER_SUPPORTED = {("en", "missed_appointment")}
 # Targets MISSED on the test split (525 texts after the session-6 growth), measured once per
 # candidate after its rules and model choice were frozen (commits 891768d, 3f0dfca, 318aae5;
 # the last two give these same figures; session 7: acd8012, which moved only English
-# compensation, 25 -> 26 of 35). Not tuned away on the test split: each needs new
+# compensation, 25 -> 26 of 35; session 7 later, 42ee945 after the S8 tuning draw, which
+# moved only French churn, 31 -> 30 of 38). Not tuned away on the test split: each needs new
 # tuning text of its kind. strict: a fix shows up as XPASS and fails, so the list stays true.
 MISSED = {
-    ("fr", "churn_threat"): "P 0.79 (31 tp, 8 fp) R 0.82: résiliation named as advice, by "
+    ("fr", "churn_threat"): "P 0.79 (30 tp, 8 fp) R 0.79: résiliation named as advice, by "
     "the operator or of a competitor",
     ("fr", "missed_appointment"): "P 0.75 R 0.45 (9 of 20): waits told without a no-show verb",
     ("fr", "dropped_call"): "R 0.59 (13 of 22): the line or a machine hangs up, said without "
