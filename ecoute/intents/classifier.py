@@ -283,6 +283,9 @@ def _concept_hit(
                     continue
                 if not noun and any(t.folded in clause.self_subjects for t in toks[:index]):
                     continue  # "je ne peux pas passer": the customer is the one not coming
+                following = toks[index + 1 : index + 5]
+                if not noun and any(t.folded in rule.live_after for t in following):
+                    continue  # "ne répond pas à mes questions": someone on the line
                 j = _negator_near(toks, index, clause)
                 if j is None:
                     continue

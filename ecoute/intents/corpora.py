@@ -467,3 +467,30 @@ S7_GROWTH_STRATA: dict[str, list[tuple[str, int, str | None]]] = {
         ("compensation_request", 6, r"refund|reimburs|compensat|credit back|waive|money back"),
     ],
 }
+
+
+# Fifth growth (session 7, later), TUNING only: where the tuning split is thinnest (French cut
+# calls, French visits not kept, churn in both languages; English cut calls and refunds).
+# Rows outside every label file of both splits (the S7 draw included). Keyword strata.
+S8_GROWTH_SEED = 20261208
+S8_GROWTH_STRATA: dict[str, list[tuple[str, int, str | None]]] = {
+    FR_TWEETS: [
+        (
+            "dropped_call",
+            30,
+            r"raccroch|coup[ée]|ça coupe|ca coupe|coupure|coupent|couper|appel.{0,30}(coup|fin)",
+        ),
+        ("missed_appointment", 20, r"technicien|rdv|rendez.vous|intervention|venu|viendr"),
+        ("churn_threat", 15, r"r[ée]sili|quitter|partir|concurren|ailleurs|changer d"),
+    ],
+    COMCAST: [
+        ("dropped_call", 6, r"hung|hang up|drop|disconnect|cut off"),
+        ("churn_threat", 6, r"cancel|switch|leav|terminat"),
+        ("compensation_request", 6, r"refund|credit|reimburs|compens|money"),
+    ],
+    CFPB: [
+        ("dropped_call", 6, r"hung up on me|hung up|disconnected|call dropped|dropped the call"),
+        ("churn_threat", 6, r"cancel my|cancel the|switch|terminat|close my"),
+        ("compensation_request", 6, r"refund|reimburs|credit back|money back"),
+    ],
+}

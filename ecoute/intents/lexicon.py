@@ -62,6 +62,9 @@ class ConceptRule:
     context: re.Pattern[str] | None  # the message must also mention this (a technician...)
     # Forms of the other_actor lemmas from the shipped table (lemmas.py); None: ask simplemma.
     forms: frozenset[str] | None = None
+    # a verb followed by one of these is someone on the line not answering ("ne répond pas à
+    # mes questions"), not an answer that never came
+    live_after: frozenset[str] = frozenset()
 
     def acts(self, raw: str, folded: str, language: str) -> bool:
         """True if the word (lower case as written; folded) is a form of a verb lemma."""
@@ -209,6 +212,7 @@ def _concept(name: str, rule: dict[str, Any], language: str) -> ConceptRule:
         other_actor=other_actor,
         context=_alternation(list(rule.get("context", []))),
         forms=forms_of(language, other_actor),
+        live_after=_words(list(rule.get("live_after", []))),
     )
 
 

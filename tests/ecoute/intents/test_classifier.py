@@ -190,3 +190,107 @@ def test_leaving_said_by_the_final_verb(text, language, expected):
 )
 def test_a_visit_told_as_a_wait(text, expected):
     assert ("missed_appointment" in names(text, "fr")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent", "expected"),
+    [
+        # leaving for "le concurrent", back to a former provider, the grass elsewhere
+        ("sinon je pars chez le concurrent", "fr", "churn_threat", True),
+        ("je vais retourner chez mon ancien opérateur", "fr", "churn_threat", True),
+        ("l'herbe est peut-être plus verte ailleurs", "fr", "churn_threat", True),
+        # a planned visit the company cancels, however long its description
+        (
+            "rdv du technicien prévu le 3 mai entre 8 et 10h que vous avez annulé la veille",
+            "fr", "missed_appointment", True,
+        ),
+        ("14h-16h, toujours personne, pas un mot du technicien", "fr", "missed_appointment", True),
+        # who hangs up decides: the customer hanging up is not a dropped call
+        ("I finally hung up the phone on him.", "en", "dropped_call", False),
+        ("I was hung up on twice.", "en", "dropped_call", True),
+        ("The rep hung up on me.", "en", "dropped_call", True),
+        # cancelling a sale or PMI is not leaving; a cancellation fee still is
+        ("They refused to cancel the foreclosure sale.", "en", "churn_threat", False),
+        ("The lender must cancel the PMI at 78 %.", "en", "churn_threat", False),
+        ("Comcast cancellation fee", "en", "churn_threat", True),
+    ],
+)  # fmt: skip
+def test_kinds_from_the_s8_tuning_draw(text, language, intent, expected):
+    assert (intent in names(text, language)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("le serveur vocal ne répond pas à mes questions", False),  # someone on the line
+        ("le conseiller ne répond jamais à mes mails", True),  # an answer that never came
+        ("vous ne répondez pas depuis une semaine", True),
+    ],
+)
+def test_not_answering_questions_on_the_line_is_no_missed_callback(text, expected):
+    assert ("no_callback" in names(text, "fr")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("vous résiliez des lignes sans prévenir", False),  # the operator acts
+        ("pouvez-vous résilier mon abonnement", True),  # the customer asks
+        ("je veux que vous résiliez mon abonnement", True),
+    ],
+)
+def test_the_operator_as_actor_of_a_french_cancellation(text, expected):
+    assert ("churn_threat" in names(text, "fr")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("Refund owing to us since March", "compensation_request", True),
+        ("The credit they promised has still not been received", "compensation_request", True),
+        ("He was going to hang up on me before I could ask.", "dropped_call", False),
+    ],
+)
+def test_english_kinds_owed_money_and_announced_hang_up(text, intent, expected):
+    assert (intent in names(text, "en")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("rdv fixé entre 9h et 12h. j'ai pris ma matinée. il est 13h et rien", True),
+        ("je voudrais reporter mon rdv avec le technicien", False),  # the customer moves it
+        ("j'envoie une demande de report du rendez-vous", False),
+        ("le technicien a annulé le rendez-vous", True),
+    ],
+)
+def test_french_visit_window_passed_and_the_customer_moving_it(text, expected):
+    assert ("missed_appointment" in names(text, "fr")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("réparez avant lundi ou c'est ciao", True),  # a goodbye ends the relation
+        ("je vais faire valoir mon droit de rétractation", True),
+        ("sfr me tente vraiment en ce moment", True),  # a competitor appeals
+        ("quel est le numéro de votre service résiliation ?", True),
+        ("merci pour votre résiliation rapide", False),  # the operator talking
+    ],
+)
+def test_french_leaving_said_in_other_words(text, expected):
+    assert ("churn_threat" in names(text, "fr")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("l'appel a été interrompu deux fois", True),  # the call as subject
+        ("ça coupe en pleine conversation avec le conseiller", True),
+        ("le conseiller m'a encore raccroché", True),  # the agent hangs up
+        ("le conseiller m'a dit de raccrocher", False),  # an instruction, no hang-up
+        ("coupure internet pendant la nuit", False),  # an outage, not a call
+    ],
+)
+def test_french_calls_cut_by_kind(text, expected):
+    assert ("dropped_call" in names(text, "fr")) is expected

@@ -22,6 +22,8 @@ from ecoute.intents.corpora import (
     S6B_GROWTH_STRATA,
     S7_GROWTH_SEED,
     S7_GROWTH_STRATA,
+    S8_GROWTH_SEED,
+    S8_GROWTH_STRATA,
     draw_grown_test,
     draw_growth,
     draw_sample,
@@ -54,10 +56,11 @@ UNDER_SUPPORTED = {("en", "missed_appointment")}
 # Targets MISSED on the test split (525 texts after the session-6 growth), measured once per
 # candidate after its rules and model choice were frozen (commits 891768d, 3f0dfca, 318aae5;
 # the last two give these same figures; session 7: acd8012, which moved only English
-# compensation, 25 -> 26 of 35). Not tuned away on the test split: each needs new
+# compensation, 25 -> 26 of 35; session 7 later, 42ee945 after the S8 tuning draw, which
+# moved only French churn, 31 -> 30 of 38). Not tuned away on the test split: each needs new
 # tuning text of its kind. strict: a fix shows up as XPASS and fails, so the list stays true.
 MISSED = {
-    ("fr", "churn_threat"): "P 0.79 (31 tp, 8 fp) R 0.82: résiliation named as advice, by "
+    ("fr", "churn_threat"): "P 0.79 (30 tp, 8 fp) R 0.79: résiliation named as advice, by "
     "the operator or of a competitor",
     ("fr", "missed_appointment"): "P 0.75 R 0.45 (9 of 20): waits told without a no-show verb",
     ("fr", "dropped_call"): "R 0.59 (13 of 22): the line or a machine hangs up, said without "
@@ -144,6 +147,7 @@ def test_labels_match_the_fixed_seed_samples(external_data_dir):
 S6 = "grown_s6_"  # files of the second growth (session 6)
 S6B = "grown_s6b_"  # the third growth (session 6, tuning only, French)
 S7 = "grown_s7_"  # the fourth growth (session 7, tuning only)
+S8 = "grown_s8_"  # the fifth growth (session 7, later, tuning only)
 
 
 def _files(folder: Path, prefix: str) -> pl.DataFrame:
@@ -159,7 +163,9 @@ def test_grown_labels_match_their_draws(external_data_dir):
     grown_test = load_labels(TEST_DIR).filter(~pl.col("all_intents"))
     grown_tuning = load_labels().filter(~pl.col("all_intents"))
     s6b, s7 = _keys(_files(LABEL_DIR, S6B)), _keys(_files(LABEL_DIR, S7))
-    s6_test, s6_tuning = _keys(_files(TEST_DIR, S6)), _keys(_files(LABEL_DIR, S6)) | s6b | s7
+    s8 = _keys(_files(LABEL_DIR, S8))
+    s6_test = _keys(_files(TEST_DIR, S6))
+    s6_tuning = _keys(_files(LABEL_DIR, S6)) | s6b | s7 | s8
     grown_test = grown_test.filter(~pl.struct("source", "row_id").is_in(
         [{"source": s, "row_id": r} for s, r in s6_test]))  # fmt: skip
     grown_tuning = grown_tuning.filter(~pl.struct("source", "row_id").is_in(
@@ -175,8 +181,9 @@ def test_grown_labels_match_their_draws(external_data_dir):
         (TEST_DIR, S6, S6_TEST_STRATA, S6_TEST_SEED, before),
         (LABEL_DIR, S6, S6_GROWTH_STRATA, S6_GROWTH_SEED, before | s6_test),
         (LABEL_DIR, S6B, S6B_GROWTH_STRATA, S6B_GROWTH_SEED,
-         before | s6_test | s6_tuning - s6b - s7),
-        (LABEL_DIR, S7, S7_GROWTH_STRATA, S7_GROWTH_SEED, before | s6_test | s6_tuning - s7),
+         before | s6_test | s6_tuning - s6b - s7 - s8),
+        (LABEL_DIR, S7, S7_GROWTH_STRATA, S7_GROWTH_SEED, before | s6_test | s6_tuning - s7 - s8),
+        (LABEL_DIR, S8, S8_GROWTH_STRATA, S8_GROWTH_SEED, before | s6_test | s6_tuning - s8),
     ):  # fmt: skip
         labelled = _files(folder, prefix)
         for source in CORPORA:
