@@ -85,7 +85,7 @@ BENCH_GATE_ROWS ?= 2000000
 BENCH_PACK_ROWS ?= 1000000
 bench: install
 	$(UV) sync --frozen --python $(PY_VERSION) --group dev --group spark --group bench
-	@rc=0; \
+	@rm -f bench/out/*.json bench/out/*.md; rc=0; \
 	$(BIN)/python -m bench.run --rows $(BENCH_ROWS) || rc=1; \
 	$(BIN)/python -m bench.build --customers $(BENCH_BUILD_CUSTOMERS) || rc=1; \
 	test -f $(BENCH_DEMO) || $(BIN)/ecoute --warehouse $(BENCH_DEMO) demo --out bench/out/demo \
@@ -96,6 +96,7 @@ bench: install
 	$(BIN)/python -m bench.expectations --rows $(BENCH_GATE_ROWS) --demo bench/out/demo --gate-clock || rc=1; \
 	$(BIN)/python -m bench.world --customers $(BENCH_CUSTOMERS) || rc=1; \
 	$(BIN)/python -m bench.daily --customers $(BENCH_CUSTOMERS) || rc=1; \
+	$(BIN)/python -m bench.summary; \
 	exit $$rc
 
 notebooks: install
