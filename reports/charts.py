@@ -130,7 +130,7 @@ def _multiples(ctx: dict[str, Any], L: Lang = EN) -> str:
             for key in ("green", "red")
             if (level := _target(ctx, metric, key)) is not None
         ]
-        svg = _line_panel([w[-3:] for w, _ in series], values, levels, L, suffix, c["label"])
+        svg = line_panel([w[-3:] for w, _ in series], values, levels, L, suffix, c["label"])
         panels.append(
             f'<div class="multiple" data-metric="{escape(metric)}">'
             f'<div class="multiple-title">{escape(c["label"])}</div>{svg}</div>'
@@ -142,7 +142,7 @@ def _multiples(ctx: dict[str, Any], L: Lang = EN) -> str:
     )
 
 
-def _line_panel(x: list[str], y: list[float | None], levels: list[tuple[str, float]],
+def line_panel(x: list[str], y: list[float | None], levels: list[tuple[str, float]],
                 L: Lang, suffix: str, label: str, *, y_range: tuple[float, float] | None = None,
                 line: str = NAVY, level_colour: str | None = None) -> str:  # fmt: skip
     """One small multiple. `y_range`, `line` and `level_colour` are for the dashboard's static

@@ -159,6 +159,10 @@ class Lang:
         """29 Jun 2026, 29 juin 2026: the dashboard's one date format."""
         return self._fmt_date(day, "d MMM y")
 
+    def axis_date(self, day: dt.date) -> str:
+        """29 Jun, 29 juin: a date on a chart's time axis (the year is in the title)."""
+        return self._fmt_date(day, "d MMM")
+
     def when(self, moment: dt.datetime | None) -> str:
         """A moment to the minute: 29 Jun 2026 14:05."""
         if moment is None:

@@ -21,7 +21,7 @@ import math
 from html import escape
 from typing import Any
 
-from ecoute.reports.charts import _line_panel
+from ecoute.reports.charts import line_panel
 from ecoute.reports.i18n import Lang
 
 
@@ -73,10 +73,10 @@ def _panel(trace: dict[str, Any], axis: dict[str, Any], shapes: list[dict[str, A
     # about four dates, ending on the last point; even steps: the panel labels every other x
     every = 2 * max(1, math.ceil(len(days) / 8))
     x = [
-        L._fmt_date(d, "d MMM") if (len(days) - 1 - i) % every == 0 else ""
+        L.axis_date(d) if (len(days) - 1 - i) % every == 0 else ""
         for i, d in enumerate(days)
     ]
-    return _line_panel(x, values, levels, L, axis.get("ticksuffix", ""), label,
+    return line_panel(x, values, levels, L, axis.get("ticksuffix", ""), label,
                        y_range=tuple(y_range), line=trace["line"]["color"],
                        level_colour=level_colour)  # fmt: skip
 
