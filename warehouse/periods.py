@@ -232,8 +232,9 @@ class Marts:
             sql = re.sub(rf"\b{re.escape(upstream)}\b", view, sql)
             views.append(view)
         out = f"{WORK}_out_{name}"
-        con.execute(f"create or replace temp table {out} as\n{sql}")
         grain, start = key(model)  # type: ignore[misc]
+        sql = f"select * from (\n{sql}\n) as _m where {self._only(periods, grain, start)}"
+        con.execute(f"create or replace temp table {out} as\n{sql}")
         match = f"p.p_grain = {grain} and p.p_start = {start}"
         by = self._union_columns(model)
         for col in by:  # the values its rows carry in those periods, before and after
@@ -249,6 +250,18 @@ class Marts:
         con.execute(f"drop table {out}")
         for view in views:
             con.execute(f"drop view {view}")
+
+    def _only(self, periods: str, grain: str, start: str) -> str:
+        """The affected periods as constants over the mart's own period columns. Both are in
+        every grouping set, so DuckDB filters before aggregating: the other days of an affected
+        week are not aggregated only to be thrown away (half the marts' recompute at 1 M)."""
+        rows = self.con.execute(
+            f"select p_grain, list(distinct p_start::varchar order by p_start::varchar) from {periods} "
+            "group by all order by all"
+        ).fetchall()
+        ors = [f"({grain} = {text(g)} and {start} in ({', '.join(f'date {text(d)}' for d in days)}))"
+               for g, days in rows]  # fmt: skip
+        return " or ".join(ors) or "false"
 
     def _union_columns(self, model: Model) -> set[str]:
         """The ``union_by`` columns of the marts that union ``model``."""
