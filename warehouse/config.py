@@ -21,6 +21,10 @@ Keys of ``config`` (docs/incremental.md explains each):
     the days a changed row of a fact table counts in (``day``, or ``first_day`` and
     ``last_day``; ``lookup: true`` for a table read whole), whether the mart reads the horizon
     itself, and the SQL naming the period of the mart's own rows (``grain``, ``start``).
+``union_by`` (a ``period`` mart that only unions other period marts)
+    the column whose values tell which mart a row came from (disjoint between them: the
+    metric name), so an incremental build replaces each mart's rows in that mart's own
+    affected periods only.
 
 Python models declare the same in their ``PythonStep`` (warehouse/runner.py). The file is
 checked whole when the models are read, before anything is built: a missing or unknown model,
@@ -78,6 +82,7 @@ class ModelConfig:
     periods: tuple[PeriodRows, ...] = ()
     reads_horizon: bool = False
     period_key: PeriodKey | None = None
+    union_by: str | None = None
 
 
 def load(models_dir: Path, models: Mapping[str, str]) -> dict[str, ModelConfig]:
@@ -122,7 +127,8 @@ def parse(name: str, schema: str, entry: Mapping[str, Any], path: Path) -> Model
     config = entry.get("config")
     if not isinstance(config, dict):
         raise ModelConfigError(f"{where}: 'config' must be a mapping with at least 'grain'")
-    _keys(config, {"grain", "pending", "periods", "reads_horizon", "period_key"}, where)
+    _keys(config, {"grain", "pending", "periods", "reads_horizon", "period_key", "union_by"},
+          where)  # fmt: skip
     grain = config.get("grain")
     if grain not in GRAINS:
         raise ModelConfigError(f"{where}: grain {grain!r} is not one of {list(GRAINS)}")
@@ -131,7 +137,7 @@ def parse(name: str, schema: str, entry: Mapping[str, Any], path: Path) -> Model
     pending = tuple(_strings(config.get("pending", []), f"{where}: pending"))
     if pending and grain not in KEYED:
         raise ModelConfigError(f"{where}: 'pending' needs a customer-grained grain {KEYED}")
-    is_period = {"periods", "reads_horizon", "period_key"} & set(config)
+    is_period = {"periods", "reads_horizon", "period_key", "union_by"} & set(config)
     if is_period and grain != "period":
         raise ModelConfigError(f"{where}: {sorted(is_period)} are for grain 'period' marts")
     reads_horizon = config.get("reads_horizon", False)
@@ -143,7 +149,16 @@ def parse(name: str, schema: str, entry: Mapping[str, Any], path: Path) -> Model
         periods=tuple(_period(p, where) for p in _list(config.get("periods", []), where)),
         reads_horizon=reads_horizon,
         period_key=_period_key(config.get("period_key"), where),
+        union_by=_union_by(config, where),
     )
+
+
+def _union_by(config: Mapping[str, Any], where: str) -> str | None:
+    if "union_by" not in config:
+        return None
+    if config.get("periods"):
+        raise ModelConfigError(f"{where}: union_by is for a mart that reads no fact table")
+    return _string(config["union_by"], f"{where}: union_by")
 
 
 def _period(item: Any, where: str) -> PeriodRows:

@@ -49,6 +49,8 @@ def test_what_the_models_declare_is_read_typed():
     (rows,) = backlog.periods
     assert (rows.table, rows.first, rows.lookup) == ("core.fct_tickets", "opened_date", False)
     assert models["stg_calls"].grain == "staging"
+    assert models["rpt_metrics__daily"].config.union_by == "metric"
+    assert backlog.union_by is None
 
 
 @pytest.mark.parametrize(
@@ -75,6 +77,9 @@ def test_what_the_models_declare_is_read_typed():
         (r"^          day: first_visit_date\n(      period_key: \{grain: grain)",
          r"          first_day: first_visit_date\n\1", "rpt_metrics__appointments",
          "give 'day', or 'first_day' and 'last_day'"),
+        (r"^      reads_horizon: true\n      period_key: \{grain: grain",
+         "      union_by: metric\n      period_key: {grain: grain",
+         "rpt_metrics__backlog", "union_by is for a mart that reads no fact table"),
     ],
 )  # fmt: skip
 def test_a_broken_entry_names_the_model_and_the_file(tmp_path, pattern, replacement, model,
