@@ -21,6 +21,17 @@ import duckdb
 from tests.warehouse._warehouse_fixtures import build, bxl, call
 
 CUT = "2026-03-15"
+# Rules weights the hand-computed scores use (test_rules.py, the SQL scorer's test).
+RULE_WEIGHTS = {
+    "intercept": -4.0,
+    "dropped_without_callback": 0.5,
+    "missed_visits_unannounced": 1.2,
+    "open_repair_days": 0.05,
+    "churn_threat_messages": 2.0,
+    "new_customer": 0.5,
+    "monthly_fee_per_100_eur": 0.3,
+    "repeat_contacts": 0.1,
+}
 
 
 def _drop(call_id: str, start: str, end: str, customer: str = "C1") -> dict:

@@ -9,17 +9,8 @@ import pytest
 
 from ecoute.risk.rules import band_of, bands_of, rules_score, score_columns, score_row
 from ecoute.risk.signals import Reason, reason
+from tests.ecoute.risk._fixtures import RULE_WEIGHTS as W
 
-W = {
-    "intercept": -4.0,
-    "dropped_without_callback": 0.5,
-    "missed_visits_unannounced": 1.2,
-    "open_repair_days": 0.05,
-    "churn_threat_messages": 2.0,
-    "new_customer": 0.5,
-    "monthly_fee_per_100_eur": 0.3,
-    "repeat_contacts": 0.1,
-}
 BANDS = (0.15, 0.4)
 
 

@@ -14,19 +14,10 @@ from ecoute.risk.signals import RULE_INPUTS, RULE_SIGNALS, SERVICE_SIGNALS
 from ecoute.warehouse.python.risk import rebands, score_frame, score_in_batches
 from ecoute.warehouse.python.risk_features import FEATURES_MODEL
 from ecoute.warehouse.python.risk_rules import rules_scores_sql
+from tests.ecoute.risk._fixtures import RULE_WEIGHTS as W
 from tests.ecoute.risk._fixtures import small_world
 from tests.warehouse._warehouse_fixtures import settings_for
 
-W = {
-    "intercept": -4.0,
-    "dropped_without_callback": 0.5,
-    "missed_visits_unannounced": 1.2,
-    "open_repair_days": 0.05,
-    "churn_threat_messages": 2.0,
-    "new_customer": 0.5,
-    "monthly_fee_per_100_eur": 0.3,
-    "repeat_contacts": 0.1,
-}
 # Six customers, tenure 2000 days and no fee unless said.
 CUSTOMERS = {
     "A": {},  # nothing: z = −4
