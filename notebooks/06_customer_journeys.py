@@ -24,6 +24,7 @@ import plotly.express as px
 import polars as pl
 
 from ecoute.reports import notebook as nb
+from ecoute.reports.metrics import WORST_REASONS
 
 outage = nb.major_outage()
 week = outage["week_start"]
@@ -40,17 +41,7 @@ worst
 # What made each week bad: the failures, stacked (counts, before weighting).
 
 # %%
-failures = [
-    "missed_unannounced_visits",
-    "missed_announced_visits",
-    "dropped_without_callback",
-    "restore_targets_missed",
-    "days_without_service",
-    "context_losses",
-    "reopened_tickets",
-    "repeat_contacts",
-    "unlogged_calls",
-]
+failures = list(WORST_REASONS)  # the worst-weeks mart's reasons, as the report words them
 long = worst.unpivot(index=["rank", "customer_id"], on=failures, variable_name="failure")
 fig = px.bar(
     long.filter(pl.col("value") > 0),
