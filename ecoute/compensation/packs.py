@@ -15,10 +15,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ecoute.compensation.model import code
 from ecoute.compensation.rules import KINDS
+from ecoute.core.yamlfile import read_yaml
 
 BUILTIN_DIR = Path(__file__).parent / "packs"
 
@@ -84,7 +83,7 @@ def load_pack(name: str, extra_dirs: Sequence[Path] = ()) -> Pack:
     for directory in [*map(Path, extra_dirs), BUILTIN_DIR]:
         path = directory / f"{name}.yaml"
         if path.is_file():
-            return parse_pack(yaml.safe_load(path.read_text(encoding="utf-8")), source=path)
+            return parse_pack(read_yaml(path), source=path)
     raise PackError(f"no rule pack named {name!r}; known: {', '.join(available_packs(extra_dirs))}")
 
 

@@ -28,7 +28,7 @@ def sources() -> None:
 
 
 def _description(path) -> str:  # noqa: ANN001 - a Path
-    import yaml
+    from ecoute.core.yamlfile import read_yaml  # only when listing: yaml stays out of start-up
 
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = read_yaml(path)
     return str(doc.get("description", ""))
