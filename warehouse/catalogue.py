@@ -19,7 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
+from ecoute.core.yamlfile import read_yaml
 
 CATALOGUE_FILE = Path(__file__).with_name("metrics.yml")
 
@@ -247,10 +247,7 @@ def columns_of(condition: str) -> tuple[str, ...]:
 @cache
 def load(path: Path = CATALOGUE_FILE) -> Catalogue:
     """The catalogue, validated (cached: the file ships with the code)."""
-    # libyaml's safe loader when built in: the same document, parsed in 40 ms instead of 320 ms,
-    # which every read command (metrics, worst, customer, the report) paid at import.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506
+    raw = read_yaml(path)
     where = str(path)
     marts = {name: _mart(name, spec, where) for name, spec in (raw.get("marts") or {}).items()}
     sources = {

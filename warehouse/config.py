@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ecoute.core.yamlfile import read_yaml
 
 CONFIG_FILE = "models.yml"
 
@@ -91,7 +91,7 @@ def load(models_dir: Path, models: Mapping[str, str]) -> dict[str, ModelConfig]:
     path = models_dir / CONFIG_FILE
     if not path.exists():
         raise ModelConfigError(f"{path}: missing (every model declares its grain there)")
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = read_yaml(path)
     entries = _entries(doc, path)
     found: dict[str, ModelConfig] = {}
     for entry in entries:
